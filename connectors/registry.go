@@ -1,0 +1,71 @@
+package connectors
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// ConnectorKind says which of the three systems a connector talks to.
+type ConnectorKind string
+
+// The kinds of connectors.
+const (
+	KindDistributor ConnectorKind = "distributor"
+	KindPSA         ConnectorKind = "psa"
+)
+
+// Info describes one registered connector. Each connector package registers
+// itself in init(), and connectors/all imports them all, the way rclone's
+// backends do; the wizard lists what is registered.
+type Info struct {
+	Name        string        // stable id used in config keys, e.g. "pax8"
+	DisplayName string        // as people know it, e.g. "Pax8"
+	Kind        ConnectorKind // distributor or psa
+	Description string        // one line for the picker
+}
+
+// Registry holds the connectors available in this build.
+type Registry struct {
+	mu    sync.RWMutex
+	infos map[string]Info
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{infos: map[string]Info{}} }
+
+// Register adds a connector; registering one name twice is a programming
+// error and panics at start-up rather than picking one at random.
+func (r *Registry) Register(info Info) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.infos[info.Name]; dup {
+		panic(fmt.Sprintf("connectors: %q registered twice", info.Name))
+	}
+	r.infos[info.Name] = info
+}
+
+// List returns the connectors of one kind, sorted by display name.
+func (r *Registry) List(kind ConnectorKind) []Info {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []Info
+	for _, info := range r.infos {
+		if info.Kind == kind {
+			out = append(out, info)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].DisplayName < out[j].DisplayName })
+	return out
+}
+
+// Lookup finds a connector by name.
+func (r *Registry) Lookup(name string) (Info, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	info, ok := r.infos[name]
+	return info, ok
+}
+
+// Default is the registry connector packages register into from init().
+var Default = NewRegistry()
