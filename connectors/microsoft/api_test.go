@@ -1,0 +1,296 @@
+package microsoft_test
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/microsoft/msfake"
+)
+
+func TestNewValidatesConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		cfg     microsoft.Config
+		wantErr string // "" = no error
+	}{
+		{"no client id", microsoft.Config{}, "microsoft.client_id"},
+		{"blank client id", microsoft.Config{ClientID: "  "}, "microsoft.client_id"},
+		{"plain http graph", microsoft.Config{ClientID: "id", GraphURL: "http://graph.example"}, "microsoft.graph_url"},
+		{"authority without host", microsoft.Config{ClientID: "id", AuthorityHost: "https://"}, "microsoft.authority_host"},
+		{"global cloud defaults", microsoft.Config{ClientID: "id"}, ""},
+		{"gov cloud", microsoft.Config{ClientID: "id", AuthorityHost: "https://login.microsoftonline.us", GraphURL: "https://graph.microsoft.us/"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := microsoft.New(tc.cfg)
+			if tc.wantErr == "" {
+				if err != nil || c == nil {
+					t.Fatalf("New: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("New: %v, want an error naming %s", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestAdminConsentURL(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	c := f.client(t)
+	tenant := f.world.Customers[0].TenantID
+	link := c.AdminConsentURL(tenant)
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatalf("AdminConsentURL %q: %v", link, err)
+	}
+	ep := msfake.EndpointsFor(f.srv.URL)
+	if got := u.Scheme + "://" + u.Host; got != ep.AuthorityHost {
+		t.Errorf("host %s, want %s", got, ep.AuthorityHost)
+	}
+	if u.Path != "/"+tenant+"/v2.0/adminconsent" {
+		t.Errorf("path %s", u.Path)
+	}
+	q := u.Query()
+	want := map[string]string{"client_id": f.world.ClientID, "scope": ep.GraphURL + "/.default", "redirect_uri": "http://localhost"}
+	for k, v := range want {
+		if q.Get(k) != v {
+			t.Errorf("%s = %q, want %q", k, q.Get(k), v)
+		}
+	}
+	if q.Get("state") == "" || q.Get("state") == mustQuery(t, c.AdminConsentURL(tenant)).Get("state") {
+		t.Errorf("state %q should be random per link", q.Get("state"))
+	}
+	// The link opens the fake's consent page.
+	resp, err := f.srv.Client().Get(link)
+	if err != nil {
+		t.Fatalf("GET consent page: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("consent page answered %d", resp.StatusCode)
+	}
+}
+
+func mustQuery(t *testing.T, link string) url.Values {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatalf("parse %q: %v", link, err)
+	}
+	return u.Query()
+}
+
+func TestGDAPUnavailableWithoutCall(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	c := f.client(t, func(cfg *microsoft.Config) { cfg.GDAP = false })
+	signIn(t, c)
+	rels, available, err := c.GDAPRelationships(testCtx(t))
+	if err != nil || available || rels != nil {
+		t.Fatalf("GDAPRelationships without GDAP = %v, %t, %v; want nil, false, nil", rels, available, err)
+	}
+	if n := f.ms.Calls(); n != 0 {
+		t.Fatalf("%d API calls, want none", n)
+	}
+}
+
+func TestGDAPAssignments(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{PageSize: 2})
+	c := f.client(t)
+	signIn(t, c)
+	// The first active relationship's assignments are not readable.
+	var hidden string
+	for _, cu := range f.world.Customers {
+		for _, r := range cu.GDAP {
+			if hidden == "" && r.Status == connectors.RelActive {
+				hidden = r.ID
+			}
+		}
+	}
+	f.ms.FailNext(http.MethodGet, "/graph/v1.0/tenantRelationships/delegatedAdminRelationships/"+hidden+"/accessAssignments", http.StatusForbidden, "", 1)
+
+	rels, available, err := c.GDAPRelationships(testCtx(t))
+	if err != nil || !available {
+		t.Fatalf("GDAPRelationships: %v (available %t)", err, available)
+	}
+	want := map[string]msfake.Relationship{}
+	for _, cu := range f.world.Customers {
+		for _, r := range cu.GDAP {
+			want[r.ID] = r
+		}
+	}
+	if len(rels) != len(want) {
+		t.Fatalf("%d relationships, want %d", len(rels), len(want))
+	}
+	for _, r := range rels {
+		w := want[r.ID]
+		if r.Status != w.Status || strings.Join(r.Roles, ",") != strings.Join(w.Roles, ",") {
+			t.Errorf("relationship %s: status %s roles %v, want %s %v", r.ID, r.Status, r.Roles, w.Status, w.Roles)
+		}
+		if !r.EndsAt.Equal(w.EndAt) || !r.ActivatedAt.Equal(w.ActivatedAt) {
+			t.Errorf("relationship %s: activated %v ends %v, want %v %v", r.ID, r.ActivatedAt, r.EndsAt, w.ActivatedAt, w.EndAt)
+		}
+		usable := r.Status == connectors.RelActive || r.Status == connectors.RelExpiring
+		switch {
+		case r.ID == hidden:
+			if r.AssignmentsRead || r.AssignedRoles != nil {
+				t.Errorf("relationship %s: assignments read despite 403", r.ID)
+			}
+		case usable && len(w.AssignedRoles) == 0:
+			if r.AssignmentsRead || r.AssignedRoles != nil {
+				t.Errorf("relationship %s: no assignments, yet read as %v", r.ID, r.AssignedRoles)
+			}
+		case usable:
+			if !r.AssignmentsRead || strings.Join(r.AssignedRoles, ",") != strings.Join(sortedCopy(w.AssignedRoles), ",") {
+				t.Errorf("relationship %s: assigned %v (read %t), want %v", r.ID, r.AssignedRoles, r.AssignmentsRead, w.AssignedRoles)
+			}
+		default:
+			if r.AssignmentsRead {
+				t.Errorf("relationship %s (%s): assignments read for a relationship that grants nothing", r.ID, r.Status)
+			}
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
+
+func TestGraphCallsBoundedByConcurrency(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{PageSize: 1, Latency: 15 * time.Millisecond})
+	const limit = 2
+	c := f.client(t, func(cfg *microsoft.Config) { cfg.Concurrency = limit })
+	signIn(t, c)
+	consented := tenantWhere(t, f, func(c msfake.Customer, roles map[string]bool, usable bool) bool {
+		return usable && hasReadRole(roles) && c.Consent != nil
+	})
+	ctx := testCtx(t)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Licences(ctx, consented); err != nil {
+				t.Errorf("Licences: %v", err)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, _, err := c.GDAPRelationships(ctx); err != nil {
+			t.Errorf("GDAPRelationships: %v", err)
+		}
+	}()
+	wg.Wait()
+	if peak := f.spy.graphPeak.Load(); peak > limit || peak < 1 {
+		t.Fatalf("peak Graph calls in flight = %d, want at most %d", peak, limit)
+	}
+}
+
+func TestConsentPartnerRetryKeepsRequestID(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	c := f.client(t)
+	signIn(t, c)
+	tenant := tenantWhere(t, f, func(c msfake.Customer, roles map[string]bool, usable bool) bool {
+		return usable && hasConsentRoles(roles) && c.Consent == nil
+	})
+	path := "/partnercenter/v1/customers/" + tenant + "/applicationconsents"
+	f.ms.FailNext(http.MethodPost, path, http.StatusServiceUnavailable, "", 1)
+	if err := c.ConsentPartner(testCtx(t), tenant); err != nil {
+		t.Fatalf("ConsentPartner after one 503: %v", err)
+	}
+	ids := f.spy.requestIDs(http.MethodPost + " " + path)
+	if len(ids) != 2 || ids[0] != ids[1] {
+		t.Fatalf("MS-RequestId of the tries = %q, want two equal ids", ids)
+	}
+	w := f.ms.World()
+	for _, cu := range w.Customers {
+		if cu.TenantID == tenant && (cu.Consent == nil || strings.Join(cu.Consent.Scopes, ",") != strings.Join(microsoft.CustomerGraphScopes, ",")) {
+			t.Fatalf("consent recorded as %+v, want scopes %v", cu.Consent, microsoft.CustomerGraphScopes)
+		}
+	}
+}
+
+func TestNoTokenInDebugLog(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{PageSize: 2})
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := f.client(t, func(cfg *microsoft.Config) { cfg.Logger = logger })
+	signIn(t, c)
+	consented := tenantWhere(t, f, func(c msfake.Customer, roles map[string]bool, usable bool) bool {
+		return usable && hasReadRole(roles) && c.Consent != nil
+	})
+	ctx := testCtx(t)
+	if _, err := c.Customers(ctx); err != nil {
+		t.Fatalf("Customers: %v", err)
+	}
+	if _, err := c.Licences(ctx, consented); err != nil {
+		t.Fatalf("Licences: %v", err)
+	}
+	mu.Lock()
+	log := buf.String()
+	mu.Unlock()
+	if log == "" {
+		t.Fatalf("nothing was logged")
+	}
+	tokens := f.spy.bearerTokens()
+	if len(tokens) < 2 {
+		t.Fatalf("saw %d bearer tokens, want a Partner Center and a tenant one", len(tokens))
+	}
+	for _, tok := range tokens {
+		if strings.Contains(log, tok) || strings.Contains(log, tok[:20]) {
+			t.Fatalf("the debug log carries a bearer token")
+		}
+	}
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func TestVerifyAndLicencesNeedATenant(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	c := f.client(t)
+	signIn(t, c)
+	ctx := testCtx(t)
+	if err := c.Verify(ctx, ""); !errors.Is(err, connectors.ErrBadRequest) {
+		t.Errorf("Verify(\"\") = %v, want bad request", err)
+	}
+	if _, err := c.Licences(ctx, " "); !errors.Is(err, connectors.ErrBadRequest) {
+		t.Errorf("Licences(\" \") = %v, want bad request", err)
+	}
+	if err := c.ConsentPartner(ctx, ""); !errors.Is(err, connectors.ErrBadRequest) {
+		t.Errorf("ConsentPartner(\"\") = %v, want bad request", err)
+	}
+}

@@ -1,0 +1,347 @@
+package microsoft
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+	"github.com/google/uuid"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/httpx"
+)
+
+// The global cloud's hosts, used when Config leaves one empty.
+const (
+	DefaultAuthorityHost    = "https://login.microsoftonline.com"
+	DefaultGraphURL         = "https://graph.microsoft.com"
+	DefaultPartnerCenterURL = "https://api.partnercenter.microsoft.com"
+)
+
+// DefaultConcurrency is how many Graph (and, separately, Partner Center)
+// calls one Client keeps in flight at most when Config.Concurrency is 0.
+const DefaultConcurrency = 8
+
+// RedirectURI is the public-client redirect URI seats uses for the browser
+// sign-in (MSAL listens on http://localhost:<free port>, which Entra accepts
+// for a registered http://localhost) and for the admin consent link. The app
+// registration must list it.
+const RedirectURI = "http://localhost"
+
+// graphAppID is Microsoft Graph's application id, the resource Partner
+// Center's applicationconsents grants scopes on.
+const graphAppID = "00000003-0000-0000-c000-000000000000"
+
+// CustomerGraphScopes are the Graph permissions seats asks for in customer
+// tenants, and no more (least privilege): subscribed SKUs and directory
+// subscriptions need Organization.Read.All, users with their licences need
+// User.Read.All. The README lists them for the app registration.
+var CustomerGraphScopes = []string{"Organization.Read.All", "User.Read.All"}
+
+// Config configures a Client. Only ClientID is required.
+type Config struct {
+	// ClientID is the application (client) id of seats' app registration.
+	ClientID string
+	// TenantID is the sign-in authority's tenant; "" means "organizations"
+	// (work accounts of any tenant).
+	TenantID string
+	// AuthorityHost is the login host, e.g. https://login.microsoftonline.com.
+	AuthorityHost string
+	// GraphURL is the Graph root without version, e.g. https://graph.microsoft.com.
+	GraphURL string
+	// PartnerCenterURL is the Partner Center API root, e.g.
+	// https://api.partnercenter.microsoft.com.
+	PartnerCenterURL string
+	// GDAP is false in the sovereign clouds, which have no GDAP API:
+	// GDAPRelationships then answers available=false without a call.
+	GDAP bool
+	// HTTPClient carries TLS roots (tls.ca_file) and proxy settings; MSAL and
+	// every Graph and Partner Center call use it. nil = defaults.
+	HTTPClient *http.Client
+	// Cache persists MSAL's token cache (see TokenCache); nil keeps tokens in
+	// memory only, for this process.
+	Cache cache.ExportReplace
+	// Logger receives httpx's redacted debug log; nil = none.
+	Logger *slog.Logger
+	// Concurrency bounds the calls in flight per service (Graph, Partner
+	// Center), whatever the caller does; 0 = DefaultConcurrency.
+	Concurrency int
+	// Now is the clock (licence snapshots are stamped with it); nil = time.Now.
+	Now func() time.Time
+	// Sleep waits between retries (tests make it instant); nil = a real wait.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Client is the real Microsoft connector: one MSAL public client for the
+// partner user's sign-in and every token derived from it, and one httpx
+// client per service. It is safe for concurrent use.
+type Client struct {
+	cfg           Config
+	authorityHost string
+	graphURL      string
+	pcURL         string
+	now           func() time.Time
+
+	pca   public.Client
+	graph *httpx.Client
+	pc    *httpx.Client
+	// flushMu serialises the flushes after sign-in and sign-out.
+	flushMu sync.Mutex
+}
+
+// The Client is a connectors.Microsoft.
+var _ connectors.Microsoft = (*Client)(nil)
+
+// New builds a Client from cfg. It fails when ClientID is empty (the error
+// names the setting microsoft.client_id) or a host is not an https URL. It
+// makes no network call.
+func New(cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.ClientID) == "" {
+		return nil, errors.New("microsoft.client_id is not set: seats needs the application (client) id of its app registration")
+	}
+	authorityHost, err := rootURL("microsoft.authority_host", cfg.AuthorityHost, DefaultAuthorityHost)
+	if err != nil {
+		return nil, err
+	}
+	graphURL, err := rootURL("microsoft.graph_url", cfg.GraphURL, DefaultGraphURL)
+	if err != nil {
+		return nil, err
+	}
+	pcURL, err := rootURL("microsoft.partner_center_url", cfg.PartnerCenterURL, DefaultPartnerCenterURL)
+	if err != nil {
+		return nil, err
+	}
+	tenant := strings.TrimSpace(cfg.TenantID)
+	if tenant == "" {
+		tenant = "organizations"
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+
+	opts := []public.Option{public.WithAuthority(authorityHost + "/" + url.PathEscape(tenant))}
+	if !isMicrosoftLoginHost(authorityHost) {
+		// MSAL validates the authority against Microsoft's instance
+		// discovery, which a sandbox or test host is not part of. Real
+		// Microsoft hosts keep the validation.
+		opts = append(opts, public.WithInstanceDiscovery(false))
+	}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, public.WithHTTPClient(cfg.HTTPClient))
+	}
+	if cfg.Cache != nil {
+		opts = append(opts, public.WithCache(cfg.Cache))
+	}
+	pca, err := public.New(cfg.ClientID, opts...)
+	if err != nil {
+		return nil, &connectors.Error{Kind: connectors.ErrBadRequest, Service: serviceSignIn, Op: "configure sign-in", Message: "the Microsoft sign-in authority is not valid", Err: err}
+	}
+
+	c := &Client{
+		cfg:           cfg,
+		authorityHost: authorityHost,
+		graphURL:      graphURL,
+		pcURL:         pcURL,
+		now:           now,
+		pca:           pca,
+	}
+	c.graph = c.newHTTP("graph")
+	c.pc = c.newHTTP("partner center")
+	return c, nil
+}
+
+// newHTTP builds the httpx client of one service over a copy of the
+// configured *http.Client whose transport admits at most Concurrency
+// requests at a time. Bounding at the transport bounds every call,
+// including each page of a listing, without holding a slot while httpx
+// waits to retry.
+func (c *Client) newHTTP(service string) *httpx.Client {
+	hc := *httpx.DefaultHTTPClient()
+	if c.cfg.HTTPClient != nil {
+		hc = *c.cfg.HTTPClient
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = newLimitTransport(base, c.cfg.Concurrency)
+	return httpx.New(httpx.Options{
+		Service:    service,
+		HTTPClient: &hc,
+		Logger:     c.cfg.Logger,
+		Sleep:      c.cfg.Sleep,
+		UserAgent:  "seats",
+	})
+}
+
+// rootURL validates a configured service root and trims its trailing slash.
+func rootURL(setting, v, def string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		v = def
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "", errors.New(setting + " must be an https URL, e.g. " + def)
+	}
+	return strings.TrimRight(v, "/"), nil
+}
+
+// microsoftLoginHosts are the login hosts MSAL knows (its instance
+// discovery trusts them without a network call).
+var microsoftLoginHosts = map[string]bool{
+	"login.microsoftonline.com":        true,
+	"login.microsoft.com":              true,
+	"login.windows.net":                true,
+	"sts.windows.net":                  true,
+	"login.microsoftonline.us":         true,
+	"login-us.microsoftonline.com":     true,
+	"login.chinacloudapi.cn":           true,
+	"login.partner.microsoftonline.cn": true,
+	"login.microsoftonline.de":         true,
+}
+
+func isMicrosoftLoginHost(root string) bool {
+	u, err := url.Parse(root)
+	return err == nil && microsoftLoginHosts[strings.ToLower(u.Hostname())]
+}
+
+// Scopes.
+
+// signInScopes are asked for at sign-in: the GDAP read scope, so that the
+// first token is useful at once; MSAL adds openid, profile and
+// offline_access, whose refresh token then serves every other resource and
+// tenant. Clouds without the GDAP API (Config.GDAP false) may not know that
+// permission, and asking for an unknown scope fails the sign-in, so there
+// seats asks for User.Read, which every cloud has.
+func (c *Client) signInScopes() []string {
+	if !c.cfg.GDAP {
+		return []string{c.graphURL + "/User.Read"}
+	}
+	return []string{c.graphURL + "/DelegatedAdminRelationship.Read.All"}
+}
+
+func (c *Client) partnerCenterScopes() []string {
+	return []string{c.pcURL + "/user_impersonation"}
+}
+
+func (c *Client) customerScopes() []string {
+	return []string{c.graphURL + "/.default"}
+}
+
+// Tokens.
+
+// token returns an access token for scopes, silently, for the first cached
+// account; tenantID "" means the sign-in authority's tenant.
+func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID string) (string, error) {
+	acct, err := c.firstAccount(ctx)
+	if err != nil {
+		return "", err
+	}
+	opts := []public.AcquireSilentOption{public.WithSilentAccount(acct)}
+	if tenantID != "" {
+		opts = append(opts, public.WithTenantID(tenantID))
+	}
+	res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)
+	if err != nil {
+		return "", classifyAuth(ctx, op, flowSilent, err)
+	}
+	return res.AccessToken, nil
+}
+
+// firstAccount is the signed-in partner user: the first cached account.
+func (c *Client) firstAccount(ctx context.Context) (public.Account, error) {
+	accts, err := c.pca.Accounts(ctx)
+	if err != nil {
+		return public.Account{}, classifyCacheErr(ctx, err)
+	}
+	if len(accts) == 0 {
+		return public.Account{}, errNotSignedIn()
+	}
+	return accts[0], nil
+}
+
+func errNotSignedIn() error {
+	return &connectors.Error{Kind: connectors.ErrSignInRequired, Service: serviceSignIn, Op: "use the cached sign-in", Message: "not signed in: run `seats login`"}
+}
+
+// bearer is the Authorization header for a token, plus Accept JSON.
+func bearer(token string) http.Header {
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+token)
+	h.Set("Accept", "application/json")
+	return h
+}
+
+// partnerCenterHeader adds the headers Partner Center expects: fresh
+// request and correlation ids. Reusing the same header across retries keeps
+// MS-RequestId fixed, which is what makes a retried POST idempotent there.
+func partnerCenterHeader(token string) http.Header {
+	h := bearer(token)
+	h.Set("MS-RequestId", uuid.NewString())
+	h.Set("MS-CorrelationId", uuid.NewString())
+	return h
+}
+
+// limitTransport admits at most cap(sem) requests in flight; a slot is held
+// from sending the request until the response body is closed.
+type limitTransport struct {
+	base http.RoundTripper
+	sem  chan struct{}
+}
+
+func newLimitTransport(base http.RoundTripper, n int) *limitTransport {
+	return &limitTransport{base: base, sem: make(chan struct{}, n)}
+}
+
+// RoundTrip waits for a slot (or the request's context) and sends req.
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	select {
+	case t.sem <- struct{}{}:
+	case <-req.Context().Done():
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+		return nil, req.Context().Err()
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		<-t.sem
+		return nil, err
+	}
+	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-t.sem }}
+	return resp, nil
+}
+
+// CloseIdleConnections passes through, so http.Client.CloseIdleConnections
+// still reaches the real transport.
+func (t *limitTransport) CloseIdleConnections() {
+	if ci, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// releaseBody frees its transport slot once, on the first Close.
+type releaseBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releaseBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
+}

@@ -1,0 +1,189 @@
+package microsoft
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/httpx"
+)
+
+// AdminConsentURL is the link a customer's admin opens to consent seats in
+// their tenant (Option A): Entra's v2 admin consent endpoint for all of the
+// app's configured Graph permissions (/.default), coming back to
+// RedirectURI, which the app registration must list. State is random; seats
+// does not rely on the redirect (it verifies with Graph instead).
+func (c *Client) AdminConsentURL(tenantID string) string {
+	q := url.Values{}
+	q.Set("client_id", c.cfg.ClientID)
+	q.Set("scope", c.graphURL+"/.default")
+	q.Set("redirect_uri", RedirectURI)
+	q.Set("state", randomState())
+	return c.authorityHost + "/" + url.PathEscape(tenantID) + "/v2.0/adminconsent?" + q.Encode()
+}
+
+func randomState() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// Verify proves seats can read the customer tenant: a Graph token for the
+// tenant is issued silently and one subscribedSkus call answers. Kinds pass
+// through: ErrConsentRequired when seats is not consented there,
+// ErrForbidden without GDAP access or without a read role.
+func (c *Client) Verify(ctx context.Context, tenantID string) error {
+	tok, err := c.tenantToken(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	_, err = c.graph.Do(ctx, httpx.Request{
+		Method: http.MethodGet,
+		URL:    c.graphURL + "/v1.0/subscribedSkus?$select=skuId",
+		Header: bearer(tok),
+		Op:     "verify access to the tenant",
+	}, nil)
+	return err
+}
+
+// tenantToken is a Graph token for a customer tenant, issued silently from
+// the partner user's sign-in (GDAP).
+func (c *Client) tenantToken(ctx context.Context, tenantID string) (string, error) {
+	if strings.TrimSpace(tenantID) == "" {
+		return "", &connectors.Error{Kind: connectors.ErrBadRequest, Service: "graph", Op: "token for a customer tenant", Message: "no customer tenant id given"}
+	}
+	return c.token(ctx, "token for tenant "+tenantID, c.customerScopes(), tenantID)
+}
+
+// graphSku is a Graph subscribedSku.
+type graphSku struct {
+	SkuID            string `json:"skuId"`
+	SkuPartNumber    string `json:"skuPartNumber"`
+	CapabilityStatus string `json:"capabilityStatus"`
+	AppliesTo        string `json:"appliesTo"`
+	ConsumedUnits    int    `json:"consumedUnits"`
+	PrepaidUnits     struct {
+		Enabled   int `json:"enabled"`
+		Suspended int `json:"suspended"`
+		Warning   int `json:"warning"`
+		LockedOut int `json:"lockedOut"`
+	} `json:"prepaidUnits"`
+	SubscriptionIDs []string `json:"subscriptionIds"`
+}
+
+// graphSubscription is a Graph companySubscription.
+type graphSubscription struct {
+	ID                     string     `json:"id"`
+	CommerceSubscriptionID string     `json:"commerceSubscriptionId"`
+	SkuID                  string     `json:"skuId"`
+	SkuPartNumber          string     `json:"skuPartNumber"`
+	Status                 string     `json:"status"`
+	TotalLicenses          int        `json:"totalLicenses"`
+	IsTrial                bool       `json:"isTrial"`
+	CreatedDateTime        *time.Time `json:"createdDateTime"`
+	NextLifecycleDateTime  *time.Time `json:"nextLifecycleDateTime"`
+	OwnerTenantID          string     `json:"ownerTenantId"`
+}
+
+// graphUser is a Graph user with its assigned licences.
+type graphUser struct {
+	ID                string `json:"id"`
+	DisplayName       string `json:"displayName"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	AccountEnabled    *bool  `json:"accountEnabled"`
+	AssignedLicenses  []struct {
+		SkuID         string   `json:"skuId"`
+		DisabledPlans []string `json:"disabledPlans"`
+	} `json:"assignedLicenses"`
+}
+
+// The $select lists: only what seats maps.
+const (
+	selectSkus          = "skuId,skuPartNumber,capabilityStatus,appliesTo,consumedUnits,prepaidUnits,subscriptionIds"
+	selectSubscriptions = "id,commerceSubscriptionId,skuId,skuPartNumber,status,totalLicenses,isTrial,createdDateTime,nextLifecycleDateTime,ownerTenantId"
+	selectUsers         = "id,displayName,userPrincipalName,accountEnabled,assignedLicenses"
+)
+
+// Licences reads one customer tenant's subscribed SKUs, directory
+// subscriptions and users with their licences (every page of each; the
+// three listings run at once within the Concurrency bound). TakenAt is
+// Config.Now.
+func (c *Client) Licences(ctx context.Context, tenantID string) (connectors.LicenceSnapshot, error) {
+	tok, err := c.tenantToken(ctx, tenantID)
+	if err != nil {
+		return connectors.LicenceSnapshot{}, err
+	}
+	snap := connectors.LicenceSnapshot{
+		TenantID:      tenantID,
+		TakenAt:       c.now().UTC(),
+		Skus:          []connectors.SubscribedSku{},
+		Subscriptions: []connectors.DirectorySubscription{},
+		Users:         []connectors.User{},
+	}
+	root := c.graphURL + "/v1.0/"
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return httpx.ODataEach(gctx, c.graph, root+"subscribedSkus?$select="+selectSkus, bearer(tok), "list subscribed SKUs", func(s graphSku) error {
+			snap.Skus = append(snap.Skus, connectors.SubscribedSku{
+				SkuID:            s.SkuID,
+				SkuPartNumber:    s.SkuPartNumber,
+				CapabilityStatus: s.CapabilityStatus,
+				AppliesTo:        s.AppliesTo,
+				ConsumedUnits:    s.ConsumedUnits,
+				PrepaidUnits: connectors.PrepaidUnits{
+					Enabled:   s.PrepaidUnits.Enabled,
+					Suspended: s.PrepaidUnits.Suspended,
+					Warning:   s.PrepaidUnits.Warning,
+					LockedOut: s.PrepaidUnits.LockedOut,
+				},
+				SubscriptionIDs: s.SubscriptionIDs,
+			})
+			return nil
+		})
+	})
+	g.Go(func() error {
+		return httpx.ODataEach(gctx, c.graph, root+"directory/subscriptions?$select="+selectSubscriptions, bearer(tok), "list directory subscriptions", func(s graphSubscription) error {
+			snap.Subscriptions = append(snap.Subscriptions, connectors.DirectorySubscription{
+				ID:                     s.ID,
+				CommerceSubscriptionID: s.CommerceSubscriptionID,
+				SkuID:                  s.SkuID,
+				SkuPartNumber:          s.SkuPartNumber,
+				Status:                 s.Status,
+				TotalLicenses:          s.TotalLicenses,
+				IsTrial:                s.IsTrial,
+				CreatedAt:              timeOf(s.CreatedDateTime),
+				NextLifecycleAt:        timeOf(s.NextLifecycleDateTime),
+				OwnerTenantID:          s.OwnerTenantID,
+			})
+			return nil
+		})
+	})
+	g.Go(func() error {
+		return httpx.ODataEach(gctx, c.graph, root+"users?$select="+selectUsers+"&$top=999", bearer(tok), "list users", func(u graphUser) error {
+			user := connectors.User{
+				ID:                u.ID,
+				DisplayName:       u.DisplayName,
+				UserPrincipalName: u.UserPrincipalName,
+				// Graph omits accountEnabled for some synced accounts;
+				// absent means it was never disabled.
+				AccountEnabled: u.AccountEnabled == nil || *u.AccountEnabled,
+			}
+			for _, l := range u.AssignedLicenses {
+				user.Licenses = append(user.Licenses, connectors.AssignedLicense{SkuID: l.SkuID, DisabledPlans: l.DisabledPlans})
+			}
+			snap.Users = append(snap.Users, user)
+			return nil
+		})
+	})
+	if err := g.Wait(); err != nil {
+		return connectors.LicenceSnapshot{}, err
+	}
+	return snap, nil
+}
