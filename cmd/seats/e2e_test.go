@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// seatsBin is the binary built once for the end-to-end tests.
+var seatsBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "seats-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	seatsBin = filepath.Join(dir, "seats")
+	build := exec.Command("go", "build", "-o", seatsBin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building seats: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// e2eEnv is the environment every end-to-end run gets: its own home, the
+// secret file instead of the OS keyring, and a sandbox that approves fast.
+func e2eEnv(home string) []string {
+	env := []string{
+		"SEATS_HOME=" + home,
+		"SEATS_SECRET_BACKEND=file",
+		"SEATS_SANDBOX_APPROVE_AFTER=1s",
+		"HOME=" + home,
+		"PATH=" + os.Getenv("PATH"),
+		"TERM=xterm-256color",
+	}
+	return env
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func seats(t *testing.T, home string, timeout time.Duration, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, seatsBin, args...)
+	cmd.Env = e2eEnv(home)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("seats %v: %v", args, err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("seats %v timed out; stderr:\n%s", args, errb.String())
+	}
+	// A JWT starts with eyJ: no token may ever reach what seats prints.
+	if strings.Contains(out.String(), "eyJ") || strings.Contains(errb.String(), "eyJ") {
+		t.Fatalf("seats %v printed something that looks like a token", args)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+func TestHelpListsCommands(t *testing.T) {
+	t.Parallel()
+	r := seats(t, t.TempDir(), time.Minute, "--help")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, c := range []string{"login", "logout", "consent", "status", "sync", "sandbox"} {
+		if !strings.Contains(r.stdout, "  "+c) {
+			t.Errorf("--help does not list %q:\n%s", c, r.stdout)
+		}
+	}
+}
+
+func TestBadFlagIsUsageError(t *testing.T) {
+	t.Parallel()
+	r := seats(t, t.TempDir(), time.Minute, "consent", "--all", "--method", "carrier-pigeon")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--method must be partner or admin") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestSandboxLoginConsentStatusSync is the Microsoft half from a fresh home,
+// one process per command, as an engineer would type it.
+func TestSandboxLoginConsentStatusSync(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+
+	r := seats(t, home, 2*time.Minute, "--sandbox", "login")
+	if r.code != 0 {
+		t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "enter the code") || !strings.Contains(r.stderr, "Signed in as") {
+		t.Fatalf("login said:\n%s", r.stderr)
+	}
+
+	r = seats(t, home, 3*time.Minute, "--sandbox", "consent", "--all", "--method", "partner", "--json")
+	if r.code != exitPartial && r.code != 0 {
+		t.Fatalf("consent: exit %d\n%s", r.code, r.stderr)
+	}
+	var consent struct {
+		Method  string `json:"method"`
+		Results []struct {
+			TenantID, Name, Outcome, Reason string
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &consent); err != nil {
+		t.Fatalf("consent --json is not JSON: %v\n%s", err, r.stdout)
+	}
+	outcomes := map[string]int{}
+	for _, res := range consent.Results {
+		outcomes[res.Outcome]++
+		if (res.Outcome == "failed" || res.Outcome == "skipped") && res.Reason == "" {
+			t.Errorf("%s %s without a reason", res.Name, res.Outcome)
+		}
+	}
+	if outcomes["consented"] == 0 || outcomes["skipped"] == 0 || outcomes["failed"] == 0 {
+		t.Fatalf("the sandbox world should give consented, skipped and failed customers; got %v", outcomes)
+	}
+	if r.code != exitPartial {
+		t.Fatalf("some customers failed, so exit should be %d, got %d", exitPartial, r.code)
+	}
+
+	r = seats(t, home, time.Minute, "--sandbox", "status", "--json")
+	if r.code != 0 {
+		t.Fatalf("status: exit %d\n%s", r.code, r.stderr)
+	}
+	var status struct {
+		SignedIn  bool           `json:"signed_in"`
+		Customers int            `json:"customers"`
+		Ready     int            `json:"ready"`
+		Consent   map[string]int `json:"consent"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, r.stdout)
+	}
+	if !status.SignedIn || status.Customers == 0 || status.Ready < outcomes["consented"] {
+		t.Fatalf("status after consent: %+v (consented %d)", status, outcomes["consented"])
+	}
+
+	r = seats(t, home, 3*time.Minute, "--sandbox", "sync", "--json")
+	if r.code != 0 {
+		t.Fatalf("sync: exit %d\n%s", r.code, r.stderr)
+	}
+	var sync struct {
+		Tenants, Succeeded, Failed int
+		Results                    []struct {
+			OK    bool
+			Skus  int
+			Users int
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &sync); err != nil {
+		t.Fatalf("sync --json: %v\n%s", err, r.stdout)
+	}
+	if sync.Tenants != status.Ready || sync.Succeeded != sync.Tenants || sync.Failed != 0 {
+		t.Fatalf("sync report %+v, Ready %d", sync, status.Ready)
+	}
+	skus := 0
+	for _, res := range sync.Results {
+		skus += res.Skus
+	}
+	if skus == 0 {
+		t.Fatalf("sync read no SKUs: %+v", sync)
+	}
+	if !strings.Contains(r.stderr, "[1/") {
+		t.Fatalf("sync printed no progress on stderr:\n%s", r.stderr)
+	}
+
+	// Nothing secret in the config file or in what seats printed.
+	if b, err := os.ReadFile(filepath.Join(home, "sandbox", "config.yaml")); err == nil && bytes.Contains(bytes.ToLower(b), []byte("token")) {
+		t.Fatalf("config.yaml mentions a token:\n%s", b)
+	}
+	st, err := os.Stat(filepath.Join(home, "sandbox", "secrets"))
+	if err != nil {
+		t.Fatalf("the sign-in was not kept in <home>/sandbox/secrets: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets mode %v, want 0600", st.Mode().Perm())
+	}
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+
+	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/sandbox"
+	"github.com/seats-msp/seats/connectors/workflow"
+	"github.com/seats-msp/seats/store"
+	"github.com/seats-msp/seats/store/config"
+	"github.com/seats-msp/seats/store/secret"
+)
+
+// factory builds the program's dependencies lazily, once, in the order they
+// depend on each other: home -> (sandbox) -> config -> store, secrets ->
+// token cache -> Microsoft client -> workflows. Commands ask for what they
+// need; Close flushes the token cache and stops the sandbox.
+type factory struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	// set from flags by the root command
+	homeFlag  string
+	sandbox   bool
+	debug     bool
+	boundKeys map[string]*pflag.Flag
+
+	home    string
+	cfg     *config.Config
+	st      *store.Store
+	secrets *secret.Store
+	cache   *microsoft.TokenCache
+	client  *microsoft.Client
+	sb      *sandbox.Sandbox
+	logger  *slog.Logger
+	logFile *os.File
+}
+
+// Home resolves the folder that holds config.yaml and seats.db.
+func (f *factory) Home() (string, error) {
+	if f.home != "" {
+		return f.home, nil
+	}
+	home, err := config.ResolveHome(f.homeFlag, f.sandbox)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return "", fmt.Errorf("create home %s: %w", home, err)
+	}
+	f.home = home
+	return home, nil
+}
+
+// Logger is the debug log (<home>/debug.log with --debug), or a discarding one.
+func (f *factory) Logger() *slog.Logger {
+	if f.logger != nil {
+		return f.logger
+	}
+	f.logger = slog.New(slog.DiscardHandler)
+	if !f.debug {
+		return f.logger
+	}
+	home, err := f.Home()
+	if err != nil {
+		return f.logger
+	}
+	path := filepath.Join(home, "debug.log")
+	file, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		fmt.Fprintf(f.stderr, "warning: cannot open debug log %s: %v\n", path, err)
+		return f.logger
+	}
+	f.logFile = file
+	f.logger = slog.New(slog.NewTextHandler(file, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fmt.Fprintf(f.stderr, "debug log: %s (secrets redacted)\n", path)
+	return f.logger
+}
+
+// Sandbox starts (or joins) the sandbox serving this home's world.
+func (f *factory) Sandbox(ctx context.Context) (*sandbox.Sandbox, error) {
+	if f.sb != nil {
+		return f.sb, nil
+	}
+	home, err := f.Home()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := sandbox.OptionsFromEnv(sandbox.Options{Dir: home, ThrottleOnce: true})
+	if err != nil {
+		return nil, err
+	}
+	opts.Logf = func(format string, args ...any) { fmt.Fprintf(f.stderr, "sandbox: "+format+"\n", args...) }
+	sb, err := sandbox.Start(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("start the sandbox: %w", err)
+	}
+	f.sb = sb
+	return sb, nil
+}
+
+// Config loads config.yaml, env and flags. In the sandbox the fakes'
+// endpoints, CA and application id are set for this process only.
+func (f *factory) Config(ctx context.Context) (*config.Config, error) {
+	if f.cfg != nil {
+		return f.cfg, nil
+	}
+	home, err := f.Home()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(home, f.boundKeys)
+	if err != nil {
+		return nil, err
+	}
+	if f.sandbox {
+		sb, err := f.Sandbox(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ep := sb.Endpoints()
+		for key, value := range map[string]any{
+			"microsoft.cloud":              "global",
+			"microsoft.client_id":          sb.ClientID(),
+			"microsoft.tenant_id":          "",
+			"microsoft.authority_host":     ep.AuthorityHost,
+			"microsoft.graph_url":          ep.GraphURL,
+			"microsoft.partner_center_url": ep.PartnerCenterURL,
+			"tls.ca_file":                  sb.CAFile(),
+		} {
+			if err := cfg.Override(key, value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	f.cfg = cfg
+	return cfg, nil
+}
+
+// Store opens seats.db in the home.
+func (f *factory) Store() (*store.Store, error) {
+	if f.st != nil {
+		return f.st, nil
+	}
+	home, err := f.Home()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(filepath.Join(home, "seats.db"), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	f.st = st
+	return st, nil
+}
+
+// Secrets opens the secret store (OS keyring, else <home>/secrets).
+func (f *factory) Secrets() (*secret.Store, error) {
+	if f.secrets != nil {
+		return f.secrets, nil
+	}
+	home, err := f.Home()
+	if err != nil {
+		return nil, err
+	}
+	s, err := secret.Open(secret.Options{Home: home, Warn: f.stderr, Backend: os.Getenv("SEATS_SECRET_BACKEND")})
+	if err != nil {
+		return nil, err
+	}
+	f.secrets = s
+	return s, nil
+}
+
+// Microsoft builds the Microsoft client from the settings.
+func (f *factory) Microsoft(ctx context.Context) (*microsoft.Client, error) {
+	if f.client != nil {
+		return f.client, nil
+	}
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	settings := cfg.Settings()
+	if settings.Microsoft.ClientID == "" {
+		return nil, fmt.Errorf("microsoft.client_id is not set: register a multi-tenant public client application in Entra (see the README, \"Your Microsoft application\") and put its id in %s or SEATS_MICROSOFT_CLIENT_ID", cfg.File())
+	}
+	ep, err := cfg.Endpoints()
+	if err != nil {
+		return nil, err
+	}
+	hc, err := cfg.HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := f.Secrets()
+	if err != nil {
+		return nil, err
+	}
+	f.cache = microsoft.NewTokenCache(secrets)
+	client, err := microsoft.New(microsoft.Config{
+		ClientID:         settings.Microsoft.ClientID,
+		TenantID:         settings.Microsoft.TenantID,
+		AuthorityHost:    ep.AuthorityHost,
+		GraphURL:         ep.GraphURL,
+		PartnerCenterURL: ep.PartnerCenterURL,
+		GDAP:             ep.GDAP,
+		HTTPClient:       hc,
+		Cache:            f.cache,
+		Logger:           f.Logger(),
+		Concurrency:      settings.Sync.Concurrency,
+	})
+	if err != nil {
+		return nil, err
+	}
+	f.client = client
+	return client, nil
+}
+
+// Customers is the customer and consent workflow over the client and store.
+func (f *factory) Customers(ctx context.Context) (*workflow.Customers, error) {
+	client, err := f.Microsoft(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Store()
+	if err != nil {
+		return nil, err
+	}
+	return &workflow.Customers{MS: client, Keep: st}, nil
+}
+
+// Session is the sign-in workflow.
+func (f *factory) Session(ctx context.Context) (*workflow.Session, error) {
+	client, err := f.Microsoft(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Store()
+	if err != nil {
+		return nil, err
+	}
+	return &workflow.Session{Client: client, Cache: f.cache, Keep: st}, nil
+}
+
+// Close writes the token cache back once and stops what was started.
+func (f *factory) Close() error {
+	var errs []error
+	if f.cache != nil {
+		if err := f.cache.Flush(); err != nil {
+			errs = append(errs, fmt.Errorf("save the sign-in: %w", err))
+			fmt.Fprintf(f.stderr, "warning: could not save the sign-in: %v\n", err)
+		}
+	}
+	if f.sb != nil {
+		errs = append(errs, f.sb.Close())
+	}
+	if f.logFile != nil {
+		errs = append(errs, f.logFile.Close())
+	}
+	return errors.Join(errs...)
+}

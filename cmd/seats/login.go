@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seats-msp/seats/connectors"
+)
+
+func newLoginCmd(f *factory) *cobra.Command {
+	var browser bool
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Sign in to your Microsoft partner tenant",
+		Long: `Sign in to your own (partner) Microsoft tenant with a device code: open the link shown, enter the
+code, and sign in with a partner account. The sign-in is kept in the OS keyring (or <home>/secrets),
+so later commands run without asking again.
+
+Use --browser where a Conditional Access policy blocks device-code sign-in.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			session, err := f.Session(ctx)
+			if err != nil {
+				return err
+			}
+			var acct connectors.Account
+			if browser {
+				fmt.Fprintln(f.stderr, "Opening the browser to sign in...")
+				acct, err = session.SignInBrowser(ctx)
+			} else {
+				dc, derr := session.StartDeviceCode(ctx)
+				if derr != nil {
+					return derr
+				}
+				fmt.Fprintln(f.stderr, dc.Message)
+				fmt.Fprintf(f.stderr, "Waiting for you to sign in (the code expires at %s)...\n", dc.ExpiresOn.Local().Format("15:04"))
+				acct, err = session.WaitDeviceCode(ctx, dc)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(f.stderr, "Signed in as %s (partner tenant %s).\n", acct.Username, acct.PartnerTenantID)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&browser, "browser", false, "sign in with the browser instead of a device code")
+	return cmd
+}
+
+func newLogoutCmd(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Forget the Microsoft sign-in (removes the token cache)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			session, err := f.Session(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := session.SignOut(cmd.Context()); err != nil {
+				return err
+			}
+			fmt.Fprintln(f.stderr, "Signed out; the token cache is removed.")
+			return nil
+		},
+	}
+}

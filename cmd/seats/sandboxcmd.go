@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seats-msp/seats/connectors/sandbox"
+)
+
+func newSandboxCmd(f *factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run or reset the built-in sandbox (an imitation of Microsoft on this machine)",
+		Long: `The sandbox imitates Microsoft's sign-in, Partner Center and Graph on 127.0.0.1 with a generated
+world of made-up customers, kept in <home>/sandbox/. Any seats command run with --sandbox uses it;
+it starts by itself when needed. Size, seed and latency come from flags or from SEATS_SANDBOX_SEED,
+SEATS_SANDBOX_CUSTOMERS, SEATS_SANDBOX_LATENCY, SEATS_SANDBOX_APPROVE_AFTER and
+SEATS_SANDBOX_ADMIN_CONSENT_AUTO; seed and size apply when the world is first made.`,
+	}
+	cmd.AddCommand(newSandboxServeCmd(f), newSandboxResetCmd(f))
+	return cmd
+}
+
+func newSandboxServeCmd(f *factory) *cobra.Command {
+	var seed int64
+	var customers int
+	var latency, approve string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the sandbox in this process until interrupted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.sandbox = true
+			set := func(flag, env, value string) {
+				if cmd.Flags().Changed(flag) {
+					os.Setenv(env, value)
+				}
+			}
+			set("seed", "SEATS_SANDBOX_SEED", strconv.FormatInt(seed, 10))
+			set("customers", "SEATS_SANDBOX_CUSTOMERS", strconv.Itoa(customers))
+			set("latency", "SEATS_SANDBOX_LATENCY", latency)
+			set("approve-after", "SEATS_SANDBOX_APPROVE_AFTER", approve)
+			sb, err := f.Sandbox(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if sb.External() {
+				return fmt.Errorf("another seats process is already serving this sandbox at %s", sb.Endpoints().AuthorityHost)
+			}
+			ep := sb.Endpoints()
+			fmt.Fprintf(f.stderr, "Sandbox serving %s (CA %s). Press Ctrl+C to stop.\n", ep.AuthorityHost, sb.CAFile())
+			<-cmd.Context().Done()
+			fmt.Fprintln(f.stderr, "Sandbox stopped.")
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the generated world")
+	cmd.Flags().IntVar(&customers, "customers", 40, "number of customers in the generated world")
+	cmd.Flags().StringVar(&latency, "latency", "0s", "delay added to every Graph and Partner Center call, e.g. 50ms")
+	cmd.Flags().StringVar(&approve, "approve-after", "3s", "how long until the sandbox approves a device code by itself")
+	return cmd
+}
+
+func newSandboxResetCmd(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "reset",
+		Short: "Delete the sandbox world, its CA and its seats data, to start afresh",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.sandbox = true
+			home, err := f.Home()
+			if err != nil {
+				return err
+			}
+			if err := sandbox.Reset(home); err != nil {
+				return err
+			}
+			for _, name := range []string{"seats.db", "secrets", "config.yaml"} {
+				if err := os.Remove(home + string(os.PathSeparator) + name); err != nil && !os.IsNotExist(err) {
+					return err
+				}
+			}
+			secrets, err := f.Secrets()
+			if err == nil {
+				_ = secrets.Delete("msal-token-cache")
+			}
+			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again.\n", home)
+			return nil
+		},
+	}
+}

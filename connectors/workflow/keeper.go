@@ -1,0 +1,19 @@
+package workflow
+
+import (
+	"time"
+
+	"github.com/seats-msp/seats/connectors"
+)
+
+// Keeper records what the workflows learn. *store.Store satisfies it; tests
+// use an in-memory one.
+type Keeper interface {
+	SaveAccount(a connectors.Account) error
+	ClearAccount() error
+	ReplaceCustomers(cs []connectors.Customer, gdap map[string]connectors.GDAPSummary, at time.Time) error
+	CustomerStatuses() ([]connectors.CustomerStatus, error)
+	SaveConsent(r connectors.ConsentRecord) error
+	SaveSnapshots(snaps []connectors.LicenceSnapshot) error
+	MarkStale(tenantID, reason string, at time.Time) error
+}

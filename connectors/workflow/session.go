@@ -1,0 +1,68 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/microsoft"
+)
+
+// Session signs the partner in and out. After every sign-in change it
+// records the account and writes the token cache to the secret store once,
+// so the next command signs in silently.
+type Session struct {
+	Client *microsoft.Client
+	Cache  *microsoft.TokenCache // nil when the cache is not persisted
+	Keep   Keeper
+	// OpenURL opens the browser for the interactive flow; nil lets MSAL
+	// choose (it fails where no browser exists).
+	OpenURL func(url string) error
+}
+
+// Account is the cached sign-in, if any.
+func (s *Session) Account(ctx context.Context) (connectors.Account, bool, error) {
+	return s.Client.Account(ctx)
+}
+
+// StartDeviceCode asks Microsoft for a device code to show.
+func (s *Session) StartDeviceCode(ctx context.Context) (*microsoft.DeviceCode, error) {
+	return s.Client.StartDeviceCode(ctx)
+}
+
+// WaitDeviceCode waits until the code is used, then records the account.
+func (s *Session) WaitDeviceCode(ctx context.Context, dc *microsoft.DeviceCode) (connectors.Account, error) {
+	acct, err := s.Client.WaitDeviceCode(ctx, dc)
+	if err != nil {
+		return acct, err
+	}
+	return acct, s.signedIn(acct)
+}
+
+// SignInBrowser signs in with the interactive browser flow.
+func (s *Session) SignInBrowser(ctx context.Context) (connectors.Account, error) {
+	acct, err := s.Client.SignInBrowser(ctx, s.OpenURL)
+	if err != nil {
+		return acct, err
+	}
+	return acct, s.signedIn(acct)
+}
+
+func (s *Session) signedIn(acct connectors.Account) error {
+	var errs []error
+	if s.Cache != nil {
+		errs = append(errs, s.Cache.Flush())
+	}
+	errs = append(errs, s.Keep.SaveAccount(acct))
+	return errors.Join(errs...)
+}
+
+// SignOut forgets the sign-in: the cached tokens and the recorded account.
+func (s *Session) SignOut(ctx context.Context) error {
+	errs := []error{s.Client.SignOut(ctx)}
+	if s.Cache != nil {
+		errs = append(errs, s.Cache.Clear())
+	}
+	errs = append(errs, s.Keep.ClearAccount())
+	return errors.Join(errs...)
+}

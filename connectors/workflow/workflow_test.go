@@ -1,0 +1,310 @@
+package workflow_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/microsoft/msfake"
+	"github.com/seats-msp/seats/connectors/workflow"
+	"github.com/seats-msp/seats/store"
+)
+
+// harness is a signed-in Microsoft client against the fake, over a real
+// store in a temp dir.
+type harness struct {
+	http      *http.Client
+	fake      *msfake.Server
+	client    *microsoft.Client
+	store     *store.Store
+	customers *workflow.Customers
+}
+
+func newHarness(t testing.TB, w *msfake.World, o msfake.Options) *harness {
+	t.Helper()
+	srv, fake := msfake.NewTLSServer(w, o)
+	t.Cleanup(srv.Close)
+	ep := msfake.EndpointsFor(srv.URL)
+	client, err := microsoft.New(microsoft.Config{
+		ClientID:         w.ClientID,
+		AuthorityHost:    ep.AuthorityHost,
+		GraphURL:         ep.GraphURL,
+		PartnerCenterURL: ep.PartnerCenterURL,
+		GDAP:             true,
+		HTTPClient:       srv.Client(),
+		Concurrency:      8,
+		Sleep:            func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "seats.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	session := &workflow.Session{Client: client, Keep: st}
+	dc, err := session.StartDeviceCode(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.WaitDeviceCode(ctx, dc); err != nil {
+		t.Fatal(err)
+	}
+	return &harness{
+		http: srv.Client(), fake: fake, client: client, store: st,
+		customers: &workflow.Customers{
+			MS: client, Keep: st,
+			VerifyFor: 50 * time.Millisecond, VerifyEvery: time.Millisecond, AdminPollEvery: time.Millisecond,
+		},
+	}
+}
+
+func byName(statuses []connectors.CustomerStatus) map[string]connectors.CustomerStatus {
+	m := map[string]connectors.CustomerStatus{}
+	for _, s := range statuses {
+		m[s.TenantID] = s
+	}
+	return m
+}
+
+func TestSessionRecordsAccount(t *testing.T) {
+	t.Parallel()
+	w := msfake.SmallWorld()
+	h := newHarness(t, w, msfake.Options{})
+	acct, ok, err := h.store.Account()
+	if err != nil || !ok {
+		t.Fatalf("account not recorded: ok=%v err=%v", ok, err)
+	}
+	if acct.Username != w.Partner.Users[0].UPN || acct.PartnerTenantID != w.Partner.TenantID {
+		t.Fatalf("account %+v, want %s in %s", acct, w.Partner.Users[0].UPN, w.Partner.TenantID)
+	}
+}
+
+func TestRefreshSummarisesGDAPAndKeepsConsent(t *testing.T) {
+	t.Parallel()
+	w := msfake.SmallWorld()
+	h := newHarness(t, w, msfake.Options{PageSize: 2})
+	statuses, err := h.customers.Refresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(statuses) != len(w.Customers) {
+		t.Fatalf("%d statuses, world has %d customers", len(statuses), len(w.Customers))
+	}
+	seen := map[connectors.GDAPStatus]bool{}
+	for _, s := range statuses {
+		seen[s.GDAP.Status] = true
+	}
+	for _, want := range []connectors.GDAPStatus{connectors.GDAPActive, connectors.GDAPExpiring, connectors.GDAPPending, connectors.GDAPExpired, connectors.GDAPNone} {
+		if !seen[want] {
+			t.Errorf("no customer with GDAP %s after refresh (seen %v)", want, seen)
+		}
+	}
+}
+
+func TestConsentManyPartner(t *testing.T) {
+	t.Parallel()
+	w := msfake.SmallWorld()
+	h := newHarness(t, w, msfake.Options{})
+	ctx := context.Background()
+	if _, err := h.customers.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	results, err := h.customers.ConsentMany(ctx, nil, connectors.ConsentByPartner, 4, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != len(w.Customers) {
+		t.Fatalf("report names %d customers, world has %d", len(results), len(w.Customers))
+	}
+	statuses, err := h.customers.Statuses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := byName(statuses)
+	for _, r := range results {
+		s := st[r.TenantID]
+		switch r.Outcome {
+		case workflow.OutcomeConsented:
+			if !s.Ready() {
+				t.Errorf("%s consented but not Ready: %+v", r.Name, s.Consent)
+			}
+		case workflow.OutcomeSkipped:
+			if s.GDAP.Status.Usable() || r.Reason == "" {
+				t.Errorf("%s skipped with GDAP %s, reason %q", r.Name, s.GDAP.Status, r.Reason)
+			}
+		case workflow.OutcomeFailed:
+			if s.Consent.State != connectors.ConsentFailed || r.Reason == "" {
+				t.Errorf("%s failed but recorded %+v, reason %q", r.Name, s.Consent, r.Reason)
+			}
+			if s.GDAP.MissingConsentRoles() != nil && !strings.Contains(r.Reason, "Privileged Role Administrator") && !strings.Contains(r.Reason, "Application Administrator") {
+				t.Errorf("%s refused without naming the missing role: %q", r.Name, r.Reason)
+			}
+		case workflow.OutcomeAlreadyReady:
+			if !s.Ready() {
+				t.Errorf("%s already Ready but not Ready", r.Name)
+			}
+		default:
+			t.Errorf("%s: outcome %q", r.Name, r.Outcome)
+		}
+	}
+	count := map[workflow.Outcome]int{}
+	for _, r := range results {
+		count[r.Outcome]++
+	}
+	if count[workflow.OutcomeConsented] == 0 || count[workflow.OutcomeFailed] == 0 || count[workflow.OutcomeSkipped] == 0 {
+		t.Fatalf("small world should give consented, failed and skipped customers: %v", count)
+	}
+
+	// A second run finds them Ready and consents nobody again.
+	again, err := h.customers.ConsentMany(ctx, nil, connectors.ConsentByPartner, 4, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range again {
+		if r.Outcome == workflow.OutcomeConsented {
+			t.Errorf("%s consented twice", r.Name)
+		}
+	}
+}
+
+func TestConsentUnknownTenantIsClearError(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, msfake.SmallWorld(), msfake.Options{})
+	ctx := context.Background()
+	if _, err := h.customers.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.customers.ConsentMany(ctx, []string{"00000000-0000-0000-0000-00000000dead"}, connectors.ConsentByPartner, 1, nil, nil)
+	if !errors.Is(err, connectors.ErrNotFound) || !strings.Contains(err.Error(), "not in the customer list") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAdminConsentWaitsUntilAccepted(t *testing.T) {
+	t.Parallel()
+	w := msfake.SmallWorld()
+	h := newHarness(t, w, msfake.Options{})
+	ctx := context.Background()
+	statuses, err := h.customers.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target connectors.CustomerStatus
+	for _, s := range statuses {
+		if s.Eligible() {
+			target = s
+			break
+		}
+	}
+	if target.TenantID == "" {
+		t.Fatal("no eligible customer in the small world")
+	}
+	link := h.customers.AdminConsentURL(target.TenantID)
+	if !strings.Contains(link, "/"+target.TenantID+"/v2.0/adminconsent?") || !strings.Contains(link, "client_id="+w.ClientID) {
+		t.Fatalf("link %q", link)
+	}
+
+	// Nobody accepts: the wait ends with the context and records nothing.
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err = h.customers.WaitAdminConsent(short, target.TenantID)
+	if !errors.Is(err, connectors.ErrCanceled) {
+		t.Fatalf("wait without acceptance: %v", err)
+	}
+
+	// The admin opens the link and accepts; the wait then turns Ready.
+	accept := make(chan error, 1)
+	go func() { accept <- h.acceptAdminConsent(link) }()
+	st, err := h.customers.WaitAdminConsent(ctx, target.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aerr := <-accept; aerr != nil {
+		t.Fatal(aerr)
+	}
+	if !st.Ready() || st.Consent.Method != connectors.ConsentByAdmin {
+		t.Fatalf("after admin consent: %+v", st.Consent)
+	}
+}
+
+func TestSyncReadsReadyAndMarksFailuresStale(t *testing.T) {
+	t.Parallel()
+	w := msfake.SmallWorld()
+	h := newHarness(t, w, msfake.Options{ThrottleOnce: true, PageSize: 2})
+	ctx := context.Background()
+	if _, err := h.customers.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.customers.ConsentMany(ctx, nil, connectors.ConsentByPartner, 4, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	var progressCalls int
+	rep, err := h.customers.Sync(ctx, 4, func(done, total int, r workflow.SyncResult) { progressCalls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Tenants == 0 || rep.Succeeded != rep.Tenants || progressCalls != rep.Tenants {
+		t.Fatalf("report %+v, progress calls %d", rep, progressCalls)
+	}
+	for _, r := range rep.Results {
+		snap, ok, err := h.store.Snapshot(r.TenantID)
+		if err != nil || !ok {
+			t.Fatalf("no snapshot for %s: %v", r.Name, err)
+		}
+		if len(snap.Skus) != r.Skus || snap.Stale {
+			t.Fatalf("snapshot of %s: %d skus stale=%v, report %+v", r.Name, len(snap.Skus), snap.Stale, r)
+		}
+	}
+
+	// Graph fails for every call now: each tenant keeps its snapshot, marked stale.
+	h.fake.FailNext("GET", "/graph/v1.0/subscribedSkus", 503, "", 1000)
+	rep2, err := h.customers.Sync(ctx, 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep2.Failed != rep.Tenants {
+		t.Fatalf("second sync: %+v", rep2)
+	}
+	for _, r := range rep.Results {
+		snap, _, _ := h.store.Snapshot(r.TenantID)
+		if !snap.Stale || snap.StaleReason == "" || len(snap.Skus) != r.Skus {
+			t.Fatalf("after a failed sync %s: stale=%v reason=%q skus=%d (had %d)", r.Name, snap.Stale, snap.StaleReason, len(snap.Skus), r.Skus)
+		}
+	}
+}
+
+// acceptAdminConsent does what the customer's admin does: open the link and
+// press Accept.
+func (h *harness) acceptAdminConsent(link string) error {
+	page, err := h.http.Get(link)
+	if err != nil {
+		return err
+	}
+	page.Body.Close()
+	if page.StatusCode != http.StatusOK {
+		return fmt.Errorf("consent page: HTTP %d", page.StatusCode)
+	}
+	// Accepting redirects to the app's redirect URI (http://localhost), where
+	// no browser is listening here: stop at the redirect.
+	noFollow := *h.http
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noFollow.PostForm(link, url.Values{"accept": {"1"}})
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		return fmt.Errorf("accept: HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
