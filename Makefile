@@ -1,0 +1,29 @@
+# seats: the everyday commands. `make demo` runs the wizard on the built-in sandbox;
+# `make test` runs every test, as CI does.
+GO ?= go
+PKGS := ./...
+
+.PHONY: demo build test bench fuzz generate vet
+
+demo: ## the wizard on the sandbox (made-up customers, imitation Microsoft on 127.0.0.1)
+	$(GO) run ./cmd/seats --sandbox
+
+build: ## bin/seats
+	$(GO) build -o bin/seats ./cmd/seats
+
+vet:
+	$(GO) vet $(PKGS)
+
+test: vet ## vet, every unit test with the race detector, and the end-to-end tests of the built binary
+	$(GO) test -race -count=1 $(PKGS)
+
+bench: ## benchmarks, including reading the licences of 1,000 sandbox tenants at 50 ms per call
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+FUZZTIME ?= 30s
+fuzz: ## every fuzz target, FUZZTIME each
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeErrorBody$$' -fuzztime $(FUZZTIME) ./connectors/httpx
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./connectors/skus/internal/gen
+
+generate: ## regenerate the SKU catalogue from ../shared/data
+	$(GO) generate ./connectors/skus
