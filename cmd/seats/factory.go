@@ -94,11 +94,11 @@ func (f *factory) Sandbox(ctx context.Context) (*sandbox.Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := sandbox.OptionsFromEnv(sandbox.Options{Dir: home, ThrottleOnce: true})
+	opts, err := sandbox.OptionsFromEnv(sandbox.DefaultOptions(home))
 	if err != nil {
 		return nil, err
 	}
-	opts.Logf = func(format string, args ...any) { fmt.Fprintf(f.stderr, "sandbox: "+format+"\n", args...) }
+	opts.Logf = func(format string, args ...any) { fmt.Fprintf(f.stderr, format+"\n", args...) }
 	sb, err := sandbox.Start(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("start the sandbox: %w", err)
