@@ -63,15 +63,22 @@ Exit status: 0 when none failed, 3 when some failed, 1 on error.`,
 			if o.tenant != "" {
 				ids = []string{o.tenant}
 			}
-			onLink := func(r workflow.ConsentResult) {
-				fmt.Fprintf(f.stderr, "Send this link to %s's admin:\n  %s\n", r.Name, r.ConsentURL)
+			onBefore := func(r workflow.ConsentResult) {
+				if r.Warning != "" {
+					fmt.Fprintf(f.stderr, "  warning      %s: %s\n", r.Name, r.Warning)
+					return
+				}
+				fmt.Fprintf(f.stderr, "Send this link to %s's admin (seats waits until it is accepted; Ctrl+C stops waiting):\n  %s\n", r.Name, r.ConsentURL)
+				if o.tenant != "" {
+					offerLink(f, r.ConsentURL)
+				}
 			}
 			onResult := func(r workflow.ConsentResult) {
 				if r.Outcome == workflow.OutcomeConsented || r.Outcome == workflow.OutcomeFailed {
 					fmt.Fprintf(f.stderr, "  %-13s %s %s\n", r.Outcome, r.Name, r.Reason)
 				}
 			}
-			results, err := customers.ConsentMany(ctx, ids, method, 4, onLink, onResult)
+			results, err := customers.ConsentMany(ctx, ids, method, 4, onBefore, onResult)
 			if err != nil {
 				return err
 			}

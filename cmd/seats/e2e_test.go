@@ -3,11 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -193,5 +199,209 @@ func TestSandboxLoginConsentStatusSync(t *testing.T) {
 	}
 	if st.Mode().Perm() != 0o600 {
 		t.Fatalf("secrets mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+// startServe runs `seats sandbox serve` in its own process and waits until it
+// says it is serving; the process is stopped when the test ends.
+func startServe(t *testing.T, home string) {
+	t.Helper()
+	cmd := exec.Command(seatsBin, "sandbox", "serve")
+	cmd.Env = e2eEnv(home)
+	var errb safeBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	})
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(errb.String(), "Sandbox serving") {
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbox serve did not start:\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// safeBuffer is a bytes.Buffer safe for a process writing while the test reads.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestSandboxServeOutlivesKilledSeats kills seats in the middle of a sign-in
+// while `seats sandbox serve` keeps the fakes alive; the next commands carry
+// on against the same world, two of them at the same time.
+func TestSandboxServeOutlivesKilledSeats(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	startServe(t, home)
+
+	// A sign-in killed while it waits for the code to be used.
+	cmd := exec.Command(seatsBin, "--sandbox", "login")
+	cmd.Env = append(e2eEnv(home), "SEATS_SANDBOX_APPROVE_AFTER=1h")
+	var errb safeBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(errb.String(), "Waiting for you to sign in") {
+		if time.Now().After(deadline) {
+			t.Fatalf("login never waited:\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	if r := seats(t, home, 2*time.Minute, "--sandbox", "login"); r.code != 0 {
+		t.Fatalf("login after a killed one: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := seats(t, home, 2*time.Minute, "--sandbox", "consent", "--all", "--method", "partner"); r.code != exitPartial {
+		t.Fatalf("consent: exit %d\n%s", r.code, r.stderr)
+	}
+
+	// Two syncs at once on one home: both finish, neither is refused.
+	var wg sync.WaitGroup
+	results := make([]result, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = seats(t, home, 2*time.Minute, "--sandbox", "sync")
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 {
+			t.Fatalf("sync %d of 2 at once: exit %d\n%s", i+1, r.code, r.stderr)
+		}
+	}
+	r := seats(t, home, time.Minute, "--sandbox", "status", "--json")
+	var status struct {
+		LastSync *struct{ Tenants, Failed int } `json:"last_sync"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil || status.LastSync == nil || status.LastSync.Tenants == 0 {
+		t.Fatalf("status after two syncs: %v %s", err, r.stdout)
+	}
+}
+
+// TestSandboxAdminConsent is Option A from the binary: seats prints the link,
+// the customer's admin (this test) opens it and accepts, and seats, which has
+// been waiting, reports the customer Ready.
+func TestSandboxAdminConsent(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	if r := seats(t, home, 2*time.Minute, "--sandbox", "login"); r.code != 0 {
+		t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+	}
+	startServe(t, home) // keeps the world served while consent waits
+	if r := seats(t, home, time.Minute, "--sandbox", "status", "--refresh", "--json"); r.code != 0 {
+		t.Fatalf("status --refresh: exit %d\n%s", r.code, r.stderr)
+	}
+	r := seats(t, home, time.Minute, "--sandbox", "status", "--json")
+	var status struct {
+		CustomerList []struct {
+			TenantID string `json:"tenant_id"`
+			GDAP     struct {
+				Status string `json:"status"`
+			} `json:"gdap"`
+			Consent struct {
+				State string `json:"state"`
+			} `json:"consent"`
+		} `json:"customer_list"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil {
+		t.Fatal(err)
+	}
+	tenant := ""
+	for _, c := range status.CustomerList {
+		if c.GDAP.Status == "active" && c.Consent.State != "ready" {
+			tenant = c.TenantID
+			break
+		}
+	}
+	if tenant == "" {
+		t.Fatal("no active, unconsented customer in the sandbox world")
+	}
+
+	cmd := exec.Command(seatsBin, "--sandbox", "consent", "--tenant", tenant, "--method", "admin", "--json")
+	cmd.Env = e2eEnv(home)
+	var out bytes.Buffer
+	var errb safeBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var link string
+	deadline := time.Now().Add(time.Minute)
+	for link == "" {
+		for _, line := range strings.Split(errb.String(), "\n") {
+			if l := strings.TrimSpace(line); strings.HasPrefix(l, "https://") && strings.Contains(l, "adminconsent") {
+				link = l
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no consent link printed:\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	acceptAsAdmin(t, home, link)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("consent --method admin: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), `"outcome": "consented"`) {
+		t.Fatalf("report:\n%s", out.String())
+	}
+}
+
+// acceptAsAdmin opens the consent link and presses Accept, trusting the
+// sandbox's CA as the admin's browser would after accepting its warning.
+func acceptAsAdmin(t *testing.T, home, link string) {
+	t.Helper()
+	pem, err := os.ReadFile(filepath.Join(home, "sandbox", "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	client := &http.Client{
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       30 * time.Second,
+	}
+	page, err := client.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if page.StatusCode != http.StatusOK || !strings.Contains(string(body), "Accept") {
+		t.Fatalf("consent page: HTTP %d\n%s", page.StatusCode, body)
+	}
+	resp, err := client.PostForm(link, url.Values{"accept": {"1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		t.Fatalf("accept: HTTP %d", resp.StatusCode)
 	}
 }

@@ -67,8 +67,8 @@ func readyWorld(w *msfake.World, now time.Time) {
 		c := &w.Customers[i]
 		c.GDAP = []msfake.Relationship{{
 			ID: fmt.Sprintf("rel-%d", i), DisplayName: "bench", Status: connectors.RelActive,
-			Roles:     []string{connectors.RoleGlobalReader, connectors.RolePrivilegedRoleAdministrator, connectors.RoleApplicationAdministrator},
-			Duration:  "P730D", CreatedAt: now.AddDate(0, -1, 0), ActivatedAt: now.AddDate(0, -1, 0), EndAt: now.AddDate(1, 0, 0),
+			Roles:    []string{connectors.RoleGlobalReader, connectors.RolePrivilegedRoleAdministrator, connectors.RoleApplicationAdministrator},
+			Duration: "P730D", CreatedAt: now.AddDate(0, -1, 0), ActivatedAt: now.AddDate(0, -1, 0), EndAt: now.AddDate(1, 0, 0),
 		}}
 		c.Consent = &msfake.Consent{Method: "partner", Scopes: []string{"Organization.Read.All", "User.Read.All"}, GrantedAt: now}
 	}

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/seats-msp/seats/connectors"
@@ -26,6 +27,20 @@ type ConsentResult struct {
 	Outcome    Outcome `json:"outcome"`
 	Reason     string  `json:"reason,omitempty"`
 	ConsentURL string  `json:"consent_url,omitempty"` // Option A: the link sent to the customer's admin
+	// Warning is set when the partner consent was tried although the GDAP
+	// roles seen lack one it needs (it may still work through another group).
+	Warning string `json:"warning,omitempty"`
+}
+
+// MissingRolesWarning is the warning given before a partner consent whose
+// GDAP roles lack Privileged Role Administrator or Application
+// Administrator, or "" when none is missing.
+func MissingRolesWarning(st connectors.CustomerStatus) string {
+	missing := st.GDAP.MissingConsentRoles()
+	if len(missing) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the GDAP roles seen lack %s, which partner consent needs; Microsoft may refuse", strings.Join(missing, " and "))
 }
 
 // ConsentMany consents into the given customers (nil = every customer) with
@@ -35,8 +50,10 @@ type ConsentResult struct {
 // never concurrently.
 //
 // With the admin method nothing can be done for the customer; the link is
-// reported at once (onLink) and seats waits for the admins until ctx ends.
-func (c *Customers) ConsentMany(ctx context.Context, tenantIDs []string, method connectors.ConsentMethod, parallel int, onLink func(ConsentResult), onResult func(ConsentResult)) ([]ConsentResult, error) {
+// reported at once (onBefore) and seats waits for the admins until ctx ends.
+// With the partner method onBefore reports a warning when the GDAP roles
+// lack one consent needs, before trying.
+func (c *Customers) ConsentMany(ctx context.Context, tenantIDs []string, method connectors.ConsentMethod, parallel int, onBefore func(ConsentResult), onResult func(ConsentResult)) ([]ConsentResult, error) {
 	statuses, err := c.Keep.CustomerStatuses()
 	if err != nil {
 		return nil, err
@@ -69,9 +86,9 @@ func (c *Customers) ConsentMany(ctx context.Context, tenantIDs []string, method 
 			onResult(r)
 		}
 	}
-	if onLink != nil {
-		link := onLink
-		onLink = func(r ConsentResult) {
+	if onBefore != nil {
+		link := onBefore
+		onBefore = func(r ConsentResult) {
 			mu.Lock()
 			defer mu.Unlock()
 			link(r)
@@ -106,7 +123,7 @@ func (c *Customers) ConsentMany(ctx context.Context, tenantIDs []string, method 
 				return
 			}
 			defer func() { <-sem }()
-			report(idx, c.consentOne(ctx, st, method, onLink))
+			report(idx, c.consentOne(ctx, st, method, onBefore))
 		}()
 	}
 	wg.Wait()
@@ -123,6 +140,10 @@ func (c *Customers) consentOne(ctx context.Context, st connectors.CustomerStatus
 		}
 		_, err = c.WaitAdminConsent(ctx, st.TenantID)
 	} else {
+		res.Warning = MissingRolesWarning(st)
+		if res.Warning != "" && onLink != nil {
+			onLink(res)
+		}
 		_, err = c.ConsentPartner(ctx, st.TenantID)
 	}
 	if err != nil {
