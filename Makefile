@@ -21,9 +21,13 @@ bench: ## benchmarks, including reading the licences of 1,000 sandbox tenants at
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
 FUZZTIME ?= 30s
-fuzz: ## every fuzz target, FUZZTIME each
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeErrorBody$$' -fuzztime $(FUZZTIME) ./connectors/httpx
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./connectors/skus/internal/gen
+fuzz: ## every fuzz target in the tree, FUZZTIME each
+	@grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u | while read -r dir; do \
+	  for target in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "== $$dir $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir || exit 1; \
+	  done; \
+	done
 
 generate: ## regenerate the SKU catalogue from ../shared/data
 	$(GO) generate ./connectors/skus
