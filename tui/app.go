@@ -1,0 +1,515 @@
+// Package tui is the seats wizard: one root model that knows every step in
+// order, shows the stepper header, the active screen, one error box, the
+// status bar and the footer of keys, and moves between steps only when the
+// screen's gate passes. Progress is saved in the store on every step change
+// and on quit, so that running seats again resumes at the same step.
+//
+// Routing follows a fixed order (see Update): ctrl+c always quits; q and ?
+// only when no text input has focus; window sizes reach every screen;
+// results of background work reach the screen that asked, in front or not;
+// everything else goes to the screen in front.
+package tui
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seats-msp/seats/store"
+	"github.com/seats-msp/seats/tui/common"
+	"github.com/seats-msp/seats/tui/components/errorbox"
+	"github.com/seats-msp/seats/tui/components/statusbar"
+	"github.com/seats-msp/seats/tui/components/stepper"
+	"github.com/seats-msp/seats/tui/screens/connect"
+	"github.com/seats-msp/seats/tui/screens/consent"
+)
+
+// Model is the root of the wizard. It is a tea.Model; run it with
+// tea.NewProgram(tui.New(c), tea.WithAltScreen(), tea.WithOutput(c.Output)),
+// or with Run.
+type Model struct {
+	c      *common.Common
+	cancel context.CancelFunc
+
+	steps   []common.ScreenID
+	screens map[common.ScreenID]common.Screen // only the steps that landed
+	current common.ScreenID
+	done    map[common.ScreenID]bool
+	started map[common.ScreenID]bool
+
+	width, height int
+	bodyW, bodyH  int
+
+	errbox   errorbox.Model
+	status   statusbar.Model
+	help     help.Model
+	saveErr  error
+	quitting bool
+}
+
+// New builds the wizard with every screen that has landed (Connect,
+// Customers & consent) and resumes from the progress saved in the store.
+func New(c *common.Common) Model {
+	cc, cancel := rootCommon(c)
+	return newModel(cc, cancel, connect.New(cc), consent.New(cc))
+}
+
+// rootCommon copies c with a context of the root's own, from which every
+// screen derives its contexts, so that quitting cancels all their work.
+func rootCommon(c *common.Common) (*common.Common, context.CancelFunc) {
+	cc := *c
+	if cc.Ctx == nil {
+		cc.Ctx = context.Background()
+	}
+	ctx, cancel := context.WithCancel(cc.Ctx)
+	cc.Ctx = ctx
+	return &cc, cancel
+}
+
+// newModel builds the root around the given screens, which must have been
+// built with c. Steps without a screen are shown as coming soon and cannot
+// be entered. cancel cancels c.Ctx.
+func newModel(c *common.Common, cancel context.CancelFunc, screens ...common.Screen) Model {
+	m := Model{
+		c:       c,
+		cancel:  cancel,
+		steps:   common.Steps(),
+		screens: map[common.ScreenID]common.Screen{},
+		done:    map[common.ScreenID]bool{},
+		started: map[common.ScreenID]bool{},
+		errbox:  errorbox.New(c.Styles, c.Keys.Dismiss),
+		status:  statusbar.New(c.Styles),
+		help:    help.New(),
+	}
+	m.help.Styles = c.Styles.Help
+	for _, s := range screens {
+		m.screens[s.ID()] = s
+	}
+	m.resume()
+	return m
+}
+
+// resume loads the saved progress: the saved step if it can be entered,
+// else the first step that can be entered and is not done.
+func (m *Model) resume() {
+	var saved store.WizardProgress
+	if m.c.Deps.Progress != nil {
+		p, err := m.c.Deps.Progress.WizardProgress()
+		if err != nil {
+			m.errbox.Set(common.ErrMsg{Op: "Load the saved progress", Err: err})
+		} else {
+			saved = p
+		}
+	}
+	for _, s := range saved.Done {
+		if id, ok := common.ParseStep(s); ok {
+			m.done[id] = true
+		}
+	}
+	if id, ok := common.ParseStep(saved.Current); ok && m.enterable(id) {
+		m.current = id
+		return
+	}
+	for _, id := range m.steps {
+		if m.enterable(id) && !m.done[id] {
+			m.current = id
+			return
+		}
+	}
+	// Everything that can be entered is done: stay on the last of them.
+	for _, id := range m.steps {
+		if m.enterable(id) {
+			m.current = id
+		}
+	}
+}
+
+// enterable reports whether a step has landed in this version.
+func (m *Model) enterable(id common.ScreenID) bool {
+	_, ok := m.screens[id]
+	return ok
+}
+
+// Current returns the step in front.
+func (m Model) Current() common.ScreenID { return m.current }
+
+// Done reports whether a step's gate passed.
+func (m Model) Done(id common.ScreenID) bool { return m.done[id] }
+
+// Err returns the last failure to save progress, so that the caller can
+// report it after the program ended (the screen is gone by then).
+func (m Model) Err() error { return m.saveErr }
+
+// Init starts the screen in front.
+func (m Model) Init() tea.Cmd {
+	return m.enter(m.current)
+}
+
+// enter runs a screen's Init the first time it comes to front.
+func (m *Model) enter(id common.ScreenID) tea.Cmd {
+	s, ok := m.screens[id]
+	if !ok || m.started[id] {
+		return nil
+	}
+	m.started[id] = true
+	return s.Init()
+}
+
+// Update routes one message; see the package doc for the order.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.route(msg)
+	m.layout()
+	return m, cmd
+}
+
+func (m *Model) route(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.bodyW, m.bodyH = -1, -1 // force SetSize on every screen
+		return nil
+	case common.ScreenMsg:
+		return m.toScreen(msg.To, msg.Msg)
+	case common.ErrMsg:
+		m.errbox.Set(msg)
+		return m.toScreen(msg.Screen, msg)
+	case common.NextMsg:
+		return m.next(msg.From)
+	case common.BackMsg:
+		return m.back(msg.From)
+	case common.CopyMsg:
+		return m.copy(msg)
+	case common.TaskStartMsg, common.TaskProgressMsg, common.TaskDoneMsg,
+		common.StatusMsg, statusbar.ClearMsg, spinner.TickMsg:
+		var cmd tea.Cmd
+		m.status, cmd = m.status.Update(msg)
+		return cmd
+	}
+	return m.toScreen(m.current, msg)
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	keys := m.c.Keys
+	if key.Matches(msg, keys.ForceQuit) {
+		return m.quit()
+	}
+	if m.errbox.HandleKey(msg) {
+		return nil
+	}
+	active := m.screens[m.current]
+	typing := active != nil && active.Typing()
+	if !typing {
+		switch {
+		case key.Matches(msg, keys.Quit):
+			return m.quit()
+		case key.Matches(msg, keys.Help):
+			m.help.ShowAll = !m.help.ShowAll
+			return nil
+		}
+	}
+	return m.toScreen(m.current, msg)
+}
+
+// toScreen hands msg to one screen, in front or not.
+func (m *Model) toScreen(id common.ScreenID, msg tea.Msg) tea.Cmd {
+	s, ok := m.screens[id]
+	if !ok {
+		return nil
+	}
+	s, cmd := s.Update(msg)
+	m.screens[id] = s
+	return cmd
+}
+
+// next moves forward from the screen from once its gate passes. The next
+// step that can be entered comes to front; when the rest are coming soon,
+// the step stays in front, done, with the "what's next" panel.
+func (m *Model) next(from common.ScreenID) tea.Cmd {
+	s, ok := m.screens[from]
+	if !ok || from != m.current {
+		return nil // a stale request from a screen no longer in front
+	}
+	if err := s.Gate(); err != nil {
+		return common.Status(common.LevelWarning, err.Error())
+	}
+	wasDone := m.done[from]
+	m.done[from] = true
+	for _, id := range m.stepsAfter(from) {
+		if m.enterable(id) {
+			m.current = id
+			return tea.Batch(m.save(), m.enter(id))
+		}
+	}
+	cmd := m.save()
+	if wasDone {
+		return cmd
+	}
+	return tea.Batch(cmd, common.Status(common.LevelSuccess, from.Title()+" done; progress saved"))
+}
+
+// back moves to the previous step that can be entered.
+func (m *Model) back(from common.ScreenID) tea.Cmd {
+	if from != m.current {
+		return nil
+	}
+	before := m.stepsBefore(from)
+	for i := len(before) - 1; i >= 0; i-- {
+		if m.enterable(before[i]) {
+			m.current = before[i]
+			return tea.Batch(m.save(), m.enter(before[i]))
+		}
+	}
+	return common.Status(common.LevelInfo, from.Title()+" is the first step in this version of seats")
+}
+
+func (m *Model) stepsAfter(id common.ScreenID) []common.ScreenID {
+	i := slices.Index(m.steps, id)
+	if i < 0 {
+		return nil
+	}
+	return m.steps[i+1:]
+}
+
+func (m *Model) stepsBefore(id common.ScreenID) []common.ScreenID {
+	i := slices.Index(m.steps, id)
+	if i < 0 {
+		return nil
+	}
+	return m.steps[:i]
+}
+
+// finished reports whether the step in front is done and every later step
+// is still coming: then the "what's next" panel shows.
+func (m *Model) finished() bool {
+	if !m.done[m.current] {
+		return false
+	}
+	for _, id := range m.stepsAfter(m.current) {
+		if m.enterable(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// save writes the progress to the store. It runs in Update, not in a
+// command: it is one small local write, and on quit it must finish before
+// the program ends.
+func (m *Model) save() tea.Cmd {
+	if m.c.Deps.Progress == nil {
+		return nil
+	}
+	p := store.WizardProgress{Current: m.current.String(), UpdatedAt: m.c.Now().UTC()}
+	for _, id := range m.steps {
+		if m.done[id] {
+			p.Done = append(p.Done, id.String())
+		}
+	}
+	if err := m.c.Deps.Progress.SaveWizardProgress(p); err != nil {
+		m.saveErr = err
+		return common.ReportError(m.current, "Save the wizard's progress", err)
+	}
+	m.saveErr = nil
+	return nil
+}
+
+// quit saves progress, cancels every running call and ends the program.
+func (m *Model) quit() tea.Cmd {
+	m.save()
+	m.cancel()
+	m.quitting = true
+	return tea.Quit
+}
+
+// copy writes text to the clipboard with OSC 52. Inside tmux it sends the
+// sequence both plainly (tmux with set-clipboard on takes it) and wrapped
+// for passthrough (tmux with allow-passthrough on forwards it).
+func (m *Model) copy(msg common.CopyMsg) tea.Cmd {
+	out, mux := m.c.Output, m.c.Multiplexer
+	if out == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		seqs := []osc52.Sequence{osc52.New(msg.Text)}
+		switch mux {
+		case "tmux":
+			seqs = append(seqs, osc52.New(msg.Text).Tmux())
+		case "screen":
+			seqs = []osc52.Sequence{osc52.New(msg.Text).Screen()}
+		}
+		for _, s := range seqs {
+			if _, err := s.WriteTo(out); err != nil {
+				return common.StatusMsg{Level: common.LevelWarning, Text: "Could not copy to the clipboard: select the text instead"}
+			}
+		}
+		return common.StatusMsg{Level: common.LevelSuccess, Text: msg.What + " copied to the clipboard"}
+	}
+}
+
+// layout gives every screen the body size: the terminal minus the header,
+// the "what's next" panel, the error box, the status bar and the footer.
+// It runs after every message because those heights change with content.
+func (m *Model) layout() {
+	if m.width == 0 && m.height == 0 {
+		return
+	}
+	used := lipgloss.Height(m.headerView())
+	for _, part := range []string{m.nextPanelView(), m.errbox.View(m.width), m.status.View(m.width)} {
+		if part != "" {
+			used += lipgloss.Height(part)
+		}
+	}
+	used += lipgloss.Height(m.footerView())
+	w, h := m.width, max(0, m.height-used)
+	if w == m.bodyW && h == m.bodyH {
+		return
+	}
+	m.bodyW, m.bodyH = w, h
+	for _, s := range m.screens {
+		s.SetSize(w, h)
+	}
+}
+
+// View draws the wizard.
+func (m Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	parts := []string{m.headerView(), m.bodyView()}
+	for _, p := range []string{m.nextPanelView(), m.errbox.View(m.width), m.status.View(m.width)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	parts = append(parts, m.footerView())
+	return strings.Join(parts, "\n")
+}
+
+func (m Model) headerView() string {
+	steps := make([]stepper.Step, 0, len(m.steps))
+	for _, id := range m.steps {
+		st := stepper.Todo
+		switch {
+		case !m.enterable(id):
+			st = stepper.Soon
+		case id == m.current:
+			st = stepper.Current
+		case m.done[id]:
+			st = stepper.Done
+		}
+		steps = append(steps, stepper.Step{ID: id, State: st})
+	}
+	return stepper.View(m.c.Styles, steps, m.width, m.c.Deps.Sandbox)
+}
+
+// bodyView is the screen in front, cut to the body size so that the status
+// bar and footer never move off screen.
+func (m Model) bodyView() string {
+	s, ok := m.screens[m.current]
+	if !ok || m.bodyH <= 0 {
+		return ""
+	}
+	lines := strings.Split(s.View(), "\n")
+	if len(lines) > m.bodyH {
+		lines = lines[:m.bodyH]
+	}
+	for i, l := range lines {
+		if m.bodyW > 0 && ansi.StringWidth(l) > m.bodyW {
+			lines[i] = ansi.Truncate(l, m.bodyW, "…")
+		}
+	}
+	for len(lines) < m.bodyH {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nextPanelView says what comes after the last step of this version.
+func (m Model) nextPanelView() string {
+	if !m.finished() {
+		return ""
+	}
+	st := m.c.Styles
+	var coming []string
+	for _, id := range m.stepsAfter(m.current) {
+		coming = append(coming, id.Title())
+	}
+	text := st.Good.Render("✓ "+m.current.Title()+" is done.") + " " +
+		st.Text.Render("Next come "+joinAnd(coming)+": they arrive in later versions of seats. "+
+			"Your progress is saved; run seats again any time to continue from here.")
+	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
+	return st.Panel.Width(m.width - st.Panel.GetHorizontalBorderSize()).Render(st.Plain.Width(inner).Render(text))
+}
+
+func (m Model) footerView() string {
+	keys := m.c.Keys
+	s, ok := m.screens[m.current]
+	if m.help.ShowAll {
+		var groups [][]key.Binding
+		if ok {
+			groups = s.FullHelp()
+		}
+		groups = append(groups, []key.Binding{keys.Help, keys.Quit, keys.ForceQuit})
+		return m.help.FullHelpView(groups)
+	}
+	// The global keys always show; the screen's keys get the rest of the
+	// line, most important first, and "?" lists whatever did not fit.
+	h := m.help
+	globals := []key.Binding{keys.Help, keys.Quit}
+	if ok && s.Typing() {
+		// q and ? are text while typing; only ctrl+c still quits.
+		globals = []key.Binding{keys.ForceQuit}
+	}
+	global := h.ShortHelpView(globals)
+	if !ok {
+		return global
+	}
+	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
+	h.Width = max(0, m.width-lipgloss.Width(global)-lipgloss.Width(sep))
+	local := h.ShortHelpView(s.ShortHelp())
+	if local == "" {
+		return global
+	}
+	return local + sep + global
+}
+
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return "more steps"
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// Run runs the wizard until the user quits, in the alternate screen, drawing
+// to c.Output (Bubble Tea's default, stdout, when nil). It returns the program's error, else the
+// last failure to save progress.
+func Run(c *common.Common, opts ...tea.ProgramOption) error {
+	var out io.Writer = c.Output
+	base := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(c.Ctx)}
+	if out != nil {
+		base = append(base, tea.WithOutput(out))
+	}
+	final, err := tea.NewProgram(New(c), append(base, opts...)...).Run()
+	if err != nil {
+		return err
+	}
+	if m, ok := final.(Model); ok {
+		return m.Err()
+	}
+	return nil
+}

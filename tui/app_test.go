@@ -1,0 +1,477 @@
+package tui
+
+import (
+	"encoding/base64"
+	"errors"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/store"
+	"github.com/seats-msp/seats/tui/common"
+	"github.com/seats-msp/seats/tui/tuitest"
+)
+
+// fakeScreen records what the root gives it.
+type fakeScreen struct {
+	id     common.ScreenID
+	gate   error
+	typing bool
+	inits  int
+	msgs   []tea.Msg
+	width  int
+	height int
+}
+
+func (f *fakeScreen) Init() tea.Cmd { f.inits++; return nil }
+func (f *fakeScreen) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	f.msgs = append(f.msgs, msg)
+	return f, nil
+}
+func (f *fakeScreen) View() string              { return "body of " + f.id.String() }
+func (f *fakeScreen) SetSize(w, h int)          { f.width, f.height = w, h }
+func (f *fakeScreen) ShortHelp() []key.Binding  { return nil }
+func (f *fakeScreen) FullHelp() [][]key.Binding { return nil }
+func (f *fakeScreen) Gate() error               { return f.gate }
+func (f *fakeScreen) ID() common.ScreenID       { return f.id }
+func (f *fakeScreen) Typing() bool              { return f.typing }
+
+// got reports whether the screen received msg.
+func (f *fakeScreen) got(msg tea.Msg) bool {
+	for _, m := range f.msgs {
+		if reflect.DeepEqual(m, msg) {
+			return true
+		}
+	}
+	return false
+}
+
+// fakeProgress keeps progress in memory.
+type fakeProgress struct {
+	mu      sync.Mutex
+	saved   store.WizardProgress
+	saves   []store.WizardProgress
+	loadErr error
+	saveErr error
+}
+
+func (p *fakeProgress) WizardProgress() (store.WizardProgress, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.saved, p.loadErr
+}
+
+func (p *fakeProgress) SaveWizardProgress(w store.WizardProgress) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.saveErr != nil {
+		return p.saveErr
+	}
+	p.saved = w
+	p.saves = append(p.saves, w)
+	return nil
+}
+
+func (p *fakeProgress) last() store.WizardProgress {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.saved
+}
+
+type rootFixture struct {
+	m        Model
+	connect  *fakeScreen
+	consent  *fakeScreen
+	progress *fakeProgress
+	c        *common.Common
+	out      *tuitest.Buffer
+}
+
+func newRoot(t *testing.T, saved store.WizardProgress) *rootFixture {
+	t.Helper()
+	p := &fakeProgress{saved: saved}
+	base, out := tuitest.NewCommon(t, common.Deps{Progress: p})
+	c, cancel := rootCommon(base)
+	t.Cleanup(cancel)
+	conn := &fakeScreen{id: common.ScreenConnect}
+	cons := &fakeScreen{id: common.ScreenConsent}
+	m := newModel(c, cancel, conn, cons)
+	m.Init()
+	return &rootFixture{m: m, connect: conn, consent: cons, progress: p, c: c, out: out}
+}
+
+// send updates the root with msg and returns the command.
+func (f *rootFixture) send(msg tea.Msg) tea.Cmd {
+	m, cmd := f.m.Update(msg)
+	f.m = m.(Model)
+	return cmd
+}
+
+// sendAll sends msg and then, recursively, every message its command
+// returns (batches included), as a program would.
+func (f *rootFixture) sendAll(msg tea.Msg) {
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		next := queue[0]
+		queue = queue[1:]
+		if batch, ok := next.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				if c != nil {
+					queue = append(queue, c())
+				}
+			}
+			continue
+		}
+		if next == nil {
+			continue
+		}
+		if cmd := f.send(next); cmd != nil {
+			// Status results schedule their clearing with a 4 s tick; the
+			// tests do not wait for it.
+			if _, isClear := next.(common.StatusMsg); isClear {
+				continue
+			}
+			if _, isDone := next.(common.TaskDoneMsg); isDone {
+				continue
+			}
+			queue = append(queue, cmd())
+		}
+	}
+}
+
+func (f *rootFixture) status() string {
+	text, _, _ := f.m.status.Result()
+	return text
+}
+
+func TestResume(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		saved    store.WizardProgress
+		want     common.ScreenID
+		done     []common.ScreenID
+		finished bool
+	}{
+		{"first run", store.WizardProgress{}, common.ScreenConnect, nil, false},
+		{"saved step", store.WizardProgress{Current: "consent", Done: []string{"connect"}}, common.ScreenConsent, []common.ScreenID{common.ScreenConnect}, false},
+		{"saved step is coming soon", store.WizardProgress{Current: "accounts", Done: []string{"connect"}}, common.ScreenConsent, []common.ScreenID{common.ScreenConnect}, false},
+		{"unknown step", store.WizardProgress{Current: "teleport"}, common.ScreenConnect, nil, false},
+		{"all landed steps done", store.WizardProgress{Current: "consent", Done: []string{"connect", "consent"}}, common.ScreenConsent,
+			[]common.ScreenID{common.ScreenConnect, common.ScreenConsent}, true},
+		{"done but no current", store.WizardProgress{Done: []string{"connect", "consent"}}, common.ScreenConsent,
+			[]common.ScreenID{common.ScreenConnect, common.ScreenConsent}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newRoot(t, tt.saved)
+			if got := f.m.Current(); got != tt.want {
+				t.Errorf("resumed at %v, want %v", got, tt.want)
+			}
+			for _, id := range tt.done {
+				if !f.m.Done(id) {
+					t.Errorf("%v should be done", id)
+				}
+			}
+			if got := f.m.finished(); got != tt.finished {
+				t.Errorf("finished = %v, want %v", got, tt.finished)
+			}
+			want := map[common.ScreenID]int{tt.want: 1}
+			if f.connect.inits != want[common.ScreenConnect] || f.consent.inits != want[common.ScreenConsent] {
+				t.Errorf("inits connect %d consent %d: only the resumed screen starts", f.connect.inits, f.consent.inits)
+			}
+		})
+	}
+}
+
+func TestResumeLoadError(t *testing.T) {
+	t.Parallel()
+	p := &fakeProgress{loadErr: store.ErrBusy}
+	base, _ := tuitest.NewCommon(t, common.Deps{Progress: p})
+	c, cancel := rootCommon(base)
+	t.Cleanup(cancel)
+	m := newModel(c, cancel, &fakeScreen{id: common.ScreenConnect}, &fakeScreen{id: common.ScreenConsent})
+	if m.Current() != common.ScreenConnect {
+		t.Errorf("current %v", m.Current())
+	}
+	e, ok := m.errbox.Err()
+	if !ok || !errors.Is(e.Err, store.ErrBusy) {
+		t.Errorf("the load failure should be in the error box, got %v %v", e, ok)
+	}
+}
+
+func TestNextChecksGate(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.connect.gate = errors.New("Continue needs a sign-in to Microsoft")
+	f.sendAll(common.NextMsg{From: common.ScreenConnect})
+	if f.m.Current() != common.ScreenConnect || f.m.Done(common.ScreenConnect) {
+		t.Fatalf("moved on although the gate refused")
+	}
+	if got := f.status(); got != "Continue needs a sign-in to Microsoft" {
+		t.Errorf("status = %q, want the gate's reason", got)
+	}
+	if len(f.progress.saves) != 0 {
+		t.Errorf("a refused move saved progress")
+	}
+
+	f.connect.gate = nil
+	f.sendAll(common.NextMsg{From: common.ScreenConnect})
+	if f.m.Current() != common.ScreenConsent || !f.m.Done(common.ScreenConnect) {
+		t.Fatalf("current %v, connect done %v", f.m.Current(), f.m.Done(common.ScreenConnect))
+	}
+	if f.consent.inits != 1 {
+		t.Errorf("consent started %d times, want once", f.consent.inits)
+	}
+	want := store.WizardProgress{Current: "consent", Done: []string{"connect"}, UpdatedAt: tuitest.Epoch}
+	if got := f.progress.last(); got.Current != want.Current || !slices.Equal(got.Done, want.Done) || !got.UpdatedAt.Equal(want.UpdatedAt) {
+		t.Errorf("saved %+v, want %+v", got, want)
+	}
+}
+
+func TestComingStepsCannotBeEntered(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{Current: "consent", Done: []string{"connect"}})
+	f.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	f.sendAll(common.NextMsg{From: common.ScreenConsent})
+	if f.m.Current() != common.ScreenConsent {
+		t.Fatalf("current %v: the next steps are coming soon and cannot be entered", f.m.Current())
+	}
+	if !f.m.Done(common.ScreenConsent) || !f.m.finished() {
+		t.Error("consent should be done, with the what's-next panel")
+	}
+	v := ansi.Strip(f.m.View())
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(v, "│", " ")), " ")
+	for _, w := range []string{"✓ Customers & consent is done.", "Next come Match accounts, Match products, Settings and Licences: they arrive in later versions of seats.",
+		"Your progress is saved", "◌ Accounts", "✓ Connect", "● Consent"} {
+		if !strings.Contains(flat, w) {
+			t.Errorf("view lacks %q:\n%s", w, v)
+		}
+	}
+	if got := f.progress.last(); got.Current != "consent" || !slices.Equal(got.Done, []string{"connect", "consent"}) {
+		t.Errorf("saved %+v", got)
+	}
+	// Pressing Continue again neither moves nor repeats the message.
+	f.sendAll(common.NextMsg{From: common.ScreenConsent})
+	if f.m.Current() != common.ScreenConsent {
+		t.Error("moved into a coming step")
+	}
+}
+
+func TestStaleNextIgnored(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{Current: "consent"})
+	f.sendAll(common.NextMsg{From: common.ScreenConnect})
+	if f.m.Current() != common.ScreenConsent || f.m.Done(common.ScreenConnect) {
+		t.Error("a NextMsg from a screen not in front moved the wizard")
+	}
+}
+
+func TestBack(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{Current: "consent", Done: []string{"connect"}})
+	f.sendAll(common.BackMsg{From: common.ScreenConsent})
+	if f.m.Current() != common.ScreenConnect {
+		t.Fatalf("back went to %v", f.m.Current())
+	}
+	if got := f.progress.last(); got.Current != "connect" || !slices.Equal(got.Done, []string{"connect"}) {
+		t.Errorf("saved %+v", got)
+	}
+	f.sendAll(common.BackMsg{From: common.ScreenConnect})
+	if f.m.Current() != common.ScreenConnect {
+		t.Error("went back before the first step")
+	}
+	if got := f.status(); got != "Connect to Microsoft is the first step in this version of seats" {
+		t.Errorf("status %q", got)
+	}
+}
+
+type probeMsg struct{ n int }
+
+func TestResultsReachScreenNotInFront(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{Current: "consent", Done: []string{"connect"}})
+	f.send(common.ScreenMsg{To: common.ScreenConnect, Msg: probeMsg{1}})
+	if !f.connect.got(probeMsg{1}) || f.consent.got(probeMsg{1}) {
+		t.Error("a result for connect should reach connect only, although consent is in front")
+	}
+	errMsg := common.ErrMsg{Screen: common.ScreenConnect, Op: "Sign in", Err: &connectors.Error{Kind: connectors.ErrUnavailable}}
+	f.send(errMsg)
+	if !f.connect.got(errMsg) {
+		t.Error("the error should reach the screen whose work failed")
+	}
+	if !f.m.errbox.Visible() {
+		t.Error("the error should be in the error box")
+	}
+	// Anything else goes to the screen in front.
+	f.send(probeMsg{2})
+	if !f.consent.got(probeMsg{2}) || f.connect.got(probeMsg{2}) {
+		t.Error("an unaddressed message should reach the screen in front only")
+	}
+}
+
+func TestResizeReachesEveryScreen(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	header, footer := 3, 1
+	for _, s := range []*fakeScreen{f.connect, f.consent} {
+		if s.width != 100 || s.height != 30-header-footer {
+			t.Errorf("%v got %d×%d, want 100×%d", s.id, s.width, s.height, 30-header-footer)
+		}
+	}
+	// The error box takes room from every screen, and gives it back.
+	f.send(common.ErrMsg{Screen: common.ScreenConnect, Op: "Sign in", Err: errors.New("x")})
+	boxed := f.consent.height
+	if boxed >= 30-header-footer {
+		t.Errorf("with the error box the body should shrink; height %d", boxed)
+	}
+	if f.connect.height != boxed {
+		t.Errorf("screens disagree on the body height: %d vs %d", f.connect.height, boxed)
+	}
+	f.send(tuitest.Key("esc"))
+	if f.consent.height != 30-header-footer {
+		t.Errorf("closing the box should give the room back; height %d", f.consent.height)
+	}
+	if f.connect.got(tuitest.Key("esc")) {
+		t.Error("the esc that closed the box reached the screen")
+	}
+}
+
+func TestErrorBoxKeyGoesOn(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.send(common.ErrMsg{Screen: common.ScreenConnect, Op: "Sign in", Err: &connectors.Error{Kind: connectors.ErrConditionalAccess}})
+	f.send(tuitest.Key("b"))
+	if f.m.errbox.Visible() {
+		t.Error("a key should close the box")
+	}
+	if !f.connect.got(tuitest.Key("b")) {
+		t.Error("the b named in the box should reach the screen")
+	}
+}
+
+func TestCtrlCSavesProgressAndQuits(t *testing.T) {
+	t.Parallel()
+	for _, typing := range []bool{false, true} {
+		f := newRoot(t, store.WizardProgress{Current: "consent", Done: []string{"connect"}})
+		f.consent.typing = typing
+		cmd := f.send(tuitest.Key("ctrl+c"))
+		if cmd == nil {
+			t.Fatal("ctrl+c returned no command")
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Errorf("typing=%v: ctrl+c should quit", typing)
+		}
+		if got := f.progress.last(); got.Current != "consent" || !slices.Equal(got.Done, []string{"connect"}) {
+			t.Errorf("saved %+v on quit", got)
+		}
+		select {
+		case <-f.c.Ctx.Done():
+		default:
+			t.Error("quitting should cancel the screens' work")
+		}
+		if f.m.View() != "" {
+			t.Error("the last frame should be empty so the terminal is left clean")
+		}
+	}
+}
+
+func TestQAndHelpWhileTyping(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.connect.typing = true
+	if cmd := f.send(tuitest.Key("q")); cmd != nil {
+		t.Error("q quit while typing")
+	}
+	if !f.connect.got(tuitest.Key("q")) {
+		t.Error("q should reach the text input")
+	}
+	f.send(tuitest.Key("?"))
+	if f.m.help.ShowAll || !f.connect.got(tuitest.Key("?")) {
+		t.Error("? should reach the text input while typing")
+	}
+
+	f.connect.typing = false
+	f.send(tuitest.Key("?"))
+	if !f.m.help.ShowAll {
+		t.Error("? should show the full help")
+	}
+	cmd := f.send(tuitest.Key("q"))
+	if cmd == nil {
+		t.Fatal("q did not quit")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("q should quit when not typing")
+	}
+}
+
+func TestCopyUsesOSC52(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	cmd := f.send(common.CopyMsg{Text: "HKQ7T2RLM", What: "Code"})
+	if cmd == nil {
+		t.Fatal("no copy command")
+	}
+	msg := cmd()
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("HKQ7T2RLM")) + "\x07"
+	if !strings.Contains(f.out.String(), want) {
+		t.Errorf("output %q lacks the OSC 52 sequence %q", f.out.String(), want)
+	}
+	if st, ok := msg.(common.StatusMsg); !ok || st.Text != "Code copied to the clipboard" {
+		t.Errorf("copy answered %#v", msg)
+	}
+}
+
+func TestSaveFailureReported(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.progress.saveErr = store.ErrBusy
+	f.sendAll(common.NextMsg{From: common.ScreenConnect})
+	if !errors.Is(f.m.Err(), store.ErrBusy) {
+		t.Errorf("Err() = %v", f.m.Err())
+	}
+	if e, ok := f.m.errbox.Err(); !ok || e.Op != "Save the wizard's progress" {
+		t.Errorf("error box %v %v", e, ok)
+	}
+}
+
+func TestFooterShowsScreenAndGlobalKeys(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	v := ansi.Strip(f.m.footerView())
+	for _, w := range []string{"? full help", "q quit"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("footer %q lacks %q", v, w)
+		}
+	}
+	f.send(tuitest.Key("?"))
+	if v := ansi.Strip(f.m.footerView()); !strings.Contains(v, "ctrl+c quit") {
+		t.Errorf("full help %q lacks ctrl+c", v)
+	}
+}
+
+func tuitestSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestFooterWhileTyping(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	f.connect.typing = true
+	v := ansi.Strip(f.m.footerView())
+	if strings.Contains(v, "q quit") || strings.Contains(v, "? full help") || !strings.Contains(v, "ctrl+c quit") {
+		t.Errorf("while typing the footer should offer only ctrl+c: %q", v)
+	}
+}

@@ -1,0 +1,88 @@
+package connect
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/tui/common"
+)
+
+// accountMsg carries the cached sign-in found at start.
+type accountMsg struct {
+	account connectors.Account
+	ok      bool
+	err     error
+}
+
+// deviceCodeMsg carries a new device code, or why none came. gen ties it to
+// the attempt that asked, so a late answer to a cancelled attempt is dropped.
+type deviceCodeMsg struct {
+	gen  int
+	code *microsoft.DeviceCode
+	err  error
+}
+
+// signedInMsg ends a sign-in attempt (device code or browser).
+type signedInMsg struct {
+	gen     int
+	account connectors.Account
+	err     error
+}
+
+// signedOutMsg ends "switch account".
+type signedOutMsg struct{ err error }
+
+// tickMsg re-draws the countdown once a second while a code is shown.
+type tickMsg struct{ gen int }
+
+// openedMsg says whether the browser opened.
+type openedMsg struct{ err error }
+
+// Each command below captures what it needs (context, session, ids), never
+// the model: commands run on other goroutines.
+
+func checkAccount(ctx context.Context, s common.Session) tea.Cmd {
+	return func() tea.Msg {
+		acct, ok, err := s.Account(ctx)
+		return accountMsg{account: acct, ok: ok, err: err}
+	}
+}
+
+func startDeviceCode(ctx context.Context, s common.Session, gen int) tea.Cmd {
+	return func() tea.Msg {
+		dc, err := s.StartDeviceCode(ctx)
+		return deviceCodeMsg{gen: gen, code: dc, err: err}
+	}
+}
+
+func waitDeviceCode(ctx context.Context, s common.Session, dc *microsoft.DeviceCode, gen int) tea.Cmd {
+	return func() tea.Msg {
+		acct, err := s.WaitDeviceCode(ctx, dc)
+		return signedInMsg{gen: gen, account: acct, err: err}
+	}
+}
+
+func signInBrowser(ctx context.Context, s common.Session, gen int) tea.Cmd {
+	return func() tea.Msg {
+		acct, err := s.SignInBrowser(ctx)
+		return signedInMsg{gen: gen, account: acct, err: err}
+	}
+}
+
+func signOut(ctx context.Context, s common.Session) tea.Cmd {
+	return func() tea.Msg {
+		return signedOutMsg{err: s.SignOut(ctx)}
+	}
+}
+
+func tick(gen int) tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+func openURL(open func(string) error, url string) tea.Cmd {
+	return func() tea.Msg { return openedMsg{err: open(url)} }
+}

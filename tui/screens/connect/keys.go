@@ -1,0 +1,47 @@
+package connect
+
+import "github.com/charmbracelet/bubbles/key"
+
+// keyMap is every key of the Connect screen. Which of them are enabled
+// depends on the state; disabled keys neither match nor show in the footer.
+type keyMap struct {
+	Continue key.Binding
+	Switch   key.Binding
+	Open     key.Binding
+	Copy     key.Binding
+	NewCode  key.Binding
+	Browser  key.Binding
+	Cancel   key.Binding
+}
+
+func defaultKeys() keyMap {
+	return keyMap{
+		Continue: key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "continue")),
+		Switch:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "switch account")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open link in browser")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy code")),
+		NewCode:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new code")),
+		Browser:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browser sign-in")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// setState enables the keys that make sense in state s. canOpen and
+// canCopy hide the keys whose ability this machine lacks.
+func (k *keyMap) setState(s state, canOpen, canCopy bool) {
+	k.Continue.SetEnabled(s == stateSignedIn)
+	k.Switch.SetEnabled(s == stateSignedIn)
+	k.Open.SetEnabled(s == stateWaiting && canOpen)
+	k.Copy.SetEnabled(s == stateWaiting && canCopy)
+	k.NewCode.SetEnabled(s == stateWaiting || s == stateExpired || s == stateCancelled ||
+		s == stateFailed || s == stateBrowser)
+	k.Browser.SetEnabled(s == stateStarting || s == stateWaiting || s == stateExpired ||
+		s == stateCancelled || s == stateFailed)
+	k.Cancel.SetEnabled(s == stateStarting || s == stateWaiting || s == stateBrowser)
+}
+
+// short lists the footer's keys, most important first: a narrow footer
+// cuts from the end.
+func (k keyMap) short() []key.Binding {
+	return []key.Binding{k.Continue, k.Switch, k.Open, k.Cancel, k.NewCode, k.Browser, k.Copy}
+}

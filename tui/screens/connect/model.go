@@ -1,0 +1,344 @@
+// Package connect is the "Connect to Microsoft" step: the partner signs in
+// with a device code (shown large, copied to the clipboard, counted down to
+// its expiry) or, where Conditional Access blocks device code, with the
+// browser. Already signed in, it says who and offers to switch account.
+package connect
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/tui/common"
+)
+
+// state is where the sign-in stands.
+type state int
+
+const (
+	stateChecking   state = iota // looking for a cached sign-in
+	stateStarting                // asking Microsoft for a device code
+	stateWaiting                 // code shown, waiting for the user
+	stateExpired                 // the code expired; a new one is offered
+	stateCancelled               // the user pressed esc
+	stateFailed                  // starting or waiting failed; see failure
+	stateBrowser                 // browser sign-in running
+	stateSigningOut              // switching account
+	stateSignedIn
+)
+
+var stateNames = map[state]string{
+	stateChecking: "checking", stateStarting: "starting", stateWaiting: "waiting",
+	stateExpired: "expired", stateCancelled: "cancelled", stateFailed: "failed",
+	stateBrowser: "browser", stateSigningOut: "signing out", stateSignedIn: "signed in",
+}
+
+func (s state) String() string { return stateNames[s] }
+
+// ErrNotSignedIn is the Gate's answer until someone signs in.
+var ErrNotSignedIn = errors.New("Continue needs a sign-in to Microsoft: enter the code at the link shown, or press b to sign in with the browser")
+
+// Model is the Connect screen. Create it with New.
+type Model struct {
+	c      *common.Common
+	keys   keyMap
+	width  int
+	height int
+
+	state   state
+	account connectors.Account
+	code    *microsoft.DeviceCode
+	copied  bool // the code went to the clipboard
+	failure error
+	// blockedByCA is set when Microsoft refused device code because of
+	// Conditional Access (AADSTS53003): the screen then recommends b.
+	blockedByCA bool
+
+	// gen numbers sign-in attempts. Every result carries the gen of the
+	// attempt that asked, and results of older attempts are dropped, so a
+	// cancelled wait that returns late cannot undo a newer state.
+	gen    int
+	cancel context.CancelFunc
+}
+
+var _ common.Screen = (*Model)(nil)
+
+// New returns the Connect screen. It does nothing until Init.
+func New(c *common.Common) *Model {
+	m := &Model{c: c, keys: defaultKeys(), state: stateChecking}
+	m.syncKeys()
+	return m
+}
+
+// ID implements common.Screen.
+func (m *Model) ID() common.ScreenID { return common.ScreenConnect }
+
+// Typing implements common.Screen: the screen has no text input.
+func (m *Model) Typing() bool { return false }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
+
+// Gate implements common.Screen: the wizard goes on once someone is signed in.
+func (m *Model) Gate() error {
+	if m.state == stateSignedIn {
+		return nil
+	}
+	return ErrNotSignedIn
+}
+
+// Account returns the signed-in account; ok is false until sign-in.
+func (m *Model) Account() (connectors.Account, bool) {
+	return m.account, m.state == stateSignedIn
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding { return m.keys.short() }
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.keys.short()} }
+
+// Init looks for a cached sign-in.
+func (m *Model) Init() tea.Cmd {
+	m.setState(stateChecking)
+	return common.ForScreen(m.ID(), checkAccount(m.c.Ctx, m.c.Deps.Session))
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	case accountMsg:
+		return m, m.handleAccount(msg)
+	case deviceCodeMsg:
+		return m, m.handleDeviceCode(msg)
+	case signedInMsg:
+		return m, m.handleSignedIn(msg)
+	case signedOutMsg:
+		return m, m.handleSignedOut(msg)
+	case tickMsg:
+		return m, m.handleTick(msg)
+	case openedMsg:
+		if msg.err != nil {
+			return m, common.ReportError(m.ID(), "Open the browser", msg.err)
+		}
+		return m, common.Status(common.LevelInfo, "Opened the sign-in page in your browser")
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Continue):
+		return common.Next(m.ID())
+	case key.Matches(msg, m.keys.Switch):
+		m.stop()
+		m.setState(stateSigningOut)
+		return common.ForScreen(m.ID(), signOut(m.c.Ctx, m.c.Deps.Session))
+	case key.Matches(msg, m.keys.Open):
+		return m.openLink()
+	case key.Matches(msg, m.keys.Copy):
+		return common.Copy(m.code.UserCode, "Code")
+	case key.Matches(msg, m.keys.NewCode):
+		return m.startDeviceCode()
+	case key.Matches(msg, m.keys.Browser):
+		return m.startBrowser()
+	case key.Matches(msg, m.keys.Cancel):
+		m.stop()
+		m.failure = nil
+		m.setState(stateCancelled)
+		return common.Status(common.LevelInfo, "Sign-in cancelled")
+	}
+	return nil
+}
+
+func (m *Model) handleAccount(msg accountMsg) tea.Cmd {
+	if m.state != stateChecking {
+		return nil
+	}
+	if msg.err == nil && msg.ok {
+		m.account = msg.account
+		m.setState(stateSignedIn)
+		return nil
+	}
+	start := m.startDeviceCode()
+	if msg.err != nil {
+		return tea.Batch(common.ReportError(m.ID(), "Read the saved sign-in", msg.err), start)
+	}
+	return start
+}
+
+func (m *Model) handleDeviceCode(msg deviceCodeMsg) tea.Cmd {
+	if msg.gen != m.gen || m.state != stateStarting {
+		return nil
+	}
+	if msg.err != nil {
+		return m.fail("Get a sign-in code from Microsoft", msg.err)
+	}
+	if msg.code == nil {
+		return m.fail("Get a sign-in code from Microsoft",
+			&connectors.Error{Kind: connectors.ErrBadResponse, Service: "sign-in", Op: "device code", Message: "no code in the answer"})
+	}
+	m.code = msg.code
+	m.copied = m.c.CanCopy()
+	m.setState(stateWaiting)
+	if m.expired() {
+		m.stop()
+		m.setState(stateExpired)
+		return nil
+	}
+	ctx := m.attemptContext()
+	cmds := []tea.Cmd{
+		common.ForScreen(m.ID(), waitDeviceCode(ctx, m.c.Deps.Session, msg.code, m.gen)),
+		common.ForScreen(m.ID(), tick(m.gen)),
+	}
+	if m.copied {
+		cmds = append(cmds, common.Copy(msg.code.UserCode, "Code"))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) handleSignedIn(msg signedInMsg) tea.Cmd {
+	if msg.gen != m.gen || (m.state != stateWaiting && m.state != stateBrowser) {
+		return nil
+	}
+	if msg.err == nil {
+		m.stop()
+		m.account = msg.account
+		m.failure = nil
+		m.blockedByCA = false
+		m.setState(stateSignedIn)
+		return common.Status(common.LevelSuccess, "Signed in as "+accountName(msg.account))
+	}
+	switch {
+	case errors.Is(msg.err, microsoft.ErrDeviceCodeExpired), m.state == stateWaiting && m.expired():
+		m.stop()
+		m.setState(stateExpired)
+		return nil
+	case connectors.KindOf(msg.err) == connectors.ErrCanceled:
+		// Not our esc (that result was dropped above): Microsoft ended it,
+		// e.g. the user declined in the browser. Say what it said.
+		m.stop()
+		m.failure = msg.err
+		m.setState(stateCancelled)
+		return nil
+	}
+	op := "Sign in to Microsoft"
+	if m.state == stateBrowser {
+		op = "Sign in to Microsoft with the browser"
+	}
+	return m.fail(op, msg.err)
+}
+
+func (m *Model) handleSignedOut(msg signedOutMsg) tea.Cmd {
+	if m.state != stateSigningOut {
+		return nil
+	}
+	if msg.err != nil {
+		// The old sign-in is still there; say so and keep it.
+		m.setState(stateSignedIn)
+		return common.ReportError(m.ID(), "Sign out to switch account", msg.err)
+	}
+	m.account = connectors.Account{}
+	return m.startDeviceCode()
+}
+
+func (m *Model) handleTick(msg tickMsg) tea.Cmd {
+	if msg.gen != m.gen || m.state != stateWaiting {
+		return nil
+	}
+	if m.expired() {
+		m.stop()
+		m.setState(stateExpired)
+		return common.Status(common.LevelWarning, "The sign-in code expired: press n for a new one")
+	}
+	return common.ForScreen(m.ID(), tick(m.gen))
+}
+
+// startDeviceCode drops any running attempt and asks for a new code.
+func (m *Model) startDeviceCode() tea.Cmd {
+	m.stop()
+	m.code = nil
+	m.copied = false
+	m.failure = nil
+	m.blockedByCA = false
+	m.setState(stateStarting)
+	ctx := m.attemptContext()
+	return common.ForScreen(m.ID(), startDeviceCode(ctx, m.c.Deps.Session, m.gen))
+}
+
+// startBrowser drops any running attempt and signs in with the browser.
+func (m *Model) startBrowser() tea.Cmd {
+	m.stop()
+	m.failure = nil
+	m.setState(stateBrowser)
+	ctx := m.attemptContext()
+	return common.ForScreen(m.ID(), signInBrowser(ctx, m.c.Deps.Session, m.gen))
+}
+
+func (m *Model) openLink() tea.Cmd {
+	if m.code == nil || m.c.Deps.OpenURL == nil {
+		return nil
+	}
+	return common.ForScreen(m.ID(), openURL(m.c.Deps.OpenURL, m.code.VerificationURL))
+}
+
+// fail records a failed attempt and reports it to the error box.
+func (m *Model) fail(op string, err error) tea.Cmd {
+	m.stop()
+	m.failure = err
+	m.blockedByCA = connectors.KindOf(err) == connectors.ErrConditionalAccess
+	m.setState(stateFailed)
+	return common.ReportError(m.ID(), op, err)
+}
+
+// attemptContext starts a new attempt: a new gen and a context that stop
+// cancels.
+func (m *Model) attemptContext() context.Context {
+	m.gen++
+	ctx, cancel := context.WithCancel(m.c.Ctx)
+	m.cancel = cancel
+	return ctx
+}
+
+// stop cancels the running attempt, if any. Its late result is dropped by
+// gen or state.
+func (m *Model) stop() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+}
+
+func (m *Model) setState(s state) {
+	m.state = s
+	m.syncKeys()
+}
+
+func (m *Model) syncKeys() { m.keys.setState(m.state, m.c.CanOpenURL(), m.c.CanCopy()) }
+
+// remaining is how long the shown code stays valid.
+func (m *Model) remaining() time.Duration {
+	if m.code == nil {
+		return 0
+	}
+	return m.code.ExpiresOn.Sub(m.c.Now())
+}
+
+func (m *Model) expired() bool { return m.code != nil && m.remaining() <= 0 }
+
+func accountName(a connectors.Account) string {
+	if a.Name != "" && a.Username != "" {
+		return a.Name + " <" + a.Username + ">"
+	}
+	if a.Username != "" {
+		return a.Username
+	}
+	return a.Name
+}

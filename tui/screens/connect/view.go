@@ -1,0 +1,235 @@
+package connect
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/seats-msp/seats/connectors"
+)
+
+// caReason explains AADSTS53003 in one sentence.
+const caReason = "A Conditional Access policy in your tenant blocks sign-in with a device code (AADSTS53003)."
+
+// browserWhy says when the browser sign-in is the right choice.
+const browserWhy = "for tenants whose Conditional Access blocks device code"
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.c.Styles
+	title := st.Title.Render("Connect to Microsoft")
+	var body []string
+	switch m.state {
+	case stateChecking:
+		body = []string{st.Muted.Render("Looking for a saved sign-in…")}
+	case stateSigningOut:
+		body = []string{st.Muted.Render("Signing out so that another account can sign in…")}
+	case stateSignedIn:
+		body = m.signedInView()
+	case stateStarting:
+		body = []string{
+			st.Muted.Render("Asking Microsoft for a sign-in code…"),
+			"",
+			m.browserHint(false),
+		}
+	case stateWaiting:
+		body = m.waitingView()
+	case stateExpired:
+		body = []string{
+			st.Warn.Render("! The sign-in code expired before the sign-in finished."),
+			"Press " + st.Key.Render("n") + " for a new code, or " + st.Key.Render("b") +
+				" to sign in with the browser.",
+		}
+	case stateCancelled:
+		head := "Sign-in cancelled"
+		if why := microsoftSays(m.failure); why != "" {
+			head = "Sign-in stopped: " + why
+		}
+		body = []string{
+			st.Text.Render(head+" — press ") + st.Key.Render("n") + st.Text.Render(" for a new code."),
+			"",
+			m.browserHint(false),
+		}
+	case stateBrowser:
+		body = m.browserView()
+	case stateFailed:
+		body = m.failedView()
+	}
+	lines := append([]string{title, ""}, body...)
+	return m.wrap(strings.Join(lines, "\n"))
+}
+
+func (m *Model) signedInView() []string {
+	st := m.c.Styles
+	a := m.account
+	lines := []string{
+		st.Good.Render("✓ Signed in as ") + st.Bold.Render(accountName(a)),
+		st.Muted.Render("  Partner tenant  ") + st.Text.Render(orUnknown(a.PartnerTenantID)),
+		"",
+		"Press " + st.Key.Render("enter") + " to continue to Customers & consent, or " +
+			st.Key.Render("s") + " to switch account.",
+	}
+	return lines
+}
+
+func (m *Model) waitingView() []string {
+	st := m.c.Styles
+	dc := m.code
+	var lines []string
+	if m.height >= 20 {
+		lines = append(lines, st.Muted.Render("Sign in with an account of your partner tenant (your own, not a customer's)."), "")
+	}
+	where := "Open"
+	if !m.c.CanOpenURL() {
+		where = "Open this link on any device"
+	}
+	lines = append(lines,
+		st.Bold.Render("1. "+where+": ")+st.Link.Render(dc.VerificationURL),
+		st.Bold.Render("2. Enter this code:"),
+	)
+
+	side := []string{m.countdown()}
+	if m.copied {
+		side = append(side, st.Good.Render("✓ Copied to the clipboard"))
+	}
+	if m.c.CanOpenURL() {
+		side = append(side, "", "Press "+st.Key.Render("enter")+" to open the link")
+	}
+	code := st.Code.Render(spaced(dc.UserCode))
+	lines = append(lines, lipgloss.JoinHorizontal(lipgloss.Center, code, "   ", strings.Join(side, "\n")))
+
+	if dc.Message != "" && m.height >= 18 {
+		lines = append(lines, "", st.Muted.Render("Microsoft: "+dc.Message))
+	}
+	lines = append(lines, "", st.Text.Render("Waiting for you to finish signing in…"), m.browserHint(false))
+	return lines
+}
+
+func (m *Model) browserView() []string {
+	st := m.c.Styles
+	return []string{
+		st.Text.Render("Signing in with the browser (" + browserWhy + ")…"),
+		st.Muted.Render("Finish the sign-in in the browser window that opened on this computer."),
+		"",
+		"Press " + st.Key.Render("esc") + " to cancel, or " + st.Key.Render("n") + " to use a device code instead.",
+	}
+}
+
+func (m *Model) failedView() []string {
+	st := m.c.Styles
+	if m.blockedByCA {
+		return []string{
+			st.Bad.Render("✗ Microsoft refused the device code sign-in."),
+			st.Text.Render(caReason),
+			"",
+			m.browserHint(true),
+			"Or press " + st.Key.Render("n") + " to try a new code.",
+		}
+	}
+	reason := "Microsoft did not sign you in."
+	if m.failure != nil {
+		reason = kindSentence(m.failure)
+	}
+	return []string{
+		st.Bad.Render("✗ Sign-in failed. ") + st.Text.Render(reason),
+		"",
+		"Press " + st.Key.Render("n") + " for a new code, or " + st.Key.Render("b") +
+			" to sign in with the browser (" + browserWhy + ").",
+	}
+}
+
+// browserHint offers b; hot highlights it (and says so in text, for
+// NO_COLOR) after a Conditional Access refusal.
+func (m *Model) browserHint(hot bool) string {
+	st := m.c.Styles
+	if hot {
+		return st.Bold.Render("→ Press ") + st.KeyHot.Render(" b ") +
+			st.Bold.Render(" to sign in with the browser instead.") + "\n" +
+			st.Muted.Render("  The browser sign-in is "+browserWhy+".")
+	}
+	return st.Muted.Render("Device code blocked? Press ") + st.Key.Render("b") +
+		st.Muted.Render(" to sign in with the browser ("+browserWhy+").")
+}
+
+func (m *Model) countdown() string {
+	st := m.c.Styles
+	left := m.remaining()
+	if left < 0 {
+		left = 0
+	}
+	text := "Expires in " + clock(left)
+	if left < time.Minute {
+		return st.Warn.Render("! " + text)
+	}
+	return st.Text.Render(text)
+}
+
+// wrap fits running text to the screen width; lines already narrower are
+// left alone, so the code box keeps its shape.
+func (m *Model) wrap(s string) string {
+	if m.width <= 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > m.width {
+			lines[i] = m.c.Styles.Text.Width(m.width).Render(l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// spaced puts a space between the code's characters so it reads at a glance
+// and is hard to mistype.
+func spaced(code string) string {
+	var b strings.Builder
+	for i, r := range code {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func clock(d time.Duration) string {
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d/time.Minute), int(d%time.Minute/time.Second))
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// kindSentence says in a few words why a sign-in failed; the error box
+// carries the details.
+func kindSentence(err error) string {
+	switch connectors.KindOf(err) {
+	case connectors.ErrUnauthorized:
+		return "Microsoft refused the sign-in (declined, or the account cannot use this app)."
+	case connectors.ErrForbidden:
+		return "The account is not allowed to sign in to this app."
+	case connectors.ErrUnavailable:
+		return "Microsoft could not be reached."
+	case connectors.ErrRateLimited:
+		return "Microsoft is throttling sign-ins; wait a minute."
+	case connectors.ErrConsentRequired:
+		return "The app needs consent in your partner tenant first."
+	}
+	return "See the error above for why."
+}
+
+// microsoftSays is the service's own one-line explanation in err, if any.
+func microsoftSays(err error) string {
+	var e *connectors.Error
+	if errors.As(err, &e) && e.Message != "" {
+		return strings.TrimSuffix(e.Message, ".")
+	}
+	return ""
+}

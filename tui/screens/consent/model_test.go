@@ -1,0 +1,580 @@
+package consent
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/tui/tuitest"
+)
+
+func TestFilterCycles(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	want := []struct {
+		filter string
+		names  []string
+	}{
+		{"Not consented", []string{"Alpine Ski House", "Fabrikam Inc", "Litware Inc", "Proseware", "Wingtip Toys", "Woodgrove Bank"}},
+		{"Ready", []string{"Contoso Ltd"}},
+		{"Failed", []string{"Northwind Traders"}},
+		{"Lost", []string{"Adventure Works"}},
+		{"Verifying", []string{"Tailspin Toys"}},
+		{"No GDAP", []string{"Proseware", "Wingtip Toys", "Woodgrove Bank"}},
+		{"All", []string{"Adventure Works", "Alpine Ski House", "Contoso Ltd", "Fabrikam Inc", "Litware Inc", "Northwind Traders", "Proseware", "Tailspin Toys", "Wingtip Toys", "Woodgrove Bank"}},
+	}
+	for _, w := range want {
+		f.d.Press("f")
+		if got := f.screen.filter.String(); got != w.filter {
+			t.Fatalf("filter = %q, want %q", got, w.filter)
+		}
+		if got := f.names(); !slices.Equal(got, w.names) {
+			t.Errorf("filter %s shows %v, want %v", w.filter, got, w.names)
+		}
+		if v := ansi.Strip(f.screen.View()); !strings.Contains(v, "Filter "+w.filter+" f") {
+			t.Errorf("the filter line should say %q:\n%s", w.filter, v)
+		}
+	}
+}
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		typed string
+		want  []string
+	}{
+		{"by name", "toys", []string{"Tailspin Toys", "Wingtip Toys"}},
+		{"case-insensitive", "CONTOSO", []string{"Contoso Ltd"}},
+		{"by domain", "northwindtraders.com", []string{"Northwind Traders"}},
+		{"by tenant id", "t-alpine", []string{"Alpine Ski House"}},
+		{"no match", "zzz", []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+			f.d.Press("/")
+			if !f.screen.Typing() {
+				t.Fatal("Typing() is false in the search box")
+			}
+			f.d.Type(tt.typed)
+			if got := f.names(); !slices.Equal(got, tt.want) {
+				t.Errorf("search %q shows %v, want %v", tt.typed, got, tt.want)
+			}
+			f.d.Press("enter")
+			if f.screen.Typing() {
+				t.Error("enter should leave the search box")
+			}
+			if got := f.names(); !slices.Equal(got, tt.want) {
+				t.Errorf("enter should keep the search; shows %v", got)
+			}
+			f.d.Press("esc")
+			if got := len(f.names()); got != len(sample()) {
+				t.Errorf("esc in the table should clear the search; %d shown", got)
+			}
+		})
+	}
+}
+
+func TestSearchKeysAreText(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.d.Press("/")
+	// Letters that are commands in the table are text while typing.
+	f.d.Type("fca")
+	if f.screen.query != "fca" || f.screen.mode != modeSearch || f.screen.filter != filterAll {
+		t.Errorf("query %q mode %v filter %v: letters leaked to the table", f.screen.query, f.screen.mode, f.screen.filter)
+	}
+	f.d.Press("backspace", "backspace")
+	if f.screen.query != "f" {
+		t.Errorf("backspace left %q", f.screen.query)
+	}
+	f.d.Press("esc")
+	if f.screen.query != "" || f.screen.mode != modeTable {
+		t.Errorf("esc in the search box should clear and leave it")
+	}
+}
+
+func TestSortToggles(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.d.Press("s")
+	if f.screen.sort != sortByStatus {
+		t.Fatalf("sort = %v, want status", f.screen.sort)
+	}
+	want := []string{"Northwind Traders", "Adventure Works", "Tailspin Toys", "Alpine Ski House", "Fabrikam Inc", "Litware Inc", "Proseware", "Wingtip Toys", "Woodgrove Bank", "Contoso Ltd"}
+	if got := f.names(); !slices.Equal(got, want) {
+		t.Errorf("by status: %v, want %v", got, want)
+	}
+	f.d.Press("s")
+	if got := f.names(); got[0] != "Adventure Works" || got[len(got)-1] != "Woodgrove Bank" {
+		t.Errorf("by name: %v", got)
+	}
+}
+
+func TestSortKeepsSelection(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.d.Press("down", "down") // Contoso Ltd
+	if c, _ := f.screen.selected(); c.Name != "Contoso Ltd" {
+		t.Fatalf("selected %q", c.Name)
+	}
+	f.d.Press("s")
+	if c, _ := f.screen.selected(); c.Name != "Contoso Ltd" {
+		t.Errorf("after sorting the cursor moved to %q", c.Name)
+	}
+}
+
+func TestGate(t *testing.T) {
+	t.Parallel()
+	notReady := sample()
+	notReady[0].Consent.State = connectors.ConsentNone
+	readyButNoGDAP := sample()[:1]
+	readyButNoGDAP[0].GDAP = gdap(connectors.GDAPExpired)
+	tests := []struct {
+		name string
+		list []connectors.CustomerStatus
+		want error
+	}{
+		{"one ready", sample(), nil},
+		{"none ready", notReady, ErrNoneReady},
+		{"consented but GDAP ended", readyButNoGDAP, ErrNoneReady},
+		{"no customers", nil, ErrNoneReady},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, tt.list, nil, tuitest.Width, tuitest.Height)
+			if err := f.screen.Gate(); !errors.Is(err, tt.want) {
+				t.Errorf("Gate() = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if want := "Continue needs at least one Ready customer: consent one with c, or all eligible with a"; ErrNoneReady.Error() != want {
+		t.Errorf("the refusal reads %q", ErrNoneReady)
+	}
+}
+
+func TestContinueAndBack(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.d.Press("enter")
+	f.d.Until("NextMsg", func() bool { return f.h.Nexts == 1 })
+	f.d.Press("shift+tab")
+	f.d.Until("BackMsg", func() bool { return f.h.Backs == 1 })
+}
+
+// selectTenant moves the cursor to a customer by name.
+func (f *fixture) selectTenant(t *testing.T, name string) {
+	t.Helper()
+	f.d.Press("home")
+	for range f.screen.visible {
+		if c, _ := f.screen.selected(); c.Name == name {
+			return
+		}
+		f.d.Press("down")
+	}
+	t.Fatalf("%s is not in the table", name)
+}
+
+func TestConsentOptionB(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		fail       error
+		wantState  connectors.ConsentState
+		wantReady  bool
+		wantStatus string
+		wantErrs   int
+	}{
+		{"success", nil, connectors.ConsentReady, true, "Fabrikam Inc is Ready", 0},
+		{"failure", &connectors.Error{Kind: connectors.ErrForbidden, Service: "partner center", Message: "the partner account lacks Application Administrator"},
+			connectors.ConsentFailed, false, "Fabrikam Inc: partner center: forbidden: the partner account lacks Application Administrator", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, sample(), func(fc *fakeCustomers) {
+				if tt.fail != nil {
+					fc.failWith["t-fabrikam"] = tt.fail
+				}
+				fc.delay = 20 * time.Millisecond
+			}, tuitest.Width, tuitest.Height)
+			f.selectTenant(t, "Fabrikam Inc")
+			f.d.Press("c")
+			if f.screen.mode != modeChoose {
+				t.Fatalf("c should ask Option A or B; mode %v", f.screen.mode)
+			}
+			v := f.flat()
+			for _, w := range []string{
+				"a Option A — the customer's own admin accepts a link; slower when you have many customers.",
+				"b Option B — your partner account with Privileged Role Administrator and Application Administrator through GDAP; fastest at scale.",
+			} {
+				if !strings.Contains(v, w) {
+					t.Errorf("the choice lacks %q:\n%s", w, v)
+				}
+			}
+			f.d.Press("b")
+			if st := f.screen.state(f.screen.index["t-fabrikam"]); st != connectors.ConsentVerifying {
+				t.Errorf("while consenting the row shows %v, want Verifying", st)
+			}
+			f.d.Until("the consent ended", func() bool { return len(f.h.Ended) == 2 })
+			if got := f.h.Ended[1].Result; got != tt.wantStatus {
+				t.Errorf("result = %q, want %q", got, tt.wantStatus)
+			}
+			c := f.screen.all[f.screen.index["t-fabrikam"]]
+			if c.Consent.State != tt.wantState || c.Ready() != tt.wantReady {
+				t.Errorf("row state %v ready %v, want %v %v", c.Consent.State, c.Ready(), tt.wantState, tt.wantReady)
+			}
+			f.d.Until("errors reported", func() bool { return len(f.h.Errs) == tt.wantErrs })
+			if tt.fail != nil && !strings.Contains(ansi.Strip(f.screen.View()), "✗ Failed") {
+				t.Errorf("the row should show the failure:\n%s", ansi.Strip(f.screen.View()))
+			}
+		})
+	}
+}
+
+func TestConsentOptionAShowsLinkAndWaits(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.selectTenant(t, "Alpine Ski House")
+	f.d.Press("c", "a")
+	if f.screen.mode != modeAdminWait {
+		t.Fatalf("mode %v, want waiting for the admin", f.screen.mode)
+	}
+	link := "https://login.microsoftonline.com/t-alpine/adminconsent?client_id=seats-app"
+	v := ansi.Strip(f.screen.View())
+	for _, w := range []string{link, "✓ Copied to the clipboard", "press enter to open it in the browser", "… Waiting for the consent to show up"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("view lacks %q:\n%s", w, v)
+		}
+	}
+	f.d.Until("the link copied", func() bool { return len(f.h.Copies) == 1 })
+	if f.h.Copies[0].Text != link {
+		t.Errorf("copied %q", f.h.Copies[0].Text)
+	}
+	f.d.Press("enter")
+	f.d.Until("the link opened", func() bool { return len(f.openedURLs()) == 1 })
+	if got := f.openedURLs()[0]; got != link {
+		t.Errorf("opened %q", got)
+	}
+
+	ready := sample()[9]
+	ready.Consent = connectors.ConsentRecord{TenantID: "t-alpine", State: connectors.ConsentReady, Method: connectors.ConsentByAdmin}
+	f.fake.adminDone <- ready
+	f.d.Until("the consent showed up", func() bool { return f.screen.mode == modeTable })
+	if c := f.screen.all[f.screen.index["t-alpine"]]; c.Consent.State != connectors.ConsentReady {
+		t.Errorf("Alpine Ski House is %v, want Ready", c.Consent.State)
+	}
+	f.d.Until("the status said", func() bool { return strings.Contains(f.h.LastStatus(), "Alpine Ski House is Ready") })
+}
+
+func TestConsentOptionAEscStopsWaiting(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.selectTenant(t, "Fabrikam Inc")
+	f.d.Press("c", "a", "esc")
+	if f.screen.mode != modeTable {
+		t.Fatalf("esc should go back to the table; mode %v", f.screen.mode)
+	}
+	select {
+	case id := <-f.fake.adminCancel:
+		if id != "t-fabrikam" {
+			t.Errorf("cancelled the wait of %s", id)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("esc did not cancel the wait")
+	}
+	f.d.Drain(50 * time.Millisecond)
+	if len(f.h.Errs) != 0 {
+		t.Errorf("stopping the wait is not an error: %v", f.h.Errs)
+	}
+}
+
+func TestChooseEscCancels(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.d.Press("c", "esc")
+	if f.screen.mode != modeTable {
+		t.Errorf("mode %v", f.screen.mode)
+	}
+	if calls, _ := f.fake.callCount(); calls != 0 {
+		t.Errorf("%d consents ran", calls)
+	}
+}
+
+func TestBulkConsent(t *testing.T) {
+	t.Parallel()
+	list := many(40)
+	f := setup(t, list, func(fc *fakeCustomers) {
+		fc.delay = 5 * time.Millisecond
+		fc.failWith["t-00002"] = errors.New("GDAP lacks Application Administrator")
+	}, tuitest.Width, tuitest.Height)
+	var eligible int
+	for _, c := range list {
+		if c.Eligible() {
+			eligible++
+		}
+	}
+	f.d.Press("a")
+	if f.screen.mode != modeConfirmBulk {
+		t.Fatalf("a should ask first; mode %v", f.screen.mode)
+	}
+	if v := f.flat(); !strings.Contains(v, itoa(eligible)+" customers have active GDAP and are not Ready yet. seats consents them 4 at a time") {
+		t.Errorf("the confirmation should give the count:\n%s", v)
+	}
+	f.d.Press("y")
+	f.d.Until("the bulk consent finished", func() bool { return f.screen.mode == modeResults })
+
+	calls, maxInFlight := f.fake.callCount()
+	if calls != eligible {
+		t.Errorf("%d consents ran, want %d (every eligible customer)", calls, eligible)
+	}
+	if maxInFlight > BulkConcurrency {
+		t.Errorf("%d consents ran at once, want at most %d", maxInFlight, BulkConcurrency)
+	}
+	if len(f.h.Started) < 2 || f.h.Started[1].ID != taskBulk || f.h.Started[1].Total != eligible {
+		t.Errorf("the bulk task should start with a total: %+v", f.h.Started)
+	}
+	maxDone := 0
+	for _, p := range f.h.Progress {
+		if p.ID != taskBulk || p.Total != eligible {
+			t.Errorf("progress %+v, want of %s out of %d", p, taskBulk, eligible)
+		}
+		maxDone = max(maxDone, p.Done)
+	}
+	if maxDone < eligible-BulkConcurrency {
+		t.Errorf("progress reached %d of %d before the end", maxDone, eligible)
+	}
+	f.d.Until("the bulk task ended", func() bool {
+		return len(f.h.Ended) > 0 && f.h.Ended[len(f.h.Ended)-1].ID == taskBulk
+	})
+
+	v := ansi.Strip(f.screen.View())
+	for _, w := range []string{
+		"Bulk consent finished: " + itoa(eligible-1) + " Ready · 1 not",
+		"✗ Customer 00038 Holdings — GDAP lacks Application Administrator",
+		"✓ Customer",
+	} {
+		if !strings.Contains(v, w) {
+			t.Errorf("results lack %q:\n%s", w, v)
+		}
+	}
+	if err := f.screen.Gate(); err != nil {
+		t.Errorf("Gate() = %v after the bulk consent", err)
+	}
+	f.d.Press("enter")
+	if f.screen.mode != modeTable {
+		t.Errorf("enter should close the results")
+	}
+	if len(f.screen.eligible()) != 1 {
+		t.Errorf("only the failed customer should stay eligible, got %v", f.screen.eligible())
+	}
+}
+
+func TestBulkStop(t *testing.T) {
+	t.Parallel()
+	f := setup(t, many(40), func(fc *fakeCustomers) { fc.delay = time.Hour }, tuitest.Width, tuitest.Height)
+	f.d.Press("a", "y")
+	f.d.Until("4 consents in flight", func() bool { _, n := f.fake.callCount(); return n == BulkConcurrency })
+	f.d.Press("esc")
+	f.d.Until("the bulk consent stopped", func() bool { return f.screen.mode == modeResults })
+	v := ansi.Strip(f.screen.View())
+	if !strings.Contains(v, "not started (stopped)") || !strings.Contains(v, "stopped before it finished") {
+		t.Errorf("the results should say it stopped:\n%s", v)
+	}
+	if calls, _ := f.fake.callCount(); calls != BulkConcurrency {
+		t.Errorf("%d consents started, want only the first %d", calls, BulkConcurrency)
+	}
+}
+
+func TestBulkNothingEligible(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample()[:1], nil, tuitest.Width, tuitest.Height)
+	f.d.Press("a")
+	if f.screen.mode != modeTable {
+		t.Errorf("with nobody eligible there is nothing to confirm")
+	}
+	f.d.Until("the status said", func() bool { return strings.HasPrefix(f.h.LastStatus(), "No eligible customer") })
+}
+
+func TestRefresh(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.fake.mu.Lock()
+	f.fake.refreshed = sample()[:3]
+	f.fake.mu.Unlock()
+	f.d.Press("r")
+	f.d.Until("the second refresh ended", func() bool { return len(f.h.Ended) == 2 })
+	if got := len(f.screen.all); got != 3 {
+		t.Errorf("%d customers after refresh, want 3", got)
+	}
+
+	f.fake.mu.Lock()
+	f.fake.refreshErr = &connectors.Error{Kind: connectors.ErrSignInRequired, Service: "partner center"}
+	f.fake.mu.Unlock()
+	f.d.Press("r")
+	f.d.Until("the failure reported", func() bool { return len(f.h.Errs) == 1 })
+	if got := len(f.screen.all); got != 3 {
+		t.Errorf("a failed refresh must keep the data; %d customers", got)
+	}
+	if f.h.Errs[0].Op != "Load customers from Partner Center" {
+		t.Errorf("op = %q", f.h.Errs[0].Op)
+	}
+}
+
+func TestStoredStatusesShowBeforeRefresh(t *testing.T) {
+	t.Parallel()
+	fake := newFakeCustomers(sample())
+	fake.refreshErr = &connectors.Error{Kind: connectors.ErrUnavailable}
+	f := setup(t, sample(), func(fc *fakeCustomers) { fc.refreshErr = fake.refreshErr }, tuitest.Width, tuitest.Height)
+	if len(f.screen.all) != len(sample()) {
+		t.Errorf("the stored customers should show although the refresh failed; %d", len(f.screen.all))
+	}
+}
+
+func TestNavigationScrolls(t *testing.T) {
+	t.Parallel()
+	f := setup(t, many(2000), nil, tuitest.Width, tuitest.Height)
+	rows := f.screen.tableRows()
+	f.d.Press("end")
+	if f.screen.cursor != 1999 || f.screen.offset != 2000-rows {
+		t.Errorf("end: cursor %d offset %d", f.screen.cursor, f.screen.offset)
+	}
+	f.d.Press("pgup")
+	if f.screen.cursor != 1999-rows {
+		t.Errorf("pgup: cursor %d", f.screen.cursor)
+	}
+	f.d.Press("home", "pgdown", "down")
+	if f.screen.cursor != rows+1 || f.screen.offset != 2 {
+		t.Errorf("home pgdown down: cursor %d offset %d", f.screen.cursor, f.screen.offset)
+	}
+	f.d.Press("up", "up", "up")
+	if f.screen.cursor != rows-2 {
+		t.Errorf("up: cursor %d", f.screen.cursor)
+	}
+	lines := strings.Split(f.screen.View(), "\n")
+	if len(lines) != tuitest.Height {
+		t.Errorf("the view has %d lines, want exactly the height %d", len(lines), tuitest.Height)
+	}
+}
+
+func TestWidths(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		width              int
+		domain, reason     bool
+		wideGDAP           bool
+		wantHeader, notHdr []string
+	}{
+		{80, false, false, false, []string{"Customer", "GDAP", "Roles", "Consent"}, []string{"Domain", "Reason"}},
+		{100, false, false, true, []string{"Customer", "GDAP", "Roles", "Consent"}, []string{"Domain", "Reason"}},
+		{120, true, false, true, []string{"Customer", "Domain", "GDAP", "Roles", "Consent"}, []string{"Reason"}},
+		{200, true, true, true, []string{"Customer", "Domain", "GDAP", "Roles", "Consent", "Reason"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(itoa(tt.width), func(t *testing.T) {
+			t.Parallel()
+			cols := layoutFor(tt.width, 40, 40)
+			if (cols.domain > 0) != tt.domain || (cols.reason > 0) != tt.reason || cols.wideGDAP != tt.wideGDAP {
+				t.Errorf("layout %+v", cols)
+			}
+			f := setup(t, sample(), nil, tt.width, 24)
+			v := ansi.Strip(f.screen.View())
+			for _, l := range strings.Split(v, "\n") {
+				if w := ansi.StringWidth(l); w > tt.width {
+					t.Errorf("line wider (%d) than %d: %q", w, tt.width, l)
+				}
+			}
+			header := strings.Split(v, "\n")[topLines]
+			for _, h := range tt.wantHeader {
+				if !strings.Contains(header, h) {
+					t.Errorf("header %q lacks %s", header, h)
+				}
+			}
+			for _, h := range tt.notHdr {
+				if strings.Contains(header, h) {
+					t.Errorf("header %q should drop %s", header, h)
+				}
+			}
+			// Dropped columns are still told for the selected customer.
+			if !strings.Contains(v, "Adventure Works · adventure-works.com") || !strings.Contains(v, "Why not Ready: The consent was removed in the tenant") {
+				t.Errorf("the detail lines should carry domain and reason:\n%s", v)
+			}
+		})
+	}
+}
+
+func TestMarkersWithoutColour(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, 200, 30)
+	v := ansi.Strip(f.screen.View())
+	for _, w := range []string{"✓ Ready", "! Lost", "✗ Failed", "… Verifying", "· Not consented",
+		"✓PRA ✓AppAdm ✓Read", "✓PRA ✗AppAdm ✓Read", "Active · ends 2027-03-01", "Expiring · ends 2026-03-20",
+		"GDAP lacks Application Administrator", "No GDAP relationship: set one up in Partner Center"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("view lacks %q:\n%s", w, v)
+		}
+	}
+}
+
+func TestReason(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		c    connectors.CustomerStatus
+		want string
+	}{
+		{"ready", sample()[0], ""},
+		{"recorded reason", sample()[2], "GDAP lacks Application Administrator"},
+		{"no gdap", sample()[5], "No GDAP relationship: set one up in Partner Center"},
+		{"pending", sample()[7], "GDAP relationship awaits the customer's approval"},
+		{"expired", sample()[8], "GDAP relationship has ended: renew it in Partner Center"},
+		{"missing roles", sample()[9], "GDAP lacks Privileged Role Administrator and Application Administrator: use Option A"},
+		{"global admin covers both", sample()[6], "Not consented yet: press c"},
+		{"lost without reason", customer("X", "x", "t-x", gdap(connectors.GDAPActive, fullRoles...), connectors.ConsentLost, ""), "Consent stopped working: press c to consent again"},
+	}
+	for _, tt := range tests {
+		if got := reason(tt.c); got != tt.want {
+			t.Errorf("%s: reason = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// BenchmarkView renders the table of 2,000 customers: it must stay well
+// under a frame (16 ms) because only the visible rows are drawn.
+func BenchmarkView(b *testing.B) {
+	f := setup(b, many(2000), nil, tuitest.Width, tuitest.Height)
+	f.d.Press("end")
+	b.ResetTimer()
+	for b.Loop() {
+		_ = f.screen.View()
+	}
+}
+
+// BenchmarkKeypress measures one cursor move plus a redraw with 2,000
+// customers: the cost of a key press the user feels.
+func BenchmarkKeypress(b *testing.B) {
+	f := setup(b, many(2000), nil, tuitest.Width, tuitest.Height)
+	down, up := tuitest.Key("down"), tuitest.Key("up")
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i%2 == 1 {
+			k = up
+		}
+		f.screen.Update(k)
+		_ = f.screen.View()
+		i++
+	}
+}

@@ -1,0 +1,513 @@
+package consent
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seats-msp/seats/connectors"
+)
+
+// Column widths that do not depend on the terminal.
+const (
+	cursorWidth     = 2
+	colSep          = "  "
+	rolesWidth      = 18 // "✓PRA ✓AppAdm ✓Read"
+	consentWidth    = 15 // "· Not consented"
+	gdapWideWidth   = 26 // "Expiring · ends 2026-01-10"
+	gdapNarrowWidth = 19 // "Expiring 2026-01-10"
+	minName         = 22
+	minDomain       = 22
+	minReason       = 24
+	maxName         = 36
+	maxDomain       = 34
+	topLines        = 3 // counts, GDAP counts, filter / search
+	detailLines     = 2 // the selected customer
+)
+
+// columns is the table layout for one width: zero width means the column
+// is dropped. Reason goes first, then Domain, as the terminal narrows.
+type columns struct {
+	name, domain, gdap, reason int
+	wideGDAP                   bool
+}
+
+// layoutFor fits the columns to width. longestName and longestDomain are
+// the widest values in the data, so short names leave room for the reason.
+func layoutFor(width, longestName, longestDomain int) columns {
+	nameLimit := min(maxName, max(minName, longestName))
+	domainLimit := min(maxDomain, max(minDomain, longestDomain))
+	for _, try := range []struct{ domain, reason, wide bool }{
+		{true, true, true}, {true, true, false},
+		{true, false, true}, {true, false, false},
+		{false, false, true}, {false, false, false},
+	} {
+		c := columns{gdap: gdapNarrowWidth, wideGDAP: try.wide}
+		if try.wide {
+			c.gdap = gdapWideWidth
+		}
+		cols := 4
+		need := minName
+		if try.domain {
+			cols++
+			need += minDomain
+		}
+		if try.reason {
+			cols++
+			need += minReason
+		}
+		fixed := cursorWidth + c.gdap + rolesWidth + consentWidth + len(colSep)*(cols-1)
+		free := width - fixed
+		if free < need {
+			continue
+		}
+		c.name = minName
+		free -= minName
+		if try.domain {
+			c.domain = minDomain
+			free -= minDomain
+		}
+		if try.reason {
+			c.reason = minReason
+			free -= minReason
+		}
+		grow := func(w *int, limit int) {
+			add := min(free, max(0, limit-*w))
+			*w += add
+			free -= add
+		}
+		grow(&c.name, nameLimit)
+		if try.domain {
+			grow(&c.domain, domainLimit)
+		}
+		if try.reason {
+			c.reason += free
+		} else {
+			c.name += free
+		}
+		return c
+	}
+	// Narrower than 80 columns: keep the essentials and let them be cut.
+	return columns{name: max(8, width-cursorWidth-gdapNarrowWidth-rolesWidth-consentWidth-3*len(colSep)), gdap: gdapNarrowWidth}
+}
+
+func (m *Model) tableRows() int {
+	return m.height - topLines - 1 - detailLines
+}
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.c.Styles
+	if !m.loaded {
+		if m.refreshing {
+			return st.Muted.Render("Loading customers…")
+		}
+		return st.Muted.Render("No customers loaded yet: press r to load them from Partner Center.")
+	}
+	top := m.topView()
+	var rest string
+	switch m.mode {
+	case modeChoose:
+		rest = m.chooseView()
+	case modeAdminWait:
+		rest = m.adminWaitView()
+	case modeConfirmBulk:
+		rest = m.confirmView()
+	case modeResults:
+		rest = m.resultsView()
+	default:
+		rest = m.tableView()
+	}
+	return top + "\n" + rest
+}
+
+func (m *Model) topView() string {
+	st := m.c.Styles
+	c := m.counts
+	states := []connectors.ConsentState{
+		connectors.ConsentReady, connectors.ConsentVerifying, connectors.ConsentNone,
+		connectors.ConsentLost, connectors.ConsentFailed,
+	}
+	parts := []string{st.Bold.Render(fmt.Sprintf("%d customers", c.total))}
+	for _, s := range states {
+		parts = append(parts, m.stateStyle(s).Render(fmt.Sprintf("%s %d", stateText(s), c.byState[s])))
+	}
+	line1 := strings.Join(parts, "  ")
+	if lipgloss.Width(line1) > m.width {
+		line1 = strings.Join(parts, " ") // every count still fits 80 columns
+	}
+
+	gdaps := []connectors.GDAPStatus{
+		connectors.GDAPActive, connectors.GDAPExpiring, connectors.GDAPPending,
+		connectors.GDAPExpired, connectors.GDAPNone, connectors.GDAPUnavailable,
+	}
+	var gparts []string
+	for _, g := range gdaps {
+		n := c.byGDAP[g]
+		if n == 0 && (g == connectors.GDAPUnavailable || g == connectors.GDAPPending) {
+			continue
+		}
+		label := g.Label()
+		if g == connectors.GDAPUnavailable {
+			label = "Unavailable"
+		}
+		gparts = append(gparts, fmt.Sprintf("%s %d", label, n))
+	}
+	line2 := st.Muted.Render("GDAP  ") + st.Text.Render(strings.Join(gparts, " · ")) +
+		st.Muted.Render(fmt.Sprintf(" · Ready to read %d", c.ready))
+
+	var line3 string
+	if m.mode == modeSearch {
+		v := m.search.Value()
+		line3 = st.Prompt.Render("/ ") + st.Text.Render(v) + st.Key.Render("▏")
+		if v == "" {
+			line3 += st.Muted.Render("name, domain or tenant id · enter keeps · esc clears")
+		}
+	} else {
+		q := "none"
+		if m.query != "" {
+			q = `"` + m.query + `"`
+		}
+		line3 = st.Muted.Render("Filter ") + st.Text.Render(m.filter.String()) + st.Key.Render(" f") +
+			st.Muted.Render(" · Sort ") + st.Text.Render(m.sort.String()) + st.Key.Render(" s") +
+			st.Muted.Render(" · Search ") + st.Text.Render(q) + st.Key.Render(" /") +
+			st.Muted.Render(fmt.Sprintf(" · %d shown", len(m.visible)))
+	}
+	return m.fit(line1) + "\n" + m.fit(line2) + "\n" + m.fit(line3)
+}
+
+func (m *Model) tableView() string {
+	st := m.c.Styles
+	cols := layoutFor(m.width, m.longestName, m.longestDomain)
+	rows := m.tableRows()
+	var b strings.Builder
+	b.WriteString(st.Table.Header.Render(m.headerRow(cols)))
+	b.WriteByte('\n')
+	if len(m.visible) == 0 {
+		msg := "No customer matches the filter " + m.filter.String()
+		if m.query != "" {
+			msg += ` and the search "` + m.query + `"`
+		}
+		if len(m.all) == 0 {
+			msg = "Partner Center lists no customer for this partner tenant. Press r to refresh."
+		}
+		b.WriteString(st.Muted.Render(m.fit(msg)))
+		for i := 1; i < rows; i++ {
+			b.WriteByte('\n')
+		}
+	} else {
+		end := min(len(m.visible), m.offset+rows)
+		for pos := m.offset; pos < end; pos++ {
+			b.WriteString(m.row(cols, pos))
+			if pos < end-1 {
+				b.WriteByte('\n')
+			}
+		}
+		for i := end - m.offset; i < rows; i++ {
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteByte('\n')
+	b.WriteString(m.detailView())
+	return b.String()
+}
+
+func (m *Model) headerRow(cols columns) string {
+	cells := []string{strings.Repeat(" ", cursorWidth-len(colSep)+len(colSep)) + cell("Customer", cols.name)}
+	if cols.domain > 0 {
+		cells = append(cells, cell("Domain", cols.domain))
+	}
+	cells = append(cells, cell("GDAP", cols.gdap), cell("Roles", rolesWidth), cell("Consent", consentWidth))
+	if cols.reason > 0 {
+		cells = append(cells, cell("Reason", cols.reason))
+	}
+	return strings.TrimRight(strings.Join(cells, colSep), " ")
+}
+
+// row renders one customer. Every cell is cut and padded as plain text
+// first and styled after, so widths never count escape codes.
+func (m *Model) row(cols columns, pos int) string {
+	st := m.c.Styles
+	i := m.visible[pos]
+	c := &m.all[i]
+	selected := pos == m.cursor
+
+	cursor, nameStyle := "  ", st.Table.Row
+	if selected {
+		cursor, nameStyle = "› ", st.Table.Selected
+	}
+	var b strings.Builder
+	b.WriteString(nameStyle.Render(cursor + cell(c.Name, cols.name)))
+	if cols.domain > 0 {
+		b.WriteString(colSep)
+		b.WriteString(st.Muted.Render(cell(c.PrimaryDomain, cols.domain)))
+	}
+	b.WriteString(colSep)
+	b.WriteString(m.gdapStyle(c.GDAP.Status).Render(cell(gdapText(c.GDAP, cols.wideGDAP), cols.gdap)))
+	b.WriteString(colSep)
+	b.WriteString(m.rolesView(c.GDAP))
+	b.WriteString(colSep)
+	s := m.state(i)
+	text := cell(stateText(s), consentWidth)
+	if cols.reason == 0 {
+		text = strings.TrimRight(text, " ")
+	}
+	b.WriteString(m.stateStyle(s).Render(text))
+	if cols.reason > 0 {
+		b.WriteString(colSep)
+		b.WriteString(st.Muted.Render(ansi.Truncate(reason(*c), cols.reason, "…")))
+	}
+	return b.String()
+}
+
+func (m *Model) rolesView(g connectors.GDAPSummary) string {
+	st := m.c.Styles
+	if !g.Status.Usable() {
+		return st.Muted.Render(cell("—", rolesWidth))
+	}
+	ga := g.HasRole(connectors.RoleGlobalAdministrator)
+	marks := []struct {
+		label string
+		ok    bool
+	}{
+		{"PRA", ga || g.HasRole(connectors.RolePrivilegedRoleAdministrator)},
+		{"AppAdm", ga || g.HasRole(connectors.RoleApplicationAdministrator)},
+		{"Read", g.HasReadRole()},
+	}
+	parts := make([]string, len(marks))
+	for k, mk := range marks {
+		if mk.ok {
+			parts[k] = st.Good.Render("✓" + mk.label)
+		} else {
+			parts[k] = st.Bad.Render("✗" + mk.label)
+		}
+	}
+	// "✓PRA ✓AppAdm ✓Read" is exactly rolesWidth cells.
+	return strings.Join(parts, " ")
+}
+
+func (m *Model) detailView() string {
+	st := m.c.Styles
+	c, ok := m.selected()
+	if !ok {
+		return "\n"
+	}
+	id := c.Name
+	if c.PrimaryDomain != "" {
+		id += " · " + c.PrimaryDomain
+	}
+	line1 := st.Bold.Render(id) + st.Muted.Render(" · tenant "+c.TenantID)
+	var line2 string
+	switch {
+	case c.Ready():
+		line2 = st.Good.Render("✓ Ready: seats can read its licences")
+		if !c.Consent.VerifiedAt.IsZero() {
+			line2 += st.Muted.Render(" · verified " + c.Consent.VerifiedAt.UTC().Format("2006-01-02 15:04") + " UTC")
+		}
+	case m.pending[c.TenantID]:
+		line2 = st.State.Verifying.Render("… Consenting now")
+	default:
+		line2 = st.Warn.Render("Why not Ready: ") + st.Text.Render(reason(c))
+	}
+	return m.fit(line1) + "\n" + m.fit(line2)
+}
+
+func (m *Model) chooseView() string {
+	st := m.c.Styles
+	c := m.target
+	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
+	option := func(k, name, text string) string {
+		body := st.Plain.Width(inner - 3).Render(st.Bold.Render(name) + st.Text.Render(" — "+text))
+		return lipgloss.JoinHorizontal(lipgloss.Top, st.Key.Render(k)+"  ", body)
+	}
+	lines := []string{
+		st.Title.Render("Consent seats in " + c.Name),
+		"",
+		option("a", "Option A", "the customer's own admin accepts a link; slower when you have many customers."),
+		option("b", "Option B", "your partner account with Privileged Role Administrator and Application Administrator through GDAP; fastest at scale."),
+	}
+	if !c.GDAP.Status.Usable() {
+		lines = append(lines, "", st.Warn.Render("! No active GDAP here: Option B cannot work, and seats reads customers through GDAP."))
+	} else if missing := c.GDAP.MissingConsentRoles(); len(missing) > 0 {
+		lines = append(lines, "", st.Warn.Render("! GDAP here lacks "+strings.Join(missing, " and ")+": Option B will fail; use Option A."))
+	}
+	lines = append(lines, "", st.Muted.Render("esc cancels"))
+	return m.panel(lines)
+}
+
+func (m *Model) adminWaitView() string {
+	st := m.c.Styles
+	lines := []string{
+		st.Title.Render("Option A for " + m.target.Name),
+		"",
+		st.Text.Render("Send this link to the customer's admin (a Global Administrator of " + m.target.Name +
+			"), or open it yourself if you can sign in as them:"),
+		"",
+		st.Link.Render(m.adminURL),
+		"",
+	}
+	var how []string
+	if m.c.CanCopy() {
+		how = append(how, st.Good.Render("✓ Copied to the clipboard"))
+	}
+	if m.c.CanOpenURL() {
+		how = append(how, "press "+st.Key.Render("enter")+" to open it in the browser")
+	} else {
+		how = append(how, "open it on any device")
+	}
+	lines = append(lines, strings.Join(how, st.Muted.Render(" · ")),
+		st.State.Verifying.Render("… Waiting for the consent to show up")+st.Muted.Render(" · esc stops waiting"))
+	return m.panel(lines)
+}
+
+func (m *Model) confirmView() string {
+	st := m.c.Styles
+	n := len(m.eligible())
+	lines := []string{
+		st.Title.Render("Consent every eligible customer with your partner account (Option B)?"),
+		"",
+		st.Text.Render(fmt.Sprintf("%d customers have active GDAP and are not Ready yet. seats consents them %d at a time"+
+			" and shows the result for each.", n, BulkConcurrency)),
+		"",
+		st.Key.Render("y") + st.Text.Render(" yes, consent them   ") + st.Key.Render("n") + st.Text.Render(" no"),
+	}
+	return m.panel(lines)
+}
+
+func (m *Model) resultsView() string {
+	st := m.c.Styles
+	b := m.lastBulk
+	if b == nil {
+		return ""
+	}
+	ok, failed := b.tally()
+	head := fmt.Sprintf("Bulk consent finished: %d Ready · %d not", ok, failed)
+	if n := len(b.queue); n > 0 {
+		head += fmt.Sprintf(" · %d not started (stopped)", n)
+	}
+	// Failures first: they are what needs doing.
+	var lines []string
+	for _, r := range b.results {
+		if !r.ok {
+			lines = append(lines, st.State.Failed.Render("✗ "+r.name)+st.Muted.Render(" — ")+st.Text.Render(r.reason))
+		}
+	}
+	for _, r := range b.results {
+		if r.ok {
+			lines = append(lines, st.State.Ready.Render("✓ "+r.name)+st.Muted.Render(" — Ready"))
+		}
+	}
+	// One line per customer, cut to the panel, so the scroll window counts
+	// right; the table's Reason column and detail line have the full text.
+	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, inner, "…")
+	}
+	room := max(1, m.height-topLines-2-st.Panel.GetVerticalFrameSize())
+	m.resultsOffset = min(m.resultsOffset, max(0, len(lines)-room))
+	shown := lines[m.resultsOffset:min(len(lines), m.resultsOffset+room)]
+	out := append([]string{st.Title.Render(head)}, shown...)
+	if len(lines) > room {
+		out = append(out, st.Muted.Render(fmt.Sprintf("%d–%d of %d · ↑/↓ scroll · enter closes",
+			m.resultsOffset+1, m.resultsOffset+len(shown), len(lines))))
+	} else {
+		out = append(out, st.Muted.Render("enter closes"))
+	}
+	return m.panel(out)
+}
+
+// panel draws a dialog across the body width. Long lines wrap inside it.
+func (m *Model) panel(lines []string) string {
+	st := m.c.Styles
+	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
+	for i, l := range lines {
+		if lipgloss.Width(l) > inner {
+			lines[i] = st.Plain.Width(inner).Render(l)
+		}
+	}
+	return st.Panel.Width(m.width - st.Panel.GetHorizontalBorderSize()).Render(strings.Join(lines, "\n"))
+}
+
+// fit cuts a line to the body width.
+func (m *Model) fit(s string) string {
+	if m.width <= 0 {
+		return s
+	}
+	return ansi.Truncate(s, m.width, "…")
+}
+
+// cell cuts or pads plain text to exactly w cells.
+func cell(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	s = ansi.Truncate(s, w, "…")
+	if pad := w - ansi.StringWidth(s); pad > 0 {
+		s += strings.Repeat(" ", pad)
+	}
+	return s
+}
+
+// stateText is the consent state with its marker, readable without colour.
+func stateText(s connectors.ConsentState) string {
+	switch s {
+	case connectors.ConsentReady:
+		return "✓ Ready"
+	case connectors.ConsentVerifying:
+		return "… Verifying"
+	case connectors.ConsentLost:
+		return "! Lost"
+	case connectors.ConsentFailed:
+		return "✗ Failed"
+	}
+	return "· Not consented"
+}
+
+func gdapText(g connectors.GDAPSummary, wide bool) string {
+	status := g.Status
+	if status == "" {
+		status = connectors.GDAPNone
+	}
+	label := status.Label()
+	if status == connectors.GDAPUnavailable {
+		label = "n/a in this cloud"
+	}
+	if !status.Usable() || g.EndsAt.IsZero() {
+		return label
+	}
+	date := g.EndsAt.UTC().Format("2006-01-02")
+	if wide {
+		return label + " · ends " + date
+	}
+	return label + " " + date
+}
+
+func (m *Model) stateStyle(s connectors.ConsentState) lipgloss.Style {
+	st := m.c.Styles.State
+	switch s {
+	case connectors.ConsentReady:
+		return st.Ready
+	case connectors.ConsentVerifying:
+		return st.Verifying
+	case connectors.ConsentLost:
+		return st.Lost
+	case connectors.ConsentFailed:
+		return st.Failed
+	}
+	return st.NotConsented
+}
+
+func (m *Model) gdapStyle(g connectors.GDAPStatus) lipgloss.Style {
+	st := m.c.Styles
+	switch g {
+	case connectors.GDAPActive:
+		return st.Good
+	case connectors.GDAPExpiring, connectors.GDAPPending:
+		return st.Warn
+	case connectors.GDAPExpired:
+		return st.Bad
+	}
+	return st.Muted
+}
