@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxTerm drives the built binary in a real terminal (tmux), reading the
+// screen as a person would.
+type tmuxTerm struct {
+	t      *testing.T
+	socket string
+	target string
+}
+
+func newTmux(t *testing.T, home, name string, width, height int, env []string, args ...string) *tmuxTerm {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("SEATS_E2E_REQUIRE_TMUX") != "" {
+			t.Fatal("tmux is required for the wizard end-to-end test (SEATS_E2E_REQUIRE_TMUX is set)")
+		}
+		t.Skip("tmux not installed")
+	}
+	term := &tmuxTerm{t: t, socket: "seats-e2e-" + name + "-" + filepath.Base(home), target: "wizard"}
+	script := filepath.Join(home, name+".sh")
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n")
+	for _, kv := range env {
+		fmt.Fprintf(&b, "export %q\n", kv)
+	}
+	fmt.Fprintf(&b, "exec %q", seatsBin)
+	for _, a := range args {
+		fmt.Fprintf(&b, " %q", a)
+	}
+	b.WriteString("\n")
+	if err := os.WriteFile(script, []byte(b.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	term.run("new-session", "-d", "-s", term.target, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), script+"; echo SEATS-EXITED $?; sleep 600")
+	t.Cleanup(func() { exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	return term
+}
+
+func (term *tmuxTerm) run(args ...string) string {
+	term.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", term.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		term.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (term *tmuxTerm) screen() string { return term.run("capture-pane", "-p", "-t", term.target) }
+
+func (term *tmuxTerm) keys(keys ...string) { term.run(append([]string{"send-keys", "-t", term.target}, keys...)...) }
+
+// waitFor waits until the screen shows text, and returns the screen.
+func (term *tmuxTerm) waitFor(text string, timeout time.Duration) string {
+	term.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := term.screen()
+		if strings.Contains(s, text) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("the screen never showed %q; it shows:\n%s", text, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestWizardOnSandbox runs the wizard from an empty home through sign-in,
+// consent of every eligible customer and Continue, then quits with Ctrl+C
+// and checks the next run resumes at the same step with everything kept.
+func TestWizardOnSandbox(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	env := append(e2eEnv(home), "NO_COLOR=1")
+	term := newTmux(t, home, "first", 100, 30, env, "--sandbox")
+
+	s := term.waitFor("Enter this code", time.Minute)
+	if !strings.Contains(s, "Step 2 of 7") || !strings.Contains(s, "/devicelogin") {
+		t.Fatalf("Connect screen:\n%s", s)
+	}
+	term.waitFor("Signed in as", time.Minute)
+	term.keys("Enter")
+
+	s = term.waitFor("Loaded 40 customers", time.Minute)
+	for _, want := range []string{"Customers & consent", "Not consented 40", "GDAP"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("customer screen lacks %q:\n%s", want, s)
+		}
+	}
+	// Continue is refused until one customer is Ready, and says so.
+	term.keys("Enter")
+	term.waitFor("at least one Ready customer", 10*time.Second)
+
+	term.keys("a")
+	term.waitFor("yes, consent them", 10*time.Second)
+	term.keys("y")
+	s = term.waitFor("Bulk consent finished", 2*time.Minute)
+	if !strings.Contains(s, "✓") || !strings.Contains(s, "refused consent") {
+		t.Fatalf("bulk consent result:\n%s", s)
+	}
+	term.keys("Enter") // close the results
+	term.waitFor("✓ Ready", 10*time.Second)
+	term.keys("Enter") // Continue
+	term.waitFor("Customers & consent is done", 10*time.Second)
+
+	// Readable at 80×24 and at 200×60.
+	term.run("resize-window", "-t", term.target, "-x", "80", "-y", "24")
+	s = term.waitFor("Ready", 10*time.Second)
+	for _, line := range strings.Split(s, "\n") {
+		if len([]rune(line)) > 80 {
+			t.Fatalf("a line is wider than 80 columns after resizing:\n%s", s)
+		}
+	}
+	term.run("resize-window", "-t", term.target, "-x", "200", "-y", "60")
+	term.waitFor("Domain", 10*time.Second)
+
+	term.keys("C-c")
+	term.waitFor("SEATS-EXITED 0", 10*time.Second)
+
+	// The next run resumes on Customers & consent, with the consents kept.
+	again := newTmux(t, home, "again", 100, 30, env, "--sandbox")
+	s = again.waitFor("Step 3 of 7", time.Minute)
+	if !strings.Contains(s, "✓ Connect") {
+		t.Fatalf("Connect is not kept as done:\n%s", s)
+	}
+	again.waitFor("✓ Ready 26", time.Minute)
+	again.keys("q")
+	again.waitFor("SEATS-EXITED 0", 10*time.Second)
+}
