@@ -139,6 +139,11 @@ func (s GDAPStatus) Label() string {
 // Usable reports whether the status grants access (Active or Expiring).
 func (s GDAPStatus) Usable() bool { return s == GDAPActive || s == GDAPExpiring }
 
+// AllowsAccess reports whether seats may try to read the tenant: GDAP is
+// Active or Expiring, or the cloud has no GDAP at all (the sovereign clouds),
+// where only verifying a token for the tenant can tell.
+func (s GDAPStatus) AllowsAccess() bool { return s.Usable() || s == GDAPUnavailable }
+
 // ExpiringWithin is how close to its end an active relationship counts as Expiring.
 const ExpiringWithin = 30 * 24 * time.Hour
 
@@ -391,13 +396,13 @@ type CustomerStatus struct {
 }
 
 // Ready reports whether seats can read this customer's licences now:
-// GDAP Active or Expiring, and consent verified.
+// GDAP Active or Expiring (or no GDAP in this cloud), and consent verified.
 func (c CustomerStatus) Ready() bool {
-	return c.GDAP.Status.Usable() && c.Consent.State == ConsentReady
+	return c.GDAP.Status.AllowsAccess() && c.Consent.State == ConsentReady
 }
 
 // Eligible reports whether the bulk partner consent should try this
 // customer: GDAP grants access and seats is not Ready there yet.
 func (c CustomerStatus) Eligible() bool {
-	return c.GDAP.Status.Usable() && !c.Ready()
+	return c.GDAP.Status.AllowsAccess() && !c.Ready()
 }

@@ -36,6 +36,9 @@ type ConsentResult struct {
 // GDAP roles lack Privileged Role Administrator or Application
 // Administrator, or "" when none is missing.
 func MissingRolesWarning(st connectors.CustomerStatus) string {
+	if st.GDAP.Status == connectors.GDAPUnavailable {
+		return "" // no GDAP in this cloud: no roles to check
+	}
 	missing := st.GDAP.MissingConsentRoles()
 	if len(missing) == 0 {
 		return ""
@@ -108,7 +111,7 @@ func (c *Customers) ConsentMany(ctx context.Context, tenantIDs []string, method 
 		case st.Ready():
 			report(idx, ConsentResult{TenantID: st.TenantID, Name: st.Name, Outcome: OutcomeAlreadyReady})
 			continue
-		case !st.GDAP.Status.Usable():
+		case !st.GDAP.Status.AllowsAccess():
 			report(idx, ConsentResult{TenantID: st.TenantID, Name: st.Name, Outcome: OutcomeSkipped,
 				Reason: fmt.Sprintf("GDAP is %s: Ready needs an active GDAP relationship", st.GDAP.Status.Label())})
 			continue

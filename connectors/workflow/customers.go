@@ -99,7 +99,7 @@ func (c *Customers) Refresh(ctx context.Context) ([]connectors.CustomerStatus, e
 		return nil, err
 	}
 	for i, st := range statuses {
-		if st.Consent.State != connectors.ConsentReady || st.GDAP.Status.Usable() || st.GDAP.Status == connectors.GDAPUnavailable {
+		if st.Consent.State != connectors.ConsentReady || st.GDAP.Status.AllowsAccess() {
 			continue
 		}
 		rec := st.Consent
@@ -154,7 +154,7 @@ func (c *Customers) ConsentPartner(ctx context.Context, tenantID string) (connec
 	if err != nil {
 		return st, err
 	}
-	if !st.GDAP.Status.Usable() {
+	if !st.GDAP.Status.AllowsAccess() {
 		return st, fmt.Errorf("%s has GDAP %s: partner consent needs an active GDAP relationship", st.Name, st.GDAP.Status.Label())
 	}
 	missing := st.GDAP.MissingConsentRoles()
@@ -195,7 +195,7 @@ func (c *Customers) verify(ctx context.Context, st connectors.CustomerStatus, me
 	for {
 		err := c.MS.Verify(ctx, st.TenantID)
 		if err == nil {
-			if !st.GDAP.Status.Usable() {
+			if !st.GDAP.Status.AllowsAccess() {
 				reason := fmt.Sprintf("consented, but GDAP is %s: Ready needs an active GDAP relationship", st.GDAP.Status.Label())
 				if rerr := c.record(&st, connectors.ConsentFailed, method, reason); rerr != nil {
 					return st, rerr
@@ -260,7 +260,7 @@ func (c *Customers) WaitAdminConsent(ctx context.Context, tenantID string) (conn
 	for {
 		err := c.MS.Verify(ctx, st.TenantID)
 		if err == nil {
-			if !st.GDAP.Status.Usable() {
+			if !st.GDAP.Status.AllowsAccess() {
 				reason := fmt.Sprintf("the admin consented, but GDAP is %s: Ready needs an active GDAP relationship", st.GDAP.Status.Label())
 				return st, errors.Join(c.record(&st, connectors.ConsentFailed, connectors.ConsentByAdmin, reason), errors.New(reason))
 			}

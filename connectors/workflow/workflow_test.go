@@ -21,6 +21,7 @@ import (
 // harness is a signed-in Microsoft client against the fake, over a real
 // store in a temp dir.
 type harness struct {
+	endpoints msfake.Endpoints
 	http      *http.Client
 	fake      *msfake.Server
 	client    *microsoft.Client
@@ -60,7 +61,7 @@ func newHarness(t testing.TB, w *msfake.World, o msfake.Options) *harness {
 		t.Fatal(err)
 	}
 	return &harness{
-		http: srv.Client(), fake: fake, client: client, store: st,
+		endpoints: ep, http: srv.Client(), fake: fake, client: client, store: st,
 		customers: &workflow.Customers{
 			MS: client, Keep: st,
 			VerifyFor: 50 * time.Millisecond, VerifyEvery: time.Millisecond, AdminPollEvery: time.Millisecond,
@@ -307,4 +308,109 @@ func (h *harness) acceptAdminConsent(link string) error {
 		return fmt.Errorf("accept: HTTP %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// readyAll refreshes and consents every eligible customer, returning the
+// statuses afterwards.
+func (h *harness) readyAll(t *testing.T) []connectors.CustomerStatus {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := h.customers.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.customers.ConsentMany(ctx, nil, connectors.ConsentByPartner, 4, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	statuses, err := h.customers.Statuses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return statuses
+}
+
+func TestCustomersThatStopWorkingTurnLost(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, msfake.SmallWorld(), msfake.Options{})
+	var ready []connectors.CustomerStatus
+	for _, s := range h.readyAll(t) {
+		if s.Ready() {
+			ready = append(ready, s)
+		}
+	}
+	if len(ready) < 2 {
+		t.Fatalf("need two Ready customers, have %d", len(ready))
+	}
+	// A consent revoked by the customer shows only when the cached access
+	// token expires (as with Microsoft); a removed GDAP role shows at once.
+	expired, revoked := ready[0].TenantID, ready[1].TenantID
+	h.fake.Mutate(func(w *msfake.World) {
+		for i := range w.Customers {
+			c := &w.Customers[i]
+			switch c.TenantID {
+			case expired: // the GDAP relationship ended
+				for j := range c.GDAP {
+					c.GDAP[j].Status = connectors.RelExpired
+				}
+			case revoked: // the MSP removed the read roles from the relationship
+				for j := range c.GDAP {
+					c.GDAP[j].Roles = []string{connectors.RolePrivilegedRoleAdministrator, connectors.RoleApplicationAdministrator}
+					if c.GDAP[j].AssignedRoles != nil {
+						c.GDAP[j].AssignedRoles = c.GDAP[j].Roles
+					}
+				}
+			}
+		}
+	})
+	rep, err := h.customers.Sync(context.Background(), 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses, _ := h.customers.Statuses()
+	st := byName(statuses)
+	if s := st[expired]; s.Consent.State != connectors.ConsentLost || !strings.Contains(s.Consent.Reason, "GDAP is Expired") {
+		t.Errorf("expired GDAP: %+v", s.Consent)
+	}
+	if s := st[revoked]; s.Consent.State != connectors.ConsentLost || !strings.Contains(s.Consent.Reason, "Global Reader") {
+		t.Errorf("read role removed: %+v", s.Consent)
+	}
+	if rep.Failed != 1 || len(rep.Lost) != 1 || rep.Lost[0] != revoked {
+		t.Errorf("sync report: failed %d, lost %v (want the one without a read role)", rep.Failed, rep.Lost)
+	}
+	if snap, ok, _ := h.store.Snapshot(revoked); !ok || !snap.Stale {
+		t.Errorf("the failed tenant's snapshot should be kept and marked stale: ok=%v %+v", ok, snap)
+	}
+}
+
+func TestSovereignCloudHasNoGDAP(t *testing.T) {
+	t.Parallel()
+	w := msfake.SmallWorld()
+	h := newHarness(t, w, msfake.Options{})
+	sovereign, err := microsoft.New(microsoft.Config{
+		ClientID: w.ClientID, AuthorityHost: h.endpoints.AuthorityHost, GraphURL: h.endpoints.GraphURL,
+		PartnerCenterURL: h.endpoints.PartnerCenterURL, GDAP: false, HTTPClient: h.http,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &workflow.Customers{MS: sovereign, Keep: h.store}
+	// The sovereign client has its own (empty) token cache: sign it in.
+	dc, err := sovereign.StartDeviceCode(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sovereign.WaitDeviceCode(context.Background(), dc); err != nil {
+		t.Fatal(err)
+	}
+	statuses, err := c.Refresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range statuses {
+		if s.GDAP.Status != connectors.GDAPUnavailable || s.GDAP.Status.Label() != "not available in this cloud" {
+			t.Fatalf("%s: GDAP %q (%s)", s.Name, s.GDAP.Status, s.GDAP.Status.Label())
+		}
+		if !s.Eligible() || workflow.MissingRolesWarning(s) != "" {
+			t.Fatalf("%s: without GDAP every customer is eligible and no role warning is given", s.Name)
+		}
+	}
 }

@@ -2,6 +2,8 @@ package msfake
 
 import (
 	"bytes"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -106,7 +108,12 @@ func New(w *World, o Options) *Server {
 // is trusted, and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	return httptest.NewTLSServer(s), s
+	srv := httptest.NewUnstartedServer(s)
+	// Clients that hang up while a test ends make the server log handshake
+	// errors; they say nothing about the code under test.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	return srv, s
 }
 
 // Endpoints are the three base URLs a client needs to talk to a fake served
@@ -339,4 +346,16 @@ func baseURL(r *http.Request) string {
 		scheme = "http"
 	}
 	return scheme + "://" + r.Host
+}
+
+// Mutate changes the world as time and people would between two runs of
+// seats: a relationship expires, a customer's admin revokes consent, a role
+// is removed. fn runs under the server's lock; OnChange is called after it.
+func (s *Server) Mutate(fn func(w *World)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn(s.w)
+	if s.opts.OnChange != nil {
+		s.opts.OnChange(s.w)
+	}
 }

@@ -107,3 +107,13 @@ func TestNewRejectsNilWorld(t *testing.T) {
 	}()
 	New(nil, Options{})
 }
+
+func TestMutateChangesWhatIsServedAndNotifies(t *testing.T) {
+	t.Parallel()
+	changes := 0
+	s := New(SmallWorld(), Options{OnChange: func(*World) { changes++ }})
+	s.Mutate(func(w *World) { w.Customers[0].Name = "Renamed Ltd" })
+	if got := s.World().Customers[0].Name; got != "Renamed Ltd" || changes != 1 {
+		t.Fatalf("after Mutate: name %q, OnChange calls %d", got, changes)
+	}
+}
