@@ -200,6 +200,19 @@ func TestSandboxLoginConsentStatusSync(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Fatalf("secrets mode %v, want 0600", st.Mode().Perm())
 	}
+
+	// logout removes the token cache: the next sync asks to sign in again.
+	if r := seats(t, home, time.Minute, "--sandbox", "logout"); r.code != 0 {
+		t.Fatalf("logout: exit %d\n%s", r.code, r.stderr)
+	}
+	r = seats(t, home, time.Minute, "--sandbox", "sync")
+	if r.code != exitError || !strings.Contains(r.stderr, "seats login") {
+		t.Fatalf("sync after logout: exit %d\n%s", r.code, r.stderr)
+	}
+	r = seats(t, home, time.Minute, "--sandbox", "status", "--json")
+	if strings.Contains(r.stdout, `"signed_in": true`) {
+		t.Fatalf("status after logout still signed in:\n%s", r.stdout)
+	}
 }
 
 // startServe runs `seats sandbox serve` in its own process and waits until it

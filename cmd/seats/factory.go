@@ -179,6 +179,18 @@ func (f *factory) Secrets() (*secret.Store, error) {
 	return s, nil
 }
 
+// SecretsBackend says where secrets are kept, after one read so that a
+// missing keyring has been noticed (and its one-time warning printed) now,
+// not later in the middle of the wizard's screen.
+func (f *factory) SecretsBackend() string {
+	s, err := f.Secrets()
+	if err != nil {
+		return "unavailable: " + err.Error()
+	}
+	_, _ = s.Get(microsoft.TokenCacheSecret)
+	return s.Backend()
+}
+
 // Microsoft builds the Microsoft client from the settings.
 func (f *factory) Microsoft(ctx context.Context) (*microsoft.Client, error) {
 	if f.client != nil {

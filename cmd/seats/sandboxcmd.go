@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seats-msp/seats/connectors/microsoft"
 	"github.com/seats-msp/seats/connectors/sandbox"
 )
 
@@ -85,7 +86,7 @@ func newSandboxResetCmd(f *factory) *cobra.Command {
 			}
 			secrets, err := f.Secrets()
 			if err == nil {
-				_ = secrets.Delete("msal-token-cache")
+				_ = secrets.Delete(microsoft.TokenCacheSecret)
 			}
 			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again.\n", home)
 			return nil

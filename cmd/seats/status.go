@@ -13,7 +13,9 @@ import (
 
 // statusReport is the JSON shape of `seats status --json`.
 type statusReport struct {
-	Home                 string                      `json:"home"`
+	Home    string `json:"home"`
+	Secrets string `json:"secrets"` // where the sign-in is kept: "keyring" or "file <path>"
+
 	SignedIn             bool                        `json:"signed_in"`
 	Account              *connectors.Account         `json:"account,omitempty"`
 	CustomersRefreshedAt *time.Time                  `json:"customers_refreshed_at,omitempty"`
@@ -54,6 +56,7 @@ first reads the customer list and GDAP relationships again.`,
 				return err
 			}
 			rep.Home, _ = f.Home()
+			rep.Secrets = f.SecretsBackend()
 			if asJSON {
 				return writeJSON(f.stdout, rep)
 			}
@@ -108,6 +111,7 @@ func buildStatus(st *store.Store) (statusReport, error) {
 
 func printStatus(w io.Writer, rep statusReport) {
 	fmt.Fprintf(w, "Home:      %s\n", rep.Home)
+	fmt.Fprintf(w, "Secrets:   %s\n", rep.Secrets)
 	if rep.Account != nil {
 		fmt.Fprintf(w, "Signed in: %s (partner tenant %s)\n", rep.Account.Username, rep.Account.PartnerTenantID)
 	} else {

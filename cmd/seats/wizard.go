@@ -27,6 +27,7 @@ func runWizard(ctx context.Context, f *factory) error {
 	if err != nil {
 		return err
 	}
+	f.SecretsBackend() // settle keyring or file before the wizard takes the screen
 	opener := browserOpener()
 	session.OpenURL = opener
 	deps := common.Deps{

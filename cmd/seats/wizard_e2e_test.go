@@ -57,7 +57,9 @@ func (term *tmuxTerm) run(args ...string) string {
 
 func (term *tmuxTerm) screen() string { return term.run("capture-pane", "-p", "-t", term.target) }
 
-func (term *tmuxTerm) keys(keys ...string) { term.run(append([]string{"send-keys", "-t", term.target}, keys...)...) }
+func (term *tmuxTerm) keys(keys ...string) {
+	term.run(append([]string{"send-keys", "-t", term.target}, keys...)...)
+}
 
 // waitFor waits until the screen shows text, and returns the screen.
 func (term *tmuxTerm) waitFor(text string, timeout time.Duration) string {

@@ -138,8 +138,15 @@ func New(cfg Config) (*Client, error) {
 		// Microsoft hosts keep the validation.
 		opts = append(opts, public.WithInstanceDiscovery(false))
 	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, public.WithHTTPClient(cfg.HTTPClient))
+	if cfg.HTTPClient != nil || cfg.Logger != nil {
+		// MSAL's own traffic (sign-in, token refresh) goes into the same
+		// redacted debug log as the API calls.
+		msal := *httpx.DefaultHTTPClient()
+		if cfg.HTTPClient != nil {
+			msal = *cfg.HTTPClient
+		}
+		msal.Transport = httpx.LogTransport(msal.Transport, cfg.Logger, serviceSignIn)
+		opts = append(opts, public.WithHTTPClient(&msal))
 	}
 	if cfg.Cache != nil {
 		opts = append(opts, public.WithCache(cfg.Cache))

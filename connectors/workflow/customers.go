@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/httpx"
 )
 
 // Customers refreshes customers and consents seats into them. It implements
@@ -38,19 +39,7 @@ func (c *Customers) sleep(ctx context.Context, d time.Duration) error {
 	if c.Sleep != nil {
 		return c.Sleep(ctx, d)
 	}
-	return SleepContext(ctx, d)
-}
-
-// SleepContext waits for d or until ctx ends, whichever is first.
-func SleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return httpx.Sleep(ctx, d)
 }
 
 func orDefault(d, def time.Duration) time.Duration {

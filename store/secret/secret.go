@@ -166,8 +166,16 @@ func ServiceName(home string) string {
 
 // Backend says where secrets go now, for `seats status`: "keyring", or
 // "file <path>" when the file is in use (chosen, or after a keyring failure).
-// In auto mode it says "keyring" until a keyring call has failed.
+// In auto mode it asks the keyring once if nothing has yet, so a missing
+// keyring is reported (and warned about) here rather than later.
 func (s *Store) Backend() string {
+	if s.mode == BackendAuto && !s.usingFile() {
+		// Nothing may have asked the keyring yet (a value found in the
+		// file answers Get): ask it once, so the answer is true.
+		if _, err := s.keyringGet(FileName); err != nil && !errors.Is(err, ErrNotFound) {
+			s.fallBack(err)
+		}
+	}
 	if s.usingFile() {
 		return "file " + s.path
 	}

@@ -707,3 +707,29 @@ func TestCrossProcessWritesKeepBoth(t *testing.T) {
 		}
 	}
 }
+
+func TestBackendAsksTheKeyringWhenTheFileAnswered(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	// A value left in the file from a time without keyring answers Get
+	// without touching the keyring; Backend must still tell the truth.
+	fileStore, err := Open(Options{Home: home, Backend: BackendFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fileStore.Set("cache", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	var warn bytes.Buffer
+	broken := failingKeyring{}
+	s, err := Open(Options{Home: home, Keyring: broken, Warn: &warn, Backend: BackendAuto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Get("cache"); err != nil || string(v) != "v" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	if got := s.Backend(); !strings.HasPrefix(got, "file ") {
+		t.Fatalf("Backend() = %q with a broken keyring", got)
+	}
+}
