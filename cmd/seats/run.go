@@ -68,6 +68,11 @@ func explain(err error) string {
 	case errors.Is(err, store.ErrBusy):
 		return msg
 	case errors.Is(err, connectors.ErrSignInRequired):
+		// The connector's message already says what to do, in one sentence.
+		var ce *connectors.Error
+		if errors.As(err, &ce) && ce.Message != "" {
+			return ce.Message
+		}
 		return msg + "\nSign in with: seats login"
 	case errors.Is(err, connectors.ErrConditionalAccess):
 		return msg
