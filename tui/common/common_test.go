@@ -2,9 +2,14 @@ package common_test
 
 import (
 	"errors"
+	"io"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/seats-msp/seats/tui/common"
 	// tuitest registers -update, so `go test ./tui/... -update` works here too.
@@ -78,5 +83,46 @@ func TestLevelMarkers(t *testing.T) {
 			t.Errorf("level %d marker %q is empty or shared: NO_COLOR needs them distinct", l, m)
 		}
 		seen[m] = true
+	}
+}
+
+// TestProgressBarColours checks that the progress bar, which takes colours
+// as strings, draws in the palette for the background and profile of the
+// renderer the styles were built on.
+func TestProgressBarColours(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		profile termenv.Profile
+		dark    bool
+		want    []string // sequences expected in the bar
+	}{
+		// Accent and Border of DefaultPalette, as 24-bit colours (termenv
+		// turns #5A3FD9 into 89;63;217).
+		{"dark", termenv.TrueColor, true, []string{"38;2;167;139;250m█", "38;2;75;75;75m░"}},
+		{"light", termenv.TrueColor, false, []string{"38;2;89;63;217m█", "38;2;189;189;189m░"}},
+		{"no colour", termenv.Ascii, true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := lipgloss.NewRenderer(io.Discard)
+			r.SetColorProfile(tt.profile)
+			r.SetHasDarkBackground(tt.dark)
+			bar := common.NewStyles(r, common.DefaultPalette()).NewProgressBar()
+			bar.Width = 20
+			v := bar.ViewAs(0.5)
+			for _, w := range tt.want {
+				if !strings.Contains(v, w) {
+					t.Errorf("bar %q lacks %q", v, w)
+				}
+			}
+			if tt.want == nil && strings.Contains(v, "\x1b[") {
+				t.Errorf("bar %q has escape codes without colour", v)
+			}
+			if plain := ansi.Strip(v); plain != strings.Repeat("█", 8)+strings.Repeat("░", 7)+"  50%" {
+				t.Errorf("bar reads %q", plain)
+			}
+		})
 	}
 }

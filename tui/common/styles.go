@@ -2,6 +2,7 @@ package common
 
 import (
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -49,14 +50,12 @@ type HeaderStyles struct {
 
 // StatusStyles draw the status bar.
 type StatusStyles struct {
-	Spinner  lipgloss.Style
-	Task     lipgloss.Style
-	Info     lipgloss.Style
-	Success  lipgloss.Style
-	Warning  lipgloss.Style
-	Failure  lipgloss.Style
-	BarFull  lipgloss.Style // the done part of a progress bar
-	BarEmpty lipgloss.Style
+	Spinner lipgloss.Style
+	Task    lipgloss.Style
+	Info    lipgloss.Style
+	Success lipgloss.Style
+	Warning lipgloss.Style
+	Failure lipgloss.Style
 }
 
 // ErrorBoxStyles draw the error box.
@@ -87,6 +86,10 @@ type StateStyles struct {
 // Styles is every style the wizard uses. It is the only place that builds
 // styles, so the look changes in one file.
 type Styles struct {
+	// renderer is the one the styles were built on; NewProgressBar reads
+	// its colour profile and background.
+	renderer *lipgloss.Renderer
+
 	Palette  Palette
 	Header   HeaderStyles
 	Status   StatusStyles
@@ -125,7 +128,7 @@ func DefaultStyles() *Styles {
 // program draws somewhere other than stdout, so colour detection looks at
 // the right terminal.
 func NewStyles(r *lipgloss.Renderer, p Palette) *Styles {
-	s := &Styles{Palette: p}
+	s := &Styles{renderer: r, Palette: p}
 	base := r.NewStyle()
 
 	s.Header = HeaderStyles{
@@ -140,14 +143,12 @@ func NewStyles(r *lipgloss.Renderer, p Palette) *Styles {
 		Legend:      base.Foreground(p.Muted),
 	}
 	s.Status = StatusStyles{
-		Spinner:  base.Foreground(p.Accent),
-		Task:     base.Foreground(p.Text),
-		Info:     base.Foreground(p.Info),
-		Success:  base.Foreground(p.Good),
-		Warning:  base.Foreground(p.Warn),
-		Failure:  base.Foreground(p.Bad),
-		BarFull:  base.Foreground(p.Accent),
-		BarEmpty: base.Foreground(p.Border),
+		Spinner: base.Foreground(p.Accent),
+		Task:    base.Foreground(p.Text),
+		Info:    base.Foreground(p.Info),
+		Success: base.Foreground(p.Good),
+		Warning: base.Foreground(p.Warn),
+		Failure: base.Foreground(p.Bad),
 	}
 	s.ErrorBox = ErrorBoxStyles{
 		Box: base.BorderStyle(lipgloss.RoundedBorder()).BorderForeground(p.Bad).
@@ -198,4 +199,31 @@ func NewStyles(r *lipgloss.Renderer, p Palette) *Styles {
 		FullSeparator:  base.Foreground(p.Border),
 	}
 	return s
+}
+
+// NewProgressBar returns a progress bar in the wizard's colours: the done
+// part in Accent, the rest in Border, the percentage like Status.Task.
+// bubbles/progress takes colours as strings, not styles, so the palette is
+// resolved here for the renderer's background, and the renderer's colour
+// profile is handed on: under NO_COLOR or the ASCII profile the bar is
+// drawn with characters alone (█ done, ░ to do), which carry the meaning.
+// The caller sets Width and draws with ViewAs.
+func (s *Styles) NewProgressBar() progress.Model {
+	r := s.renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	resolve := func(c lipgloss.AdaptiveColor) string {
+		if r.HasDarkBackground() {
+			return c.Dark
+		}
+		return c.Light
+	}
+	bar := progress.New(
+		progress.WithSolidFill(resolve(s.Palette.Accent)),
+		progress.WithColorProfile(r.ColorProfile()),
+	)
+	bar.EmptyColor = resolve(s.Palette.Border)
+	bar.PercentageStyle = s.Status.Task
+	return bar
 }

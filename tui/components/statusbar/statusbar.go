@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -18,6 +19,10 @@ import (
 
 // ResultTTL is how long a result stays on show.
 const ResultTTL = 4 * time.Second
+
+// percentWidth is the room of the percentage after a bar, " 100%":
+// bubbles/progress counts it in the bar's width.
+const percentWidth = 5
 
 // ClearMsg removes the result numbered Seq, unless a newer one replaced it.
 // The status bar schedules it itself; the root routes it here.
@@ -42,7 +47,11 @@ type Model struct {
 	styles  *common.Styles
 	spinner spinner.Model
 	ticking bool // a spinner tick is in flight
-	tasks   []Task
+	// bar draws counted tasks. It is drawn with ViewAs, without its
+	// animation: progress arrives in steps from concurrent work and the bar
+	// shows where the work is, so it needs no frame messages.
+	bar   progress.Model
+	tasks []Task
 	// endedEarly holds tasks whose end came before their start: a screen
 	// returns both commands at once and they race. The late start is then
 	// dropped instead of spinning for ever.
@@ -60,6 +69,7 @@ func New(styles *common.Styles) Model {
 			spinner.WithSpinner(spinner.Dot),
 			spinner.WithStyle(styles.Spinner),
 		),
+		bar: styles.NewProgressBar(),
 		ttl: ResultTTL,
 	}
 }
@@ -198,30 +208,16 @@ func (m Model) taskView(t Task, width int) string {
 	if t.Total <= 0 {
 		return m.spinner.View() + " " + st.Task.Render(t.Label)
 	}
-	count := fmt.Sprintf(" %d/%d", t.Done, t.Total)
-	label := st.Task.Render(t.Label + count + " ")
-	barWidth := width / 3
-	if barWidth > 40 {
-		barWidth = 40
-	}
+	// The count says how far the work is without colour, and when the
+	// line is too narrow for a bar.
+	label := st.Task.Render(fmt.Sprintf("%s %d/%d ", t.Label, t.Done, t.Total))
+	barWidth := min(width/3, 40)
 	if barWidth < 10 {
 		return label
 	}
-	return label + m.bar(t.Done, t.Total, barWidth)
-}
-
-// bar draws a progress bar of width cells with a percentage. It is drawn
-// by hand because bubbles/progress pulls in a module (harmonica) that
-// go.sum does not pin; the characters carry the meaning without colour.
-func (m Model) bar(done, total, width int) string {
-	st := m.styles.Status
-	if done > total {
-		done = total
-	}
-	full := width * done / total
-	return st.BarFull.Render(strings.Repeat("█", full)) +
-		st.BarEmpty.Render(strings.Repeat("░", width-full)) +
-		st.Task.Render(fmt.Sprintf(" %3d%%", 100*done/total))
+	bar := m.bar
+	bar.Width = barWidth + percentWidth
+	return label + bar.ViewAs(float64(min(t.Done, t.Total))/float64(t.Total))
 }
 
 func (m Model) resultStyle(l common.Level) lipgloss.Style {

@@ -1,6 +1,7 @@
 package statusbar
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,5 +109,54 @@ func TestEndBeforeStart(t *testing.T) {
 	m, _ = m.Update(common.TaskStartMsg{ID: "refresh", Label: "Loading customers…"})
 	if n := len(m.Tasks()); n != 1 {
 		t.Errorf("%d tasks running, want 1", n)
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		done, total int
+		width       int
+		full, empty int // cells of █ and ░
+		percent     string
+	}{
+		// At 100 columns the bar takes a third: 33 cells and " nnn%".
+		{"none yet", 0, 30, 100, 0, 33, "   0%"},
+		{"under way", 12, 30, 100, 13, 20, "  40%"},
+		{"done", 30, 30, 100, 33, 0, " 100%"},
+		{"more done than counted", 31, 30, 100, 33, 0, " 100%"},
+		{"at most 40 cells", 15, 30, 200, 20, 20, "  50%"},
+		{"too narrow for a bar", 12, 30, 24, 0, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := New(common.DefaultStyles())
+			m, _ = m.Update(common.TaskStartMsg{ID: "bulk", Label: "Consenting", Total: tt.total})
+			m, _ = m.Update(common.TaskProgressMsg{ID: "bulk", Done: tt.done, Total: tt.total})
+			raw := m.View(tt.width)
+			// The test profile is ASCII, as under NO_COLOR: no escape
+			// codes, and the characters and the count carry the meaning.
+			if strings.Contains(raw, "\x1b[") {
+				t.Errorf("escape codes under the ASCII profile: %q", raw)
+			}
+			count := "Consenting " + strconv.Itoa(tt.done) + "/" + strconv.Itoa(tt.total)
+			if !strings.HasPrefix(raw, count) {
+				t.Errorf("view %q should start with the count %q", raw, count)
+			}
+			if n := strings.Count(raw, "█"); n != tt.full {
+				t.Errorf("%d cells done, want %d: %q", n, tt.full, raw)
+			}
+			if n := strings.Count(raw, "░"); n != tt.empty {
+				t.Errorf("%d cells to do, want %d: %q", n, tt.empty, raw)
+			}
+			if !strings.HasSuffix(raw, tt.percent) {
+				t.Errorf("view %q should end with %q", raw, tt.percent)
+			}
+			if w := ansi.StringWidth(raw); w > tt.width {
+				t.Errorf("view %d cells wide at %d columns: %q", w, tt.width, raw)
+			}
+		})
 	}
 }

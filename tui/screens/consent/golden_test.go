@@ -22,6 +22,10 @@ func TestGolden(t *testing.T) {
 		{"table_200x60", 200, 60, nil, "10 customers"},
 		{"choose_option", tuitest.Width, tuitest.Height, []string{"down", "down", "down", "c"}, "Consent seats in"},
 		{"filtered_by_status", tuitest.Width, tuitest.Height, []string{"s", "f"}, "Sort status"},
+		{"search_empty", tuitest.Width, tuitest.Height, []string{"/"}, "/ name, domain or tenant id"},
+		{"search_typing", tuitest.Width, tuitest.Height, []string{"/", "t", "o", "y", "s"}, "/ toys"},
+		{"search_typing_80x24", tuitest.SmallWidth, tuitest.SmallHeight, []string{"/", "t", "o", "y", "s"}, "/ toys"},
+		{"search_kept_200x60", 200, 60, []string{"/", "t", "o", "y", "s", "enter"}, `Search "toys"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/connectors"
@@ -48,7 +49,7 @@ const (
 type Model struct {
 	c      *common.Common
 	keys   keyMap
-	search searchBox
+	search textinput.Model
 	width  int
 	height int
 	mode   mode
@@ -123,7 +124,7 @@ func New(c *common.Common) *Model {
 	m := &Model{
 		c:       c,
 		keys:    defaultKeys(),
-		search:  searchBox{limit: 100},
+		search:  newSearchInput(c.Styles),
 		index:   map[string]int{},
 		pending: map[string]bool{},
 		ctx:     c.Ctx,
@@ -141,6 +142,7 @@ func (m *Model) Typing() bool { return m.mode == modeSearch }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
+	m.setSearchWidth(width)
 	m.clampScroll()
 }
 
@@ -183,6 +185,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		} else {
 			cmd = common.Status(common.LevelInfo, "Opened the consent link in your browser")
 		}
+	default:
+		if m.mode == modeSearch {
+			cmd = m.updateSearch(msg)
+		}
 	}
 	m.syncKeys()
 	return m, cmd
@@ -224,8 +230,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.End):
 		m.move(len(m.visible))
 	case key.Matches(msg, k.Search):
-		m.mode = modeSearch
-		m.search.SetValue(m.query)
+		return m.startSearch()
 	case key.Matches(msg, k.Filter):
 		m.filter = m.filter.next()
 		m.rebuild()
@@ -258,21 +263,13 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) searchKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.SearchApply):
-		m.mode = modeTable
+		m.endSearch(true)
 		return nil
 	case key.Matches(msg, m.keys.SearchClear):
-		m.mode = modeTable
-		m.search.SetValue("")
-		m.query = ""
-		m.rebuild()
+		m.endSearch(false)
 		return nil
 	}
-	m.search.Update(msg)
-	if v := m.search.Value(); v != m.query {
-		m.query = v
-		m.rebuild()
-	}
-	return nil
+	return m.updateSearch(msg)
 }
 
 func (m *Model) chooseKey(msg tea.KeyMsg) tea.Cmd {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
@@ -99,6 +100,132 @@ func TestSearchKeysAreText(t *testing.T) {
 	f.d.Press("esc")
 	if f.screen.query != "" || f.screen.mode != modeTable {
 		t.Errorf("esc in the search box should clear and leave it")
+	}
+}
+
+// TestSearchFiltersAsYouType checks that the table follows every edit of
+// the input, not only the end of typing.
+func TestSearchFiltersAsYouType(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	// matching lists the sample customers a search for q shows, by name.
+	matching := func(q string) []string {
+		var out []string
+		for _, c := range sample() {
+			if strings.Contains(strings.ToLower(c.Name+" "+c.PrimaryDomain+" "+c.TenantID), q) {
+				out = append(out, c.Name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	check := func(step, q string) {
+		t.Helper()
+		if f.screen.query != q {
+			t.Fatalf("after %s the query is %q, want %q", step, f.screen.query, q)
+		}
+		got := f.names()
+		slices.Sort(got)
+		if want := matching(strings.ToLower(q)); !slices.Equal(got, want) {
+			t.Errorf("after %s (%q) the table shows %v, want %v", step, q, got, want)
+		}
+	}
+
+	f.d.Press("/")
+	typed := ""
+	for _, r := range "toys" {
+		f.d.Type(string(r))
+		typed += string(r)
+		check("typing "+string(r), typed)
+	}
+	f.d.Press("backspace")
+	check("backspace", "toy")
+	// Editing inside the text, which the input allows.
+	f.d.Press("left", "left", "backspace")
+	check("left left backspace", "oy")
+	f.d.Press("end")
+	f.d.Type("s")
+	check("end s", "oys")
+	f.d.Press("ctrl+u")
+	check("ctrl+u", "")
+	// A bracketed paste arrives as one key message.
+	f.d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Wingtip"), Paste: true})
+	check("a paste", "Wingtip")
+	if v := ansi.Strip(f.screen.View()); !strings.Contains(v, "/ Wingtip") {
+		t.Errorf("the search line should show the text typed:\n%s", v)
+	}
+}
+
+func TestSearchEscLeaves(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.d.Press("/")
+	if !f.screen.search.Focused() {
+		t.Fatal("/ should focus the search input")
+	}
+	if v := ansi.Strip(f.screen.View()); !strings.Contains(v, "/ name, domain or tenant id · enter keeps · esc clears") {
+		t.Errorf("an empty search should show its placeholder:\n%s", v)
+	}
+	f.d.Type("toys")
+	f.d.Press("esc")
+	if f.screen.Typing() || f.screen.search.Focused() {
+		t.Error("esc should leave the search input")
+	}
+	if f.screen.query != "" || f.screen.search.Value() != "" || len(f.names()) != len(sample()) {
+		t.Errorf("esc should clear the search: query %q, input %q, %d shown", f.screen.query, f.screen.search.Value(), len(f.names()))
+	}
+	if v := ansi.Strip(f.screen.View()); !strings.Contains(v, "Search none /") {
+		t.Errorf("after esc the filter line should be back:\n%s", v)
+	}
+
+	// Enter keeps the search; / edits it again, with the cursor at its end.
+	f.d.Press("/")
+	f.d.Type("toy")
+	f.d.Press("enter")
+	if f.screen.Typing() || f.screen.search.Focused() {
+		t.Error("enter should leave the search input")
+	}
+	f.d.Press("/")
+	if !f.screen.Typing() || f.screen.search.Value() != "toy" {
+		t.Fatalf("/ should reopen the kept search: typing %v, input %q", f.screen.Typing(), f.screen.search.Value())
+	}
+	f.d.Type("s")
+	if f.screen.query != "toys" {
+		t.Errorf("typing after / should extend the kept search; query %q", f.screen.query)
+	}
+}
+
+// TestSearchTakesQAndHelp checks the Typing contract the root relies on:
+// while the input has focus, q and ? are text.
+func TestSearchTakesQAndHelp(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	if f.screen.Typing() {
+		t.Fatal("Typing() before /")
+	}
+	f.d.Press("/")
+	if !f.screen.Typing() {
+		t.Fatal("Typing() is false while the search input has focus")
+	}
+	f.d.Type("q?")
+	if f.screen.query != "q?" {
+		t.Errorf("q and ? should be typed into the search; query %q", f.screen.query)
+	}
+}
+
+func TestSearchLimit(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.SmallWidth, tuitest.SmallHeight)
+	f.d.Press("/")
+	f.d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("x", 2*searchLimit)), Paste: true})
+	if n := len([]rune(f.screen.query)); n != searchLimit {
+		t.Errorf("the search holds %d characters, want at most %d", n, searchLimit)
+	}
+	// A long search scrolls inside the line rather than widening it.
+	for _, l := range strings.Split(ansi.Strip(f.screen.View()), "\n") {
+		if w := ansi.StringWidth(l); w > tuitest.SmallWidth {
+			t.Errorf("line %d cells wide at %d columns: %q", w, tuitest.SmallWidth, l)
+		}
 	}
 }
 

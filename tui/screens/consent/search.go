@@ -1,65 +1,73 @@
 package consent
 
 import (
-	"unicode"
-
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seats-msp/seats/tui/common"
 )
 
-// searchBox is the one-line search input. It is hand-written because
-// bubbles/textinput pulls in a clipboard module that go.sum does not pin;
-// a search needs only typing, deleting and pasting at the end.
-type searchBox struct {
-	value []rune
-	limit int
+// searchLimit is the longest search, in characters.
+const searchLimit = 100
+
+// searchPrompt starts the search line while the input has focus.
+const searchPrompt = "/ "
+
+// newSearchInput returns the one-line search input, blurred, in the
+// wizard's styles. The cursor does not blink: a blink is a message every
+// half second through the root and a frame that differs between two
+// goldens, for no gain in a one-line filter.
+func newSearchInput(st *common.Styles) textinput.Model {
+	in := textinput.New()
+	in.Prompt = searchPrompt
+	in.Placeholder = "name, domain or tenant id · enter keeps · esc clears"
+	in.CharLimit = searchLimit
+	in.PromptStyle = st.Prompt
+	in.TextStyle = st.Text
+	in.PlaceholderStyle = st.Muted
+	in.CompletionStyle = st.Muted
+	in.Cursor.Style = st.Key
+	in.Cursor.TextStyle = st.Text
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return in
 }
 
-func (s *searchBox) Value() string { return string(s.value) }
-
-func (s *searchBox) SetValue(v string) {
-	s.value = []rune(v)
-	if s.limit > 0 && len(s.value) > s.limit {
-		s.value = s.value[:s.limit]
-	}
+// startSearch gives the input focus with the applied search in it, so
+// that / edits the current search rather than starting over.
+func (m *Model) startSearch() tea.Cmd {
+	m.mode = modeSearch
+	m.search.SetValue(m.query)
+	m.search.CursorEnd()
+	return m.search.Focus()
 }
 
-// Update applies one key press.
-func (s *searchBox) Update(msg tea.KeyMsg) {
-	switch msg.Type {
-	case tea.KeyBackspace:
-		if n := len(s.value); n > 0 {
-			s.value = s.value[:n-1]
-		}
-	case tea.KeyCtrlU:
-		s.value = nil
-	case tea.KeyCtrlW:
-		s.deleteWord()
-	case tea.KeySpace:
-		s.insert([]rune{' '})
-	case tea.KeyRunes:
-		s.insert(msg.Runes)
+// endSearch takes the focus away; keep says whether the search stays.
+func (m *Model) endSearch(keep bool) {
+	m.mode = modeTable
+	m.search.Blur()
+	if keep {
+		return
 	}
+	m.search.Reset()
+	m.query = ""
+	m.rebuild()
 }
 
-func (s *searchBox) insert(rs []rune) {
-	for _, r := range rs {
-		if !unicode.IsPrint(r) {
-			continue
-		}
-		if s.limit > 0 && len(s.value) >= s.limit {
-			return
-		}
-		s.value = append(s.value, r)
+// updateSearch hands msg to the input (keys, and the clipboard's answer
+// to ctrl+v) and filters the table as the text changes.
+func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.search, cmd = m.search.Update(msg)
+	if v := m.search.Value(); v != m.query {
+		m.query = v
+		m.rebuild()
 	}
+	return common.ForScreen(m.ID(), cmd)
 }
 
-func (s *searchBox) deleteWord() {
-	i := len(s.value)
-	for i > 0 && s.value[i-1] == ' ' {
-		i--
-	}
-	for i > 0 && s.value[i-1] != ' ' {
-		i--
-	}
-	s.value = s.value[:i]
+// setSearchWidth lets a long search scroll inside the line instead of
+// being cut: the prompt and the cursor take the rest.
+func (m *Model) setSearchWidth(width int) {
+	m.search.Width = max(1, width-len(searchPrompt)-1)
 }

@@ -160,11 +160,8 @@ func (m *Model) topView() string {
 
 	var line3 string
 	if m.mode == modeSearch {
-		v := m.search.Value()
-		line3 = st.Prompt.Render("/ ") + st.Text.Render(v) + st.Key.Render("▏")
-		if v == "" {
-			line3 += st.Muted.Render("name, domain or tenant id · enter keeps · esc clears")
-		}
+		// The input pads to its width; the padding is no part of the line.
+		line3 = strings.TrimRight(m.search.View(), " ")
 	} else {
 		q := "none"
 		if m.query != "" {
