@@ -37,6 +37,9 @@ const (
 	ErrBadRequest
 	// ErrCanceled: the user cancelled (Esc, Ctrl+C) or a deadline passed.
 	ErrCanceled
+	// ErrGDAPRequired: the customer has no active GDAP relationship, which
+	// the action needs.
+	ErrGDAPRequired
 )
 
 var kindNames = map[Kind]string{
@@ -52,6 +55,7 @@ var kindNames = map[Kind]string{
 	ErrBadResponse:       "bad response",
 	ErrBadRequest:        "bad request",
 	ErrCanceled:          "canceled",
+	ErrGDAPRequired:      "needs active GDAP",
 }
 
 // Error returns the kind's short name.

@@ -144,7 +144,8 @@ func (c *Customers) ConsentPartner(ctx context.Context, tenantID string) (connec
 		return st, err
 	}
 	if !st.GDAP.Status.AllowsAccess() {
-		return st, fmt.Errorf("%s has GDAP %s: partner consent needs an active GDAP relationship", st.Name, st.GDAP.Status.Label())
+		return st, &connectors.Error{Kind: connectors.ErrGDAPRequired, Service: "seats", Op: "consent " + st.Name,
+			Message: fmt.Sprintf("%s has GDAP %s: partner consent needs an active GDAP relationship", st.Name, st.GDAP.Status.Label())}
 	}
 	missing := st.GDAP.MissingConsentRoles()
 	err = c.MS.ConsentPartner(ctx, st.TenantID)
@@ -189,7 +190,7 @@ func (c *Customers) verify(ctx context.Context, st connectors.CustomerStatus, me
 				if rerr := c.record(&st, connectors.ConsentFailed, method, reason); rerr != nil {
 					return st, rerr
 				}
-				return st, errors.New(reason)
+				return st, &connectors.Error{Kind: connectors.ErrGDAPRequired, Service: "seats", Op: "verify " + st.Name, Message: reason}
 			}
 			return st, c.record(&st, connectors.ConsentReady, method, "")
 		}
@@ -251,7 +252,8 @@ func (c *Customers) WaitAdminConsent(ctx context.Context, tenantID string) (conn
 		if err == nil {
 			if !st.GDAP.Status.AllowsAccess() {
 				reason := fmt.Sprintf("the admin consented, but GDAP is %s: Ready needs an active GDAP relationship", st.GDAP.Status.Label())
-				return st, errors.Join(c.record(&st, connectors.ConsentFailed, connectors.ConsentByAdmin, reason), errors.New(reason))
+				return st, errors.Join(c.record(&st, connectors.ConsentFailed, connectors.ConsentByAdmin, reason),
+					&connectors.Error{Kind: connectors.ErrGDAPRequired, Service: "seats", Op: "verify " + st.Name, Message: reason})
 			}
 			return st, c.record(&st, connectors.ConsentReady, connectors.ConsentByAdmin, "")
 		}

@@ -82,6 +82,9 @@ func advice(err error) (why, do string) {
 	case connectors.ErrBadRequest:
 		return "The service rejected the request.",
 			"Try again; if it keeps failing, run seats with --debug and report the log."
+	case connectors.ErrGDAPRequired:
+		return "This needs an active GDAP relationship with the customer.",
+			"Create or renew the GDAP relationship in Partner Center, then press r to refresh."
 	case connectors.ErrNotFound:
 		return "It does not exist, or this account cannot see it.",
 			"Refresh (r) and check the customer still exists in Partner Center."

@@ -25,6 +25,7 @@ func TestExplain(t *testing.T) {
 		{"sign-in required", &connectors.Error{Kind: connectors.ErrSignInRequired, Service: "graph"}, "missing or has expired", "run seats login"},
 		{"conditional access", &connectors.Error{Kind: connectors.ErrConditionalAccess, Code: "AADSTS53003"}, "Conditional Access", "Press b to sign in with the browser"},
 		{"consent required", &connectors.Error{Kind: connectors.ErrConsentRequired}, "not been consented", "press c"},
+		{"gdap required", &connectors.Error{Kind: connectors.ErrGDAPRequired, Message: "GDAP Expired"}, "active GDAP relationship", "renew the GDAP relationship"},
 		{"forbidden", fmt.Errorf("wrapped: %w", &connectors.Error{Kind: connectors.ErrForbidden}), "lacks a role", "Privileged Role Administrator"},
 		{"rate limited", &connectors.Error{Kind: connectors.ErrRateLimited, Status: 429}, "throttling", "Wait a minute"},
 		{"unavailable", &connectors.Error{Kind: connectors.ErrUnavailable, Status: 503}, "did not answer", "try again"},
