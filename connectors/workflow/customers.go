@@ -195,7 +195,7 @@ func (c *Customers) verify(ctx context.Context, st connectors.CustomerStatus, me
 			return st, c.record(&st, connectors.ConsentReady, method, "")
 		}
 		if ctx.Err() != nil {
-			return st, err
+			return st, c.interrupted(&st, method, err)
 		}
 		propagating := connectors.KindOf(err) == connectors.ErrConsentRequired
 		if !propagating || !c.now().Before(deadline) {
@@ -206,9 +206,17 @@ func (c *Customers) verify(ctx context.Context, st connectors.CustomerStatus, me
 			return st, fmt.Errorf("%s: %s: %w", st.Name, reason, err)
 		}
 		if serr := c.sleep(ctx, orDefault(c.VerifyEvery, 5*time.Second)); serr != nil {
-			return st, serr
+			return st, c.interrupted(&st, method, serr)
 		}
 	}
+}
+
+// interrupted records a verification cut short (Esc, Ctrl+C), so the
+// customer is not left Verifying with nothing verifying it.
+func (c *Customers) interrupted(st *connectors.CustomerStatus, method connectors.ConsentMethod, cause error) error {
+	reason := "verification was interrupted: consent again to finish (an existing consent is not an error)"
+	return errors.Join(c.record(st, connectors.ConsentFailed, method, reason),
+		fmt.Errorf("%s: %s: %w", st.Name, reason, connectors.ErrCanceled), cause)
 }
 
 // VerifyReason explains a failed verification in one sentence.

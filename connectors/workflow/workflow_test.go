@@ -414,3 +414,34 @@ func TestSovereignCloudHasNoGDAP(t *testing.T) {
 		}
 	}
 }
+
+func TestInterruptedVerificationIsNotLeftVerifying(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, msfake.SmallWorld(), msfake.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	statuses, err := h.customers.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target connectors.CustomerStatus
+	for _, s := range statuses {
+		if s.Eligible() && s.GDAP.MissingConsentRoles() == nil {
+			target = s
+			break
+		}
+	}
+	// Consent succeeds but the tenant keeps refusing tokens (propagation),
+	// and the engineer presses Esc while seats waits.
+	h.fake.FailNext("POST", "/"+target.TenantID+"/oauth2/v2.0/token", 400,
+		`{"error":"invalid_grant","error_description":"AADSTS65001: not consented yet","error_codes":[65001],"suberror":"consent_required"}`, 1000)
+	h.customers.VerifyFor = time.Hour
+	h.customers.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
+	_, err = h.customers.ConsentPartner(ctx, target.TenantID)
+	if !errors.Is(err, connectors.ErrCanceled) {
+		t.Fatalf("err = %v, want canceled", err)
+	}
+	st, _ := h.customers.Statuses()
+	if got := byName(st)[target.TenantID].Consent; got.State != connectors.ConsentFailed || !strings.Contains(got.Reason, "interrupted") {
+		t.Fatalf("after an interrupted verification: %+v", got)
+	}
+}
