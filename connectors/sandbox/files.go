@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/google/renameio/v2"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
@@ -152,30 +152,12 @@ func saveState(path string, s state) error {
 // over path, so that a reader in another process sees the old file or the
 // new one, never half of one.
 func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	// renameio keeps an existing file's mode: narrow it first, so the new
+	// file never starts out readable by others.
+	if err := os.Chmod(path, perm); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("sandbox: write %s: %w", path, err)
 	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return fmt.Errorf("sandbox: write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
+	if err := renameio.WriteFile(path, data, perm); err != nil {
 		return fmt.Errorf("sandbox: write %s: %w", path, err)
 	}
 	return nil

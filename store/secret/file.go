@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/google/renameio/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -140,31 +141,14 @@ func (s *Store) tightenFileMode() error {
 
 // writeFileAtomic replaces path with data through a 0600 temporary file in the
 // same folder and a rename, so no reader ever sees half a file.
-func writeFileAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+func writeFileAtomic(path string, data []byte) error {
+	// renameio keeps an existing file's mode: narrow it first, so the new
+	// file never starts out readable by others.
+	if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("secret: write %s: %w", path, err)
+	}
+	if err := renameio.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("secret: write %s: %w", path, pathCause(err))
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("secret: write %s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("secret: write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("secret: write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("secret: write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("secret: write %s: %w", path, err)
 	}
 	return nil
 }

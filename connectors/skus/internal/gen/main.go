@@ -20,9 +20,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/google/renameio/v2"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
@@ -91,23 +91,7 @@ func run(args []string, stderr io.Writer) error {
 // the previous catalogue in place rather than a truncated one that would be
 // embedded into the binary.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".catalogue-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return renameio.WriteFile(path, data, 0o644)
 }
 
 // parse reads Microsoft's licensing CSV and returns one Sku per GUID, sorted
