@@ -418,3 +418,37 @@ func acceptAsAdmin(t *testing.T, home, link string) {
 		t.Fatalf("accept: HTTP %d", resp.StatusCode)
 	}
 }
+
+func TestSandboxResetRefusedWhileServed(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	if r := seats(t, home, 2*time.Minute, "--sandbox", "login"); r.code != 0 {
+		t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+	}
+	startServe(t, home)
+	// Refused while the sandbox is served: it would pull the world from under it.
+	if r := seats(t, home, time.Minute, "sandbox", "reset"); r.code == 0 {
+		t.Fatalf("reset while serving succeeded:\n%s", r.stderr)
+	}
+}
+
+func TestSandboxResetAfterUse(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	if r := seats(t, home, 2*time.Minute, "--sandbox", "login"); r.code != 0 {
+		t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+	}
+	r := seats(t, home, time.Minute, "sandbox", "reset")
+	if r.code != 0 || !strings.Contains(r.stderr, "empty again") {
+		t.Fatalf("reset: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, name := range []string{"world.json", "seats.db", "secrets", "ca.pem"} {
+		if _, err := os.Stat(filepath.Join(home, "sandbox", name)); !os.IsNotExist(err) {
+			t.Errorf("%s survived the reset (%v)", name, err)
+		}
+	}
+	r = seats(t, home, time.Minute, "--sandbox", "status", "--json")
+	if !strings.Contains(r.stdout, `"signed_in": false`) {
+		t.Fatalf("status after reset:\n%s", r.stdout)
+	}
+}
