@@ -452,3 +452,11 @@ func TestSandboxResetAfterUse(t *testing.T) {
 		t.Fatalf("status after reset:\n%s", r.stdout)
 	}
 }
+
+func TestWizardWithoutTerminalSaysSo(t *testing.T) {
+	t.Parallel()
+	r := seats(t, t.TempDir(), time.Minute, "--sandbox")
+	if r.code != exitError || !strings.Contains(r.stderr, "the wizard needs a terminal") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -5,18 +5,17 @@ import (
 	"os"
 
 	"github.com/aymanbagabas/go-osc52/v2"
-	"github.com/mattn/go-isatty"
 )
 
 // offerLink copies a link to the clipboard with OSC 52 (which works over
 // SSH) when stderr is a terminal, and opens it where a browser exists.
 func offerLink(f *factory, link string) {
-	if file, ok := f.stderr.(*os.File); ok && isatty.IsTerminal(file.Fd()) {
+	if isTerminal(f.stderr) {
 		seq := osc52.New(link)
 		if os.Getenv("TMUX") != "" {
 			seq = seq.Tmux()
 		}
-		if _, err := seq.WriteTo(file); err == nil {
+		if _, err := seq.WriteTo(f.stderr); err == nil {
 			fmt.Fprintln(f.stderr, "  (copied to the clipboard)")
 		}
 	}

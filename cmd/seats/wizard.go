@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/mattn/go-isatty"
 	"github.com/pkg/browser"
 
 	"github.com/seats-msp/seats/tui"
@@ -15,6 +16,9 @@ import (
 
 // runWizard starts the terminal wizard with the real dependencies.
 func runWizard(ctx context.Context, f *factory) error {
+	if !isTerminal(f.stdin) || !isTerminal(f.stdout) {
+		return errors.New("the wizard needs a terminal; in scripts use seats login, consent, status and sync (seats --help lists them)")
+	}
 	session, err := f.Session(ctx)
 	if err != nil {
 		return err
@@ -47,6 +51,12 @@ func runWizard(ctx context.Context, f *factory) error {
 		return m.Err()
 	}
 	return nil
+}
+
+// isTerminal reports whether v is a file attached to a terminal.
+func isTerminal(v any) bool {
+	file, ok := v.(*os.File)
+	return ok && isatty.IsTerminal(file.Fd())
 }
 
 // browserOpener returns a function that opens a link in the browser, or nil
