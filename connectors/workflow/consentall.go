@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/seats-msp/seats/connectors"
 )
@@ -97,65 +98,126 @@ func (c *Customers) ConsentMany(ctx context.Context, tenantIDs []string, method 
 			link(r)
 		}
 	}
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
 	n := 0
+	var eligible []pendingConsent
 	for _, st := range statuses {
 		if len(want) > 0 && !want[normalise(st.TenantID)] {
 			continue
 		}
-		results[n] = ConsentResult{TenantID: st.TenantID, Name: st.Name}
 		idx := n
 		n++
 		switch {
 		case st.Ready():
 			report(idx, ConsentResult{TenantID: st.TenantID, Name: st.Name, Outcome: OutcomeAlreadyReady})
-			continue
 		case !st.GDAP.Status.AllowsAccess():
 			report(idx, ConsentResult{TenantID: st.TenantID, Name: st.Name, Outcome: OutcomeSkipped,
 				Reason: fmt.Sprintf("GDAP is %s: Ready needs an active GDAP relationship", st.GDAP.Status.Label())})
-			continue
+		default:
+			eligible = append(eligible, pendingConsent{idx: idx, st: st})
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				report(idx, ConsentResult{TenantID: st.TenantID, Name: st.Name, Outcome: OutcomeFailed, Reason: "cancelled before it started"})
-				return
-			}
-			defer func() { <-sem }()
-			report(idx, c.consentOne(ctx, st, method, onBefore))
-		}()
 	}
-	wg.Wait()
+	if method == connectors.ConsentByAdmin {
+		c.waitAdmins(ctx, eligible, parallel, onBefore, report)
+	} else {
+		c.consentPartners(ctx, eligible, parallel, onBefore, report)
+	}
 	return results[:n], nil
 }
 
-func (c *Customers) consentOne(ctx context.Context, st connectors.CustomerStatus, method connectors.ConsentMethod, onLink func(ConsentResult)) ConsentResult {
-	res := ConsentResult{TenantID: st.TenantID, Name: st.Name}
-	var err error
-	if method == connectors.ConsentByAdmin {
-		res.ConsentURL = c.AdminConsentURL(st.TenantID)
-		if onLink != nil {
-			onLink(res)
-		}
-		_, err = c.WaitAdminConsent(ctx, st.TenantID)
-	} else {
-		res.Warning = MissingRolesWarning(st)
-		if res.Warning != "" && onLink != nil {
-			onLink(res)
-		}
-		_, err = c.ConsentPartner(ctx, st.TenantID)
+// pendingConsent is one customer a bulk consent works on, with its place in
+// the report.
+type pendingConsent struct {
+	idx int
+	st  connectors.CustomerStatus
+}
+
+// consentPartners runs Option B for each customer, parallel at a time.
+func (c *Customers) consentPartners(ctx context.Context, todo []pendingConsent, parallel int, onBefore func(ConsentResult), report func(int, ConsentResult)) {
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for _, p := range todo {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := ConsentResult{TenantID: p.st.TenantID, Name: p.st.Name}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				res.Outcome, res.Reason = OutcomeFailed, "cancelled before it started"
+				report(p.idx, res)
+				return
+			}
+			defer func() { <-sem }()
+			res.Warning = MissingRolesWarning(p.st)
+			if res.Warning != "" && onBefore != nil {
+				onBefore(res)
+			}
+			if _, err := c.ConsentPartner(ctx, p.st.TenantID); err != nil {
+				res.Outcome, res.Reason = OutcomeFailed, reasonOf(c, p.st.TenantID, err)
+			} else {
+				res.Outcome = OutcomeConsented
+			}
+			report(p.idx, res)
+		}()
 	}
-	if err != nil {
-		res.Outcome = OutcomeFailed
-		res.Reason = reasonOf(c, st.TenantID, err)
-		return res
+	wg.Wait()
+}
+
+// waitAdmins is Option A for many customers: every link is handed out at
+// once (onBefore), then all the tenants are checked every AdminPollEvery,
+// parallel checks at a time, until each has consented or failed, or ctx
+// ends. Waiting never holds a slot, so a thousand links cost no more than
+// their checks.
+func (c *Customers) waitAdmins(ctx context.Context, todo []pendingConsent, parallel int, onBefore func(ConsentResult), report func(int, ConsentResult)) {
+	links := make(map[int]string, len(todo))
+	for _, p := range todo {
+		links[p.idx] = c.AdminConsentURL(p.st.TenantID)
+		if onBefore != nil {
+			onBefore(ConsentResult{TenantID: p.st.TenantID, Name: p.st.Name, ConsentURL: links[p.idx]})
+		}
 	}
-	res.Outcome = OutcomeConsented
-	return res
+	pending := todo
+	for len(pending) > 0 {
+		var (
+			mu    sync.Mutex
+			still []pendingConsent
+			wg    sync.WaitGroup
+			sem   = make(chan struct{}, parallel)
+		)
+		for _, p := range pending {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				st := p.st
+				done, err := c.checkAdmin(ctx, &st)
+				if !done {
+					mu.Lock()
+					still = append(still, p)
+					mu.Unlock()
+					return
+				}
+				res := ConsentResult{TenantID: st.TenantID, Name: st.Name, ConsentURL: links[p.idx], Outcome: OutcomeConsented}
+				if err != nil {
+					res.Outcome, res.Reason = OutcomeFailed, reasonOf(c, st.TenantID, err)
+				}
+				report(p.idx, res)
+			}()
+		}
+		wg.Wait()
+		pending = still
+		if len(pending) == 0 {
+			return
+		}
+		if err := c.sleep(ctx, orDefault(c.AdminPollEvery, 5*time.Second)); err != nil || ctx.Err() != nil {
+			for _, p := range pending {
+				report(p.idx, ConsentResult{TenantID: p.st.TenantID, Name: p.st.Name, ConsentURL: links[p.idx],
+					Outcome: OutcomeFailed, Reason: stoppedWaiting(p.st).Error()})
+			}
+			return
+		}
+	}
 }
 
 // reasonOf prefers the reason recorded in the store (one sentence) over the

@@ -256,26 +256,37 @@ func (c *Customers) WaitAdminConsent(ctx context.Context, tenantID string) (conn
 	}
 	before := st.Consent
 	for {
-		err := c.MS.Verify(ctx, st.TenantID)
-		if err == nil {
-			if !st.GDAP.Status.AllowsAccess() {
-				reason := fmt.Sprintf("the admin consented, but GDAP is %s: Ready needs an active GDAP relationship", st.GDAP.Status.Label())
-				return st, errors.Join(c.record(&st, connectors.ConsentFailed, connectors.ConsentByAdmin, reason),
-					&connectors.Error{Kind: connectors.ErrGDAPRequired, Service: "seats", Op: "verify " + st.Name, Message: reason})
-			}
-			return st, c.record(&st, connectors.ConsentReady, connectors.ConsentByAdmin, "")
+		done, err := c.checkAdmin(ctx, &st)
+		if done {
+			return st, err
 		}
-		if ctx.Err() != nil {
+		if serr := c.sleep(ctx, orDefault(c.AdminPollEvery, 5*time.Second)); serr != nil || ctx.Err() != nil {
 			st.Consent = before
-			return st, fmt.Errorf("stopped waiting for %s's admin: %w", st.Name, connectors.ErrCanceled)
-		}
-		if k := connectors.KindOf(err); k != connectors.ErrConsentRequired {
-			reason := VerifyReason(err)
-			return st, errors.Join(c.record(&st, connectors.ConsentFailed, connectors.ConsentByAdmin, reason), fmt.Errorf("%s: %s: %w", st.Name, reason, err))
-		}
-		if serr := c.sleep(ctx, orDefault(c.AdminPollEvery, 5*time.Second)); serr != nil {
-			st.Consent = before
-			return st, fmt.Errorf("stopped waiting for %s's admin: %w", st.Name, connectors.ErrCanceled)
+			return st, stoppedWaiting(st)
 		}
 	}
+}
+
+// checkAdmin checks once whether a customer's admin has consented. done is
+// false while the tenant still answers "consent required" (keep waiting);
+// otherwise the outcome is recorded and err says why it is not Ready.
+func (c *Customers) checkAdmin(ctx context.Context, st *connectors.CustomerStatus) (done bool, err error) {
+	verr := c.MS.Verify(ctx, st.TenantID)
+	switch {
+	case verr == nil && !st.GDAP.Status.AllowsAccess():
+		reason := fmt.Sprintf("the admin consented, but GDAP is %s: Ready needs an active GDAP relationship", st.GDAP.Status.Label())
+		return true, errors.Join(c.record(st, connectors.ConsentFailed, connectors.ConsentByAdmin, reason),
+			&connectors.Error{Kind: connectors.ErrGDAPRequired, Service: "seats", Op: "verify " + st.Name, Message: reason})
+	case verr == nil:
+		return true, c.record(st, connectors.ConsentReady, connectors.ConsentByAdmin, "")
+	case ctx.Err() != nil || connectors.KindOf(verr) == connectors.ErrConsentRequired:
+		return false, nil
+	default:
+		reason := VerifyReason(verr)
+		return true, errors.Join(c.record(st, connectors.ConsentFailed, connectors.ConsentByAdmin, reason), fmt.Errorf("%s: %s: %w", st.Name, reason, verr))
+	}
+}
+
+func stoppedWaiting(st connectors.CustomerStatus) error {
+	return fmt.Errorf("stopped waiting for %s's admin: %w", st.Name, connectors.ErrCanceled)
 }

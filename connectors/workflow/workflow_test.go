@@ -445,3 +445,60 @@ func TestInterruptedVerificationIsNotLeftVerifying(t *testing.T) {
 		t.Fatalf("after an interrupted verification: %+v", got)
 	}
 }
+
+func TestConsentManyAdminHandsOutEveryLinkFirst(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, msfake.SmallWorld(), msfake.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	statuses, err := h.customers.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eligible := 0
+	for _, s := range statuses {
+		if s.Eligible() {
+			eligible++
+		}
+	}
+	if eligible < 2 {
+		t.Fatalf("need two eligible customers, have %d", eligible)
+	}
+	var links []workflow.ConsentResult
+	polls := 0
+	h.customers.Sleep = func(ctx context.Context, d time.Duration) error {
+		polls++
+		switch polls {
+		case 1: // every link is out before anyone waits; the first admin accepts
+			if len(links) != eligible {
+				t.Errorf("%d links handed out before the first wait, want %d", len(links), eligible)
+			}
+			if err := h.acceptAdminConsent(links[0].ConsentURL); err != nil {
+				t.Error(err)
+			}
+		default: // nobody else does: the engineer stops waiting
+			cancel()
+		}
+		return ctx.Err()
+	}
+	onBefore := func(r workflow.ConsentResult) { links = append(links, r) }
+	results, err := h.customers.ConsentMany(ctx, nil, connectors.ConsentByAdmin, 2, onBefore, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[workflow.Outcome]int{}
+	for _, r := range results {
+		count[r.Outcome]++
+		if r.Outcome == workflow.OutcomeFailed && !strings.Contains(r.Reason, "stopped waiting") {
+			t.Errorf("%s failed with %q", r.Name, r.Reason)
+		}
+		if r.TenantID == links[0].TenantID && r.Outcome != workflow.OutcomeConsented {
+			t.Errorf("%s accepted the link but ended %s", r.Name, r.Outcome)
+		}
+	}
+	// The small world has one customer consented long ago, which answers at
+	// the first check; everyone else but the accepting admin is still waited for.
+	if count[workflow.OutcomeFailed] == 0 || count[workflow.OutcomeConsented]+count[workflow.OutcomeFailed] != eligible {
+		t.Fatalf("outcomes %v with %d eligible, one admin accepting", count, eligible)
+	}
+}
