@@ -460,3 +460,24 @@ func TestWizardWithoutTerminalSaysSo(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestBadConfigStopsEveryCommand: nothing starts half-configured, and the
+// message names the key and the file.
+func TestBadConfigStopsEveryCommand(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	file := filepath.Join(home, "config.yaml")
+	if err := os.WriteFile(file, []byte("microsoft:\n  cloud: mars\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"status"}, {"sync"}, {"login"}, {"consent", "--all", "--method", "partner"}} {
+		r := seats(t, home, time.Minute, args...)
+		if r.code != exitError || !strings.Contains(r.stderr, file) || !strings.Contains(r.stderr, "microsoft.cloud") {
+			t.Errorf("seats %v with a bad config: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+	before, _ := os.ReadFile(file)
+	if string(before) != "microsoft:\n  cloud: mars\n" {
+		t.Fatalf("the bad config file was changed:\n%s", before)
+	}
+}

@@ -34,7 +34,8 @@ type factory struct {
 	boundKeys map[string]*pflag.Flag
 
 	home    string
-	cfg     *config.Config
+	fileCfg *config.Config // as loaded and validated
+	cfg     *config.Config // with the sandbox's overrides, when --sandbox
 	st      *store.Store
 	secrets *secret.Store
 	cache   *microsoft.TokenCache
@@ -107,17 +108,32 @@ func (f *factory) Sandbox(ctx context.Context) (*sandbox.Sandbox, error) {
 	return sb, nil
 }
 
-// Config loads config.yaml, env and flags. In the sandbox the fakes'
-// endpoints, CA and application id are set for this process only.
-func (f *factory) Config(ctx context.Context) (*config.Config, error) {
-	if f.cfg != nil {
-		return f.cfg, nil
+// loadConfig reads and validates config.yaml, env and flags, without the
+// sandbox's overrides. Every command calls it first, so that nothing runs
+// half-configured.
+func (f *factory) loadConfig() (*config.Config, error) {
+	if f.fileCfg != nil {
+		return f.fileCfg, nil
 	}
 	home, err := f.Home()
 	if err != nil {
 		return nil, err
 	}
 	cfg, err := config.Load(home, f.boundKeys)
+	if err != nil {
+		return nil, err
+	}
+	f.fileCfg = cfg
+	return cfg, nil
+}
+
+// Config loads config.yaml, env and flags. In the sandbox the fakes'
+// endpoints, CA and application id are set for this process only.
+func (f *factory) Config(ctx context.Context) (*config.Config, error) {
+	if f.cfg != nil {
+		return f.cfg, nil
+	}
+	cfg, err := f.loadConfig()
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,13 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		// Every command starts from a valid configuration: a wrong key,
+		// type or value in config.yaml, the environment or a flag stops it
+		// before anything is done.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := f.loadConfig()
+			return err
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWizard(cmd.Context(), f)
 		},

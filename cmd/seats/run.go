@@ -49,6 +49,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, connectors.ErrSignInRequired) && f.st != nil {
+		// The sign-in is gone: stop naming it in status.
+		_ = f.st.ClearAccount()
+	}
 	if errors.Is(err, errPartial) {
 		return exitPartial
 	}

@@ -17,13 +17,13 @@ type statusReport struct {
 	Secrets string `json:"secrets"` // where the sign-in is kept: "keyring" or "file <path>"
 
 	SignedIn             bool                        `json:"signed_in"`
-	Account              *connectors.Account         `json:"account,omitempty"`
-	CustomersRefreshedAt *time.Time                  `json:"customers_refreshed_at,omitempty"`
+	Account              *connectors.Account         `json:"account"`
+	CustomersRefreshedAt *time.Time                  `json:"customers_refreshed_at"`
 	Customers            int                         `json:"customers"`
 	Ready                int                         `json:"ready"`
 	GDAP                 map[string]int              `json:"gdap"`
 	Consent              map[string]int              `json:"consent"`
-	LastSync             *store.SyncRun              `json:"last_sync,omitempty"`
+	LastSync             *store.SyncRun              `json:"last_sync"`
 	CustomerList         []connectors.CustomerStatus `json:"customer_list"`
 }
 

@@ -66,7 +66,8 @@ func TestAdminConsentURL(t *testing.T) {
 		t.Errorf("path %s", u.Path)
 	}
 	q := u.Query()
-	want := map[string]string{"client_id": f.world.ClientID, "scope": ep.GraphURL + "/.default", "redirect_uri": "http://localhost"}
+	// Only the customer-side scopes: least privilege for the customer's admin.
+	want := map[string]string{"client_id": f.world.ClientID, "scope": ep.GraphURL + "/Organization.Read.All " + ep.GraphURL + "/User.Read.All", "redirect_uri": "http://localhost"}
 	for k, v := range want {
 		if q.Get(k) != v {
 			t.Errorf("%s = %q, want %q", k, q.Get(k), v)

@@ -16,14 +16,19 @@ import (
 )
 
 // AdminConsentURL is the link a customer's admin opens to consent seats in
-// their tenant (Option A): Entra's v2 admin consent endpoint for all of the
-// app's configured Graph permissions (/.default), coming back to
-// RedirectURI, which the app registration must list. State is random; seats
-// does not rely on the redirect (it verifies with Graph instead).
+// their tenant (Option A): Entra's v2 admin consent endpoint asking for
+// CustomerGraphScopes only (not /.default, which would also ask the customer
+// for the partner-side permissions the app is registered with), coming back
+// to RedirectURI, which the app registration must list. State is random;
+// seats does not rely on the redirect (it verifies with Graph instead).
 func (c *Client) AdminConsentURL(tenantID string) string {
+	scopes := make([]string, len(CustomerGraphScopes))
+	for i, s := range CustomerGraphScopes {
+		scopes[i] = c.graphURL + "/" + s
+	}
 	q := url.Values{}
 	q.Set("client_id", c.cfg.ClientID)
-	q.Set("scope", c.graphURL+"/.default")
+	q.Set("scope", strings.Join(scopes, " "))
 	q.Set("redirect_uri", RedirectURI)
 	q.Set("state", randomState())
 	return c.authorityHost + "/" + url.PathEscape(tenantID) + "/v2.0/adminconsent?" + q.Encode()

@@ -81,10 +81,11 @@ func (c *Client) SignInBrowser(ctx context.Context, openURL func(url string) err
 }
 
 // Account returns the cached sign-in (the first cached account), if any,
-// without asking the user anything. ok is false when nobody is signed in.
-// The name and tenant come from the cached ID token; reading them may
-// refresh the sign-in's token, and a failure to do so is not an error here
-// (later calls report it).
+// without asking the user anything. ok is false when nobody is signed in,
+// and also, with an ErrSignInRequired error, when the sign-in has expired or
+// been revoked. The name and tenant come from the cached ID token; reading
+// them may refresh the sign-in's token, and any other failure to do so is not
+// an error here (later calls report it).
 func (c *Client) Account(ctx context.Context) (connectors.Account, bool, error) {
 	accts, err := c.pca.Accounts(ctx)
 	if err != nil {
@@ -103,6 +104,12 @@ func (c *Client) Account(ctx context.Context) (connectors.Account, bool, error) 
 	if err != nil {
 		if ctx.Err() != nil {
 			return connectors.Account{}, false, classifyAuth(ctx, "use the cached sign-in", flowSilent, ctx.Err())
+		}
+		// An expired or revoked sign-in is no sign-in: say so. Any other
+		// failure (the network, an outage) leaves the cached account
+		// standing; the next call reports it.
+		if cerr := classifyAuth(ctx, "use the cached sign-in", flowSilent, err); errors.Is(cerr, connectors.ErrSignInRequired) {
+			return acct, false, cerr
 		}
 		return acct, true, nil
 	}

@@ -2,6 +2,7 @@ package microsoft_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -405,4 +406,41 @@ func tenantWhere(t *testing.T, f *fake, pick func(c msfake.Customer, roles map[s
 	}
 	t.Fatalf("SmallWorld has no such customer")
 	return ""
+}
+
+// TestAccountAfterExpiredSignIn is the next command days later: the access
+// tokens in the saved cache have expired and the refresh token was revoked
+// (or idled out), so there is no sign-in any more, and Account says so.
+func TestAccountAfterExpiredSignIn(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	ctx := testCtx(t)
+	store := newMemSecrets()
+	tc := microsoft.NewTokenCache(store)
+	signIn(t, f.client(t, func(cfg *microsoft.Config) { cfg.Cache = tc }))
+	if err := tc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// Days later: no access token in the cache is still valid.
+	saved, _ := store.value(microsoft.TokenCacheSecret)
+	var cache map[string]json.RawMessage
+	if err := json.Unmarshal(saved, &cache); err != nil {
+		t.Fatal(err)
+	}
+	delete(cache, "AccessToken")
+	aged, _ := json.Marshal(cache)
+	if err := store.Set(microsoft.TokenCacheSecret, aged); err != nil {
+		t.Fatal(err)
+	}
+	later := f.client(t, func(cfg *microsoft.Config) { cfg.Cache = microsoft.NewTokenCache(store) })
+	if _, ok, err := later.Account(ctx); !ok || err != nil {
+		t.Fatalf("with a good refresh token: ok=%v err=%v", ok, err)
+	}
+
+	f.ms.RevokeRefreshTokens()
+	expired := f.client(t, func(cfg *microsoft.Config) { cfg.Cache = microsoft.NewTokenCache(store) })
+	_, ok, err := expired.Account(ctx)
+	if ok || !errors.Is(err, connectors.ErrSignInRequired) {
+		t.Fatalf("after revocation: ok=%v err=%v, want not signed in with ErrSignInRequired", ok, err)
+	}
 }

@@ -20,9 +20,14 @@ type Session struct {
 	OpenURL func(url string) error
 }
 
-// Account is the cached sign-in, if any.
+// Account is the cached sign-in, if any. A sign-in found expired or revoked
+// is forgotten in the store too, so status stops naming it.
 func (s *Session) Account(ctx context.Context) (connectors.Account, bool, error) {
-	return s.Client.Account(ctx)
+	acct, ok, err := s.Client.Account(ctx)
+	if errors.Is(err, connectors.ErrSignInRequired) {
+		err = errors.Join(err, s.Keep.ClearAccount())
+	}
+	return acct, ok, err
 }
 
 // StartDeviceCode asks Microsoft for a device code to show.

@@ -37,7 +37,9 @@ type SyncProgress func(done, total int, r SyncResult)
 
 // Sync re-checks GDAP (Refresh), then reads the licences of every Ready
 // customer, at most concurrency tenants at a time. Successful reads replace
-// the tenant's snapshot (saved together in one write); a tenant that fails
+// the tenant's snapshot (saved snapshotBatch at a time as they come, so the
+// store's lock is held briefly and an interrupted sync keeps what it read);
+// a tenant that fails
 // keeps its previous snapshot, marked stale with the reason. A tenant that
 // stops working because consent was revoked or GDAP access was removed turns
 // Lost with the reason.
@@ -65,10 +67,19 @@ func (c *Customers) Sync(ctx context.Context, concurrency int, progress SyncProg
 	}
 	outcomes := make([]outcome, len(ready))
 	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		done int
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		done    int
+		pending []connectors.LicenceSnapshot // read, not saved yet
+		errs    []error
 	)
+	save := func(batch []connectors.LicenceSnapshot) {
+		if err := c.Keep.SaveSnapshots(batch); err != nil {
+			mu.Lock()
+			errs = append(errs, fmt.Errorf("save licence snapshots: %w", err))
+			mu.Unlock()
+		}
+	}
 	next := make(chan int)
 	for w := 0; w < concurrency && w < len(ready); w++ {
 		wg.Add(1)
@@ -90,12 +101,22 @@ func (c *Customers) Sync(ctx context.Context, concurrency int, progress SyncProg
 				outcomes[i] = o
 				// Progress is reported one call at a time, so callers
 				// need no locking of their own.
+				var batch []connectors.LicenceSnapshot
 				mu.Lock()
 				done++
 				if progress != nil {
 					progress(done, len(ready), o.res)
 				}
+				if o.snap != nil {
+					pending = append(pending, *o.snap)
+					if len(pending) >= snapshotBatch {
+						batch, pending = pending, nil
+					}
+				}
 				mu.Unlock()
+				if batch != nil {
+					save(batch)
+				}
 			}
 		}()
 	}
@@ -110,9 +131,10 @@ feed:
 	close(next)
 	wg.Wait()
 
+	if len(pending) > 0 {
+		save(pending)
+	}
 	now := c.now()
-	var snaps []connectors.LicenceSnapshot
-	var errs []error
 	for i, o := range outcomes {
 		if o.res.TenantID == "" { // never started: cancelled
 			o.res = SyncResult{TenantID: ready[i].TenantID, Name: ready[i].Name, Error: "cancelled"}
@@ -122,7 +144,6 @@ feed:
 		rep.Results = append(rep.Results, o.res)
 		if o.snap != nil {
 			rep.Succeeded++
-			snaps = append(snaps, *o.snap)
 			continue
 		}
 		rep.Failed++
@@ -140,17 +161,17 @@ feed:
 			rep.Lost = append(rep.Lost, o.st.TenantID)
 		}
 	}
-	if len(snaps) > 0 {
-		if err := c.Keep.SaveSnapshots(snaps); err != nil {
-			errs = append(errs, fmt.Errorf("save licence snapshots: %w", err))
-		}
-	}
 	rep.FinishedAt = c.now()
 	if ctx.Err() != nil {
 		errs = append(errs, fmt.Errorf("sync interrupted: %w", connectors.ErrCanceled))
 	}
 	return rep, errors.Join(errs...)
 }
+
+// snapshotBatch is how many tenants' snapshots are saved in one write: large
+// enough that a thousand tenants cost twenty writes, small enough that each
+// holds the store's lock only briefly.
+const snapshotBatch = 50
 
 // lost reports whether a failure means the customer stopped working (as
 // opposed to a passing outage): consent revoked, roles or GDAP removed.

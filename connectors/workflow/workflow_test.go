@@ -8,12 +8,14 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/microsoft"
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
+	"github.com/seats-msp/seats/connectors/sandbox"
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/store"
 )
@@ -500,5 +502,43 @@ func TestConsentManyAdminHandsOutEveryLinkFirst(t *testing.T) {
 	// the first check; everyone else but the accepting admin is still waited for.
 	if count[workflow.OutcomeFailed] == 0 || count[workflow.OutcomeConsented]+count[workflow.OutcomeFailed] != eligible {
 		t.Fatalf("outcomes %v with %d eligible, one admin accepting", count, eligible)
+	}
+}
+
+// countingKeeper counts snapshot writes.
+type countingKeeper struct {
+	*store.Store
+	mu     sync.Mutex
+	writes []int // tenants per SaveSnapshots call
+}
+
+func (k *countingKeeper) SaveSnapshots(snaps []connectors.LicenceSnapshot) error {
+	k.mu.Lock()
+	k.writes = append(k.writes, len(snaps))
+	k.mu.Unlock()
+	return k.Store.SaveSnapshots(snaps)
+}
+
+func TestSyncSavesSnapshotsInBatches(t *testing.T) {
+	t.Parallel()
+	w := sandbox.Generate(sandbox.GenerateOptions{Seed: 3, Customers: 120, Now: time.Now()})
+	readyWorld(w, time.Now())
+	h := newHarness(t, w, msfake.Options{})
+	keeper := &countingKeeper{Store: h.store}
+	h.customers.Keep = keeper
+	h.readyAll(t)
+	rep, err := h.customers.Sync(context.Background(), 8, nil)
+	if err != nil || rep.Succeeded != 120 {
+		t.Fatalf("sync: %+v, %v", rep.Succeeded, err)
+	}
+	total := 0
+	for _, n := range keeper.writes {
+		if n > 50 {
+			t.Fatalf("one write saved %d snapshots; batches hold at most 50", n)
+		}
+		total += n
+	}
+	if total != 120 || len(keeper.writes) != 3 {
+		t.Fatalf("writes %v: want 120 snapshots in 3 writes", keeper.writes)
 	}
 }
