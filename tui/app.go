@@ -2,7 +2,9 @@
 // order, shows the stepper header, the active screen, one error box, the
 // status bar and the footer of keys, and moves between steps only when the
 // screen's gate passes. Progress is saved in the store on every step change
-// and on quit, so that running seats again resumes at the same step.
+// (in a command, so a busy store never freezes the screen) and on quit
+// (before the program ends), so that running seats again resumes at the
+// same step.
 //
 // Routing follows a fixed order (see Update): ctrl+c always quits; q and ?
 // only when no text input has focus; window sizes reach every screen;
@@ -12,9 +14,10 @@ package tui
 
 import (
 	"context"
-	"io"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/help"
@@ -34,8 +37,9 @@ import (
 )
 
 // Model is the root of the wizard. It is a tea.Model; run it with
-// tea.NewProgram(tui.New(c), tea.WithAltScreen(), tea.WithOutput(c.Output)),
-// or with Run.
+// NewProgram or Run, or with tea.NewProgram(tui.New(c), tea.WithAltScreen(),
+// c.ProgramOutput()): the program must draw to c.Output, whose lock the
+// clipboard copies share.
 type Model struct {
 	c      *common.Common
 	cancel context.CancelFunc
@@ -49,10 +53,14 @@ type Model struct {
 	width, height int
 	bodyW, bodyH  int
 
-	errbox   errorbox.Model
-	status   statusbar.Model
-	help     help.Model
-	saveErr  error
+	errbox  errorbox.Model
+	status  statusbar.Model
+	help    help.Model
+	saver   *progressSaver
+	saveErr error
+	// answered is the sequence number of the newest save whose result
+	// came back: an older save's result arriving late is not news.
+	answered uint64
 	quitting bool
 }
 
@@ -89,6 +97,7 @@ func newModel(c *common.Common, cancel context.CancelFunc, screens ...common.Scr
 		errbox:  errorbox.New(c.Styles, c.Keys.Dismiss),
 		status:  statusbar.New(c.Styles),
 		help:    help.New(),
+		saver:   &progressSaver{progress: c.Deps.Progress},
 	}
 	m.help.Styles = c.Styles.Help
 	for _, s := range screens {
@@ -191,6 +200,8 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return m.back(msg.From)
 	case common.CopyMsg:
 		return m.copy(msg)
+	case progressSavedMsg:
+		return m.saved(msg)
 	case common.TaskStartMsg, common.TaskProgressMsg, common.TaskDoneMsg,
 		common.StatusMsg, statusbar.ClearMsg, spinner.TickMsg:
 		var cmd tea.Cmd
@@ -249,14 +260,13 @@ func (m *Model) next(from common.ScreenID) tea.Cmd {
 	for _, id := range m.stepsAfter(from) {
 		if m.enterable(id) {
 			m.current = id
-			return tea.Batch(m.save(), m.enter(id))
+			return tea.Batch(m.save(""), m.enter(id))
 		}
 	}
-	cmd := m.save()
 	if wasDone {
-		return cmd
+		return m.save("")
 	}
-	return tea.Batch(cmd, common.Status(common.LevelSuccess, from.Title()+" done; progress saved"))
+	return m.save(from.Title() + " done; progress saved")
 }
 
 // back moves to the previous step that can be entered.
@@ -268,7 +278,7 @@ func (m *Model) back(from common.ScreenID) tea.Cmd {
 	for i := len(before) - 1; i >= 0; i-- {
 		if m.enterable(before[i]) {
 			m.current = before[i]
-			return tea.Batch(m.save(), m.enter(before[i]))
+			return tea.Batch(m.save(""), m.enter(before[i]))
 		}
 	}
 	return common.Status(common.LevelInfo, from.Title()+" is the first step in this version of seats")
@@ -304,33 +314,110 @@ func (m *Model) finished() bool {
 	return true
 }
 
-// save writes the progress to the store. It runs in Update, not in a
-// command: it is one small local write, and on quit it must finish before
-// the program ends.
-func (m *Model) save() tea.Cmd {
-	if m.c.Deps.Progress == nil {
-		return nil
-	}
+// progress is the wizard's position as the store keeps it.
+func (m *Model) progress() store.WizardProgress {
 	p := store.WizardProgress{Current: m.current.String(), UpdatedAt: m.c.Now().UTC()}
 	for _, id := range m.steps {
 		if m.done[id] {
 			p.Done = append(p.Done, id.String())
 		}
 	}
-	if err := m.c.Deps.Progress.SaveWizardProgress(p); err != nil {
-		m.saveErr = err
-		return common.ReportError(m.current, "Save the wizard's progress", err)
+	return p
+}
+
+// save returns a command that writes the progress to the store. It runs
+// in a command, not in Update: the store may wait seconds for its file
+// lock when another seats holds it, and the screen must not freeze
+// meanwhile. The position is taken now; the result comes back as
+// progressSavedMsg, and note, if any, is said once the save worked.
+func (m *Model) save(note string) tea.Cmd {
+	if m.c.Deps.Progress == nil {
+		if note == "" {
+			return nil
+		}
+		return common.Status(common.LevelSuccess, note)
+	}
+	saver, p, screen := m.saver, m.progress(), m.current
+	seq := saver.ticket()
+	return func() tea.Msg {
+		written, err := saver.write(seq, p)
+		if !written && err == nil {
+			return nil // a newer save came first; its result is what counts
+		}
+		return progressSavedMsg{seq: seq, screen: screen, err: err, note: note}
+	}
+}
+
+// saved takes the result of a save. Failures go to the error box and to
+// Err, as the newest word on whether the progress is kept.
+func (m *Model) saved(msg progressSavedMsg) tea.Cmd {
+	if msg.seq < m.answered {
+		return nil
+	}
+	m.answered = msg.seq
+	if msg.err != nil {
+		m.saveErr = msg.err
+		return common.ReportError(msg.screen, "Save the wizard's progress", msg.err)
 	}
 	m.saveErr = nil
-	return nil
+	if msg.note == "" {
+		return nil
+	}
+	return common.Status(common.LevelSuccess, msg.note)
+}
+
+// saveNow writes the progress before returning: quitting must not end the
+// program before the progress is kept. It waits for a save still running.
+func (m *Model) saveNow() {
+	if m.c.Deps.Progress == nil {
+		return
+	}
+	seq := m.saver.ticket()
+	_, err := m.saver.write(seq, m.progress())
+	m.answered = seq
+	m.saveErr = err
 }
 
 // quit saves progress, cancels every running call and ends the program.
 func (m *Model) quit() tea.Cmd {
-	m.save()
+	m.saveNow()
 	m.cancel()
 	m.quitting = true
 	return tea.Quit
+}
+
+// progressSavedMsg is the result of a save started by save.
+type progressSavedMsg struct {
+	seq    uint64
+	screen common.ScreenID // in front when the save started
+	err    error
+	note   string
+}
+
+// progressSaver writes the progress one save at a time, and never lets an
+// older save overwrite a newer one: save commands run on goroutines of
+// their own and may reach the store in any order.
+type progressSaver struct {
+	progress common.Progress
+	issued   atomic.Uint64 // the last sequence number handed out
+
+	mu        sync.Mutex // held while writing
+	attempted uint64     // the newest save that reached the store
+}
+
+// ticket numbers a save; take it in Update, in the order of the changes.
+func (s *progressSaver) ticket() uint64 { return s.issued.Add(1) }
+
+// write saves p unless a newer save already reached the store. written is
+// false when it skipped p.
+func (s *progressSaver) write(seq uint64, p store.WizardProgress) (written bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if seq < s.attempted {
+		return false, nil
+	}
+	s.attempted = seq
+	return true, s.progress.SaveWizardProgress(p)
 }
 
 // copy writes text to the clipboard with OSC 52. Inside tmux it sends the
@@ -495,16 +582,22 @@ func joinAnd(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// Run runs the wizard until the user quits, in the alternate screen, drawing
-// to c.Output (Bubble Tea's default, stdout, when nil). It returns the program's error, else the
-// last failure to save progress.
+// NewProgram builds the wizard's program: alternate screen, c.Ctx as its
+// context, opts, and last c.ProgramOutput(), so that the program always
+// draws to c.Output through the lock that the clipboard copies share (an
+// output in opts is overridden when c.Output is set).
+func NewProgram(c *common.Common, opts ...tea.ProgramOption) *tea.Program {
+	all := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(c.Ctx)}
+	all = append(all, opts...)
+	all = append(all, c.ProgramOutput())
+	return tea.NewProgram(New(c), all...)
+}
+
+// Run runs the wizard built by NewProgram until the user quits, drawing to
+// c.Output (Bubble Tea's default, stdout, when nil). It returns the
+// program's error, else the last failure to save progress.
 func Run(c *common.Common, opts ...tea.ProgramOption) error {
-	var out io.Writer = c.Output
-	base := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(c.Ctx)}
-	if out != nil {
-		base = append(base, tea.WithOutput(out))
-	}
-	final, err := tea.NewProgram(New(c), append(base, opts...)...).Run()
+	final, err := NewProgram(c, opts...).Run()
 	if err != nil {
 		return err
 	}

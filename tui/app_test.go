@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -61,6 +63,11 @@ type fakeProgress struct {
 	saves   []store.WizardProgress
 	loadErr error
 	saveErr error
+	// hold, when set, makes the next save wait until it is closed, like a
+	// store waiting for the file lock another seats holds; the save
+	// reports on holding once it waits.
+	hold    chan struct{}
+	holding chan struct{}
 }
 
 func (p *fakeProgress) WizardProgress() (store.WizardProgress, error) {
@@ -70,6 +77,14 @@ func (p *fakeProgress) WizardProgress() (store.WizardProgress, error) {
 }
 
 func (p *fakeProgress) SaveWizardProgress(w store.WizardProgress) error {
+	p.mu.Lock()
+	hold, holding := p.hold, p.holding
+	p.hold = nil
+	p.mu.Unlock()
+	if hold != nil {
+		close(holding)
+		<-hold
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.saveErr != nil {
@@ -84,6 +99,23 @@ func (p *fakeProgress) last() store.WizardProgress {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.saved
+}
+
+func (p *fakeProgress) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.saves)
+}
+
+// holdNextSave makes the next save wait until release is called; the
+// returned channel closes once that save is waiting.
+func (p *fakeProgress) holdNextSave() (waiting <-chan struct{}, release func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hold, p.holding = make(chan struct{}), make(chan struct{})
+	hold := p.hold
+	var once sync.Once
+	return p.holding, func() { once.Do(func() { close(hold) }) }
 }
 
 type rootFixture struct {
@@ -473,5 +505,216 @@ func TestFooterWhileTyping(t *testing.T) {
 	v := ansi.Strip(f.m.footerView())
 	if strings.Contains(v, "q quit") || strings.Contains(v, "? full help") || !strings.Contains(v, "ctrl+c quit") {
 		t.Errorf("while typing the footer should offer only ctrl+c: %q", v)
+	}
+}
+
+// messages runs cmd and the commands of its batches, in order, on the
+// test's goroutine, and returns their messages.
+func messages(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	batch, ok := msg.(tea.BatchMsg)
+	if !ok {
+		if msg == nil {
+			return nil
+		}
+		return []tea.Msg{msg}
+	}
+	var out []tea.Msg
+	for _, c := range batch {
+		out = append(out, messages(c)...)
+	}
+	return out
+}
+
+// TestStepChangeDoesNotWaitForTheStore checks that a store waiting for its
+// file lock (another seats holds it) cannot freeze the screen: Update
+// returns at once and the save runs in the command.
+func TestStepChangeDoesNotWaitForTheStore(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	waiting, release := f.progress.holdNextSave()
+	t.Cleanup(release)
+
+	type result struct {
+		m   tea.Model
+		cmd tea.Cmd
+	}
+	done := make(chan result, 1)
+	go func(m Model) {
+		next, cmd := m.Update(common.NextMsg{From: common.ScreenConnect})
+		done <- result{next, cmd}
+	}(f.m)
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Update waited for the store: the screen froze while saving")
+	}
+	f.m = r.m.(Model)
+	if f.m.Current() != common.ScreenConsent {
+		t.Fatalf("current %v, want consent at once", f.m.Current())
+	}
+	if f.progress.count() != 0 {
+		t.Fatal("the save ran inside Update")
+	}
+
+	msgs := make(chan []tea.Msg, 1)
+	go func() { msgs <- messages(r.cmd) }()
+	<-waiting
+	release()
+	for _, msg := range <-msgs {
+		f.sendAll(msg)
+	}
+	if got := f.progress.last(); got.Current != "consent" || !slices.Equal(got.Done, []string{"connect"}) {
+		t.Errorf("saved %+v", got)
+	}
+	if f.m.Err() != nil || f.m.errbox.Visible() {
+		t.Errorf("a save that worked reported %v", f.m.Err())
+	}
+}
+
+// TestLateSaveDoesNotOverwriteNewer runs the saves of two step changes in
+// the wrong order: the older one must not replace the newer progress.
+func TestLateSaveDoesNotOverwriteNewer(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	older := f.send(common.NextMsg{From: common.ScreenConnect}) // saves consent
+	newer := f.send(common.BackMsg{From: common.ScreenConsent}) // saves connect
+	for _, msg := range messages(newer) {
+		f.sendAll(msg)
+	}
+	for _, msg := range messages(older) {
+		f.sendAll(msg)
+	}
+	if got := f.progress.last(); got.Current != "connect" {
+		t.Errorf("saved %+v: the older save overwrote the newer one", got)
+	}
+	if n := f.progress.count(); n != 1 {
+		t.Errorf("%d saves reached the store, want only the newer one", n)
+	}
+}
+
+// TestSavesReachTheStoreOneAtATime holds the first save in the store while
+// the second starts: the second must wait, so the newer progress is last.
+func TestSavesReachTheStoreOneAtATime(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	older := f.send(common.NextMsg{From: common.ScreenConnect})
+	newer := f.send(common.BackMsg{From: common.ScreenConsent})
+	waiting, release := f.progress.holdNextSave()
+	t.Cleanup(release)
+
+	olderDone, newerDone := make(chan []tea.Msg, 1), make(chan []tea.Msg, 1)
+	go func() { olderDone <- messages(older) }()
+	select {
+	case <-waiting:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the older save never reached the store from its command")
+	}
+	go func() { newerDone <- messages(newer) }()
+	select {
+	case <-newerDone:
+		t.Fatal("the newer save did not wait for the older one still in the store")
+	case <-time.After(50 * time.Millisecond):
+	}
+	release()
+	for _, msg := range append(<-olderDone, <-newerDone...) {
+		f.sendAll(msg)
+	}
+	if got := f.progress.last(); got.Current != "connect" {
+		t.Errorf("saved %+v, want the newer progress", got)
+	}
+}
+
+// TestQuitSavesBeforeEndingAndWinsOverPendingSaves quits while the save of
+// a step change has not run yet: quitting saves at once, and the pending
+// save, run late, changes nothing.
+func TestQuitSavesBeforeEndingAndWinsOverPendingSaves(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	pending := f.send(common.NextMsg{From: common.ScreenConnect})
+	if f.progress.count() != 0 {
+		t.Fatal("the step change saved inside Update")
+	}
+	f.send(tuitest.Key("q"))
+	if got := f.progress.last(); got.Current != "consent" || f.progress.count() != 1 {
+		t.Fatalf("quit did not save before returning: %+v (%d saves)", got, f.progress.count())
+	}
+	for _, msg := range messages(pending) {
+		if _, ok := msg.(progressSavedMsg); ok {
+			t.Errorf("the save pending at quit still ran: %#v", msg)
+		}
+	}
+	if n := f.progress.count(); n != 1 {
+		t.Errorf("%d saves, want the one of quitting", n)
+	}
+}
+
+// TestOlderSaveResultIgnored: a failure of an older save, arriving after a
+// newer save worked, is not the progress's state.
+func TestOlderSaveResultIgnored(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{})
+	f.sendAll(progressSavedMsg{seq: 2, screen: common.ScreenConnect})
+	f.sendAll(progressSavedMsg{seq: 1, screen: common.ScreenConnect, err: store.ErrBusy})
+	if f.m.Err() != nil || f.m.errbox.Visible() {
+		t.Errorf("a late failure of an older save was reported: %v", f.m.Err())
+	}
+}
+
+// TestCopyWaitsForTheFrame: the OSC 52 copy runs in a command while the
+// renderer may be writing a frame to the same output; it must wait for the
+// frame rather than land inside it.
+func TestCopyWaitsForTheFrame(t *testing.T) {
+	t.Parallel()
+	w := tuitest.NewHeldWriter()
+	t.Cleanup(w.Release)
+	base := common.New(context.Background(), common.Deps{Progress: &fakeProgress{}}, w)
+	c, cancel := rootCommon(base)
+	t.Cleanup(cancel)
+	m := newModel(c, cancel, &fakeScreen{id: common.ScreenConnect}, &fakeScreen{id: common.ScreenConsent})
+	_, cmd := m.Update(common.CopyMsg{Text: "HKQ7T2RLM", What: "Code"})
+	if cmd == nil {
+		t.Fatal("no copy command")
+	}
+
+	go func() { _, _ = c.Output.Write([]byte("[frame]")) }() // the renderer, through tea.WithOutput(c.Output)
+	<-w.Writing
+	copied := make(chan tea.Msg, 1)
+	go func() { copied <- cmd() }()
+	select {
+	case <-copied:
+		t.Fatal("the copy wrote to the terminal while a frame was being written")
+	case <-time.After(50 * time.Millisecond):
+	}
+	w.Release()
+	msg := <-copied
+	if st, ok := msg.(common.StatusMsg); !ok || st.Text != "Code copied to the clipboard" {
+		t.Errorf("copy answered %#v", msg)
+	}
+	want := "[frame]\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("HKQ7T2RLM")) + "\x07"
+	if got := w.String(); got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	if w.Overlapped() {
+		t.Error("the copy and the frame were written at once")
+	}
+}
+
+// TestRootWithoutOutput: tests and callers may build the root without an
+// output; copying is then off and nothing breaks.
+func TestRootWithoutOutput(t *testing.T) {
+	t.Parallel()
+	c, cancel := rootCommon(common.New(context.Background(), common.Deps{}, nil))
+	t.Cleanup(cancel)
+	m := newModel(c, cancel, &fakeScreen{id: common.ScreenConnect})
+	if _, cmd := m.Update(common.CopyMsg{Text: "x", What: "Code"}); cmd != nil {
+		t.Error("a copy without an output should do nothing")
+	}
+	if _, cmd := m.Update(common.NextMsg{From: common.ScreenConnect}); cmd == nil {
+		t.Error("without a store the step still ends with its status")
 	}
 }

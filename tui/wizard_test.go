@@ -2,12 +2,14 @@ package tui
 
 import (
 	"context"
+	"io"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
@@ -126,6 +128,8 @@ func TestWizardFirstHalf(t *testing.T) {
 	d.Until("Contoso Ready", func() bool { return strings.Contains(view(), "✓ Ready: seats can read its licences") })
 	d.Press("enter")
 	d.Until("the what's next panel", func() bool { return strings.Contains(view(), "Customers & consent is done") })
+	// The save runs in a command; the status says so once it is done.
+	d.Until("the progress saved", func() bool { return strings.Contains(view(), "Customers & consent done; progress saved") })
 	if got := p.last(); got.Current != "consent" || !slices.Equal(got.Done, []string{"connect", "consent"}) {
 		t.Errorf("saved %+v", got)
 	}
@@ -199,5 +203,41 @@ func TestGolden(t *testing.T) {
 			tuitest.WaitForText(t, tm, want...)
 			tuitest.RequireGolden(t, tuitest.FinalView(t, tm))
 		})
+	}
+}
+
+// TestNewProgramDrawsToOutput runs the wizard's program: it draws to
+// c.Output (the lock the copies share) even when opts name another output.
+func TestNewProgramDrawsToOutput(t *testing.T) {
+	t.Parallel()
+	c, out := tuitest.NewCommon(t, common.Deps{
+		Session: signedInSession{}, Customers: &simpleCustomers{list: world()}, Progress: &fakeProgress{},
+	})
+	p := NewProgram(c, tea.WithInput(nil), tea.WithoutSignalHandler(), tea.WithOutput(io.Discard))
+	type result struct {
+		m   tea.Model
+		err error
+	}
+	ran := make(chan result, 1)
+	go func() {
+		m, err := p.Run()
+		ran <- result{m, err}
+	}()
+	p.Send(tuitestSize(100, 30)) // the output is no terminal: give the size
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "Signed in as") {
+		if time.Now().After(deadline) {
+			p.Kill()
+			t.Fatalf("the wizard did not draw to c.Output; it holds %q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	p.Send(tuitest.Key("q"))
+	r := <-ran
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if _, ok := r.m.(Model); !ok {
+		t.Errorf("the final model is %T, want tui.Model", r.m)
 	}
 }

@@ -21,6 +21,13 @@ it starts by itself when needed. Size, seed and latency come from flags or from 
 SEATS_SANDBOX_CUSTOMERS, SEATS_SANDBOX_LATENCY, SEATS_SANDBOX_APPROVE_AFTER and
 SEATS_SANDBOX_ADMIN_CONSENT_AUTO; seed and size apply when the world is first made.`,
 	}
+	// The sandbox commands always work on <home>/sandbox/: decide that
+	// before the home is resolved (and the config there checked).
+	cmd.PersistentPreRunE = func(*cobra.Command, []string) error {
+		f.sandbox = true
+		_, err := f.loadConfig()
+		return err
+	}
 	cmd.AddCommand(newSandboxServeCmd(f), newSandboxResetCmd(f))
 	return cmd
 }
@@ -34,7 +41,6 @@ func newSandboxServeCmd(f *factory) *cobra.Command {
 		Short: "Serve the sandbox in this process until interrupted",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f.sandbox = true
 			set := func(flag, env, value string) {
 				if cmd.Flags().Changed(flag) {
 					os.Setenv(env, value)
@@ -71,7 +77,6 @@ func newSandboxResetCmd(f *factory) *cobra.Command {
 		Short: "Delete the sandbox world, its CA and its seats data, to start afresh",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f.sandbox = true
 			home, err := f.Home()
 			if err != nil {
 				return err

@@ -42,7 +42,9 @@ func runWizard(ctx context.Context, f *factory) error {
 		Sandbox:   f.sandbox,
 	}
 	c := common.New(ctx, deps, f.stdout)
-	p := tea.NewProgram(tui.New(c), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(f.stdin), tea.WithOutput(f.stdout))
+	// NewProgram draws through c.Output, the same locked writer the clipboard
+	// copy uses, so an OSC 52 sequence never lands inside a frame.
+	p := tui.NewProgram(c, tea.WithInput(f.stdin))
 	final, err := p.Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err

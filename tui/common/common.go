@@ -21,9 +21,11 @@ type Common struct {
 	Deps   Deps
 	Styles *Styles
 	Keys   GlobalKeyMap
-	// Output is the writer the program draws to (what was given to
-	// tea.WithOutput). The root writes OSC 52 clipboard sequences to it, so
-	// copying works over SSH; nil disables copying.
+	// Output is the writer the program draws to: New wraps the terminal in
+	// a LockedOutput, and ProgramOutput gives it to the program. The root
+	// writes OSC 52 clipboard sequences to it from a command, so copying
+	// works over SSH; the lock keeps them out of the renderer's frames. Nil
+	// disables copying.
 	Output io.Writer
 	// Multiplexer is "tmux", "screen" or "" and decides how OSC 52 is
 	// wrapped so that it reaches the outer terminal.
@@ -31,8 +33,10 @@ type Common struct {
 }
 
 // New builds a Common with the default styles and keys. It fills Deps.Now
-// with time.Now when nil, and detects a terminal multiplexer from the
-// environment (TMUX, STY) for the clipboard.
+// with time.Now when nil, detects a terminal multiplexer from the
+// environment (TMUX, STY) for the clipboard, and wraps output in a
+// LockedOutput (see LockOutput): run the program with c.ProgramOutput(),
+// not with tea.WithOutput(output), so that both write through that lock.
 func New(ctx context.Context, deps Deps, output io.Writer) *Common {
 	if ctx == nil {
 		ctx = context.Background()
@@ -52,7 +56,7 @@ func New(ctx context.Context, deps Deps, output io.Writer) *Common {
 		Deps:        deps,
 		Styles:      DefaultStyles(),
 		Keys:        DefaultGlobalKeys(),
-		Output:      output,
+		Output:      LockOutput(output),
 		Multiplexer: mux,
 	}
 }

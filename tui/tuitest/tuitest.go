@@ -84,6 +84,62 @@ func (b *Buffer) String() string {
 	return b.buf.String()
 }
 
+// HeldWriter is an output whose first Write does not return until Release,
+// like a large frame still being written to a slow terminal; Writing closes
+// once that Write is under way. It records whether two writes ran at once.
+type HeldWriter struct {
+	Writing chan struct{}
+	hold    chan struct{}
+	once    sync.Once
+
+	mu          sync.Mutex
+	buf         bytes.Buffer
+	writes      int
+	inFlight    int
+	maxInFlight int
+}
+
+// NewHeldWriter returns a HeldWriter; call Release (t.Cleanup too) so that
+// the first Write ends.
+func NewHeldWriter() *HeldWriter {
+	return &HeldWriter{Writing: make(chan struct{}), hold: make(chan struct{})}
+}
+
+// Write appends p; the first call waits for Release.
+func (w *HeldWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	w.writes++
+	first := w.writes == 1
+	w.inFlight++
+	w.maxInFlight = max(w.maxInFlight, w.inFlight)
+	w.mu.Unlock()
+	if first {
+		close(w.Writing)
+		<-w.hold
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.inFlight--
+	return w.buf.Write(p)
+}
+
+// Release lets the first Write end; calling it again does nothing.
+func (w *HeldWriter) Release() { w.once.Do(func() { close(w.hold) }) }
+
+// String returns everything written so far.
+func (w *HeldWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// Overlapped reports whether two writes ever ran at the same time.
+func (w *HeldWriter) Overlapped() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.maxInFlight > 1
+}
+
 // NewCommon returns a Common for tests: a context cancelled when the test
 // ends, deps.Now set to Epoch when nil, and a Buffer as output so that
 // clipboard writes can be checked.

@@ -40,6 +40,9 @@ var stateNames = map[state]string{
 
 func (s state) String() string { return stateNames[s] }
 
+// signInLapsed says why a new code is shown although seats was signed in.
+const signInLapsed = "Your Microsoft sign-in has expired or was revoked: sign in again"
+
 // ErrNotSignedIn is the Gate's answer until someone signs in.
 var ErrNotSignedIn = errors.New("Continue needs a sign-in to Microsoft: enter the code at the link shown, or press b to sign in with the browser")
 
@@ -58,6 +61,9 @@ type Model struct {
 	// blockedByCA is set when Microsoft refused device code because of
 	// Conditional Access (AADSTS53003): the screen then recommends b.
 	blockedByCA bool
+	// lapsed is set when the saved sign-in had expired or been revoked, so
+	// the new code says why it is asked for; signing in clears it.
+	lapsed bool
 
 	// gen numbers sign-in attempts. Every result carries the gen of the
 	// attempt that asked, and results of older attempts are dropped, so a
@@ -168,10 +174,16 @@ func (m *Model) handleAccount(msg accountMsg) tea.Cmd {
 		return nil
 	}
 	start := m.startDeviceCode()
-	if msg.err != nil {
-		return tea.Batch(common.ReportError(m.ID(), "Read the saved sign-in", msg.err), start)
+	switch {
+	case msg.err == nil:
+		return start
+	case errors.Is(msg.err, connectors.ErrSignInRequired):
+		// Sign-ins lapse (expiry, a revoked token, a changed password):
+		// nothing failed, the partner just signs in again.
+		m.lapsed = true
+		return tea.Batch(common.Status(common.LevelWarning, signInLapsed), start)
 	}
-	return start
+	return tea.Batch(common.ReportError(m.ID(), "Read the saved sign-in", msg.err), start)
 }
 
 func (m *Model) handleDeviceCode(msg deviceCodeMsg) tea.Cmd {
@@ -213,6 +225,7 @@ func (m *Model) handleSignedIn(msg signedInMsg) tea.Cmd {
 		m.account = msg.account
 		m.failure = nil
 		m.blockedByCA = false
+		m.lapsed = false
 		m.setState(stateSignedIn)
 		return common.Status(common.LevelSuccess, "Signed in as "+accountName(msg.account))
 	}

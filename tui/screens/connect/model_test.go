@@ -3,6 +3,7 @@ package connect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -497,5 +498,37 @@ func TestClockFormat(t *testing.T) {
 		if got := clock(tt.in); got != tt.want {
 			t.Errorf("clock(%v) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestLapsedSignInStartsANewCode: a saved sign-in that expired or was
+// revoked is no failure to show in the error box: a new code starts and
+// the screen says why.
+func TestLapsedSignInStartsANewCode(t *testing.T) {
+	t.Parallel()
+	lapsed := fmt.Errorf("read the saved sign-in: %w", &connectors.Error{Kind: connectors.ErrSignInRequired,
+		Service: "sign-in", Op: "use the cached sign-in", Message: "AADSTS700082: the refresh token has expired"})
+	f := setup(t, false, func(fs *fakeSession) { fs.accountErr = lapsed })
+	f.until(stateWaiting)
+	f.d.Until("the status said", func() bool { return f.h.LastStatus() != "" })
+	if got, want := f.h.LastStatus(), "Your Microsoft sign-in has expired or was revoked: sign in again"; got != want {
+		t.Errorf("status = %q, want %q", got, want)
+	}
+	if v := f.view(); !strings.Contains(v, "! Your Microsoft sign-in has expired or was revoked: sign in again.") ||
+		!strings.Contains(v, "H K Q 7 T 2 R L M") {
+		t.Errorf("the new code should say why it is asked for:\n%s", v)
+	}
+	f.d.Drain(20 * time.Millisecond)
+	if len(f.h.Errs) != 0 {
+		t.Errorf("an expired sign-in is not an error to show: %v", f.h.Errs)
+	}
+	if starts, _, _ := f.session.counts(); starts != 1 {
+		t.Errorf("StartDeviceCode called %d times, want 1", starts)
+	}
+
+	f.session.waitAnswers <- waitOutcome{account: alex}
+	f.until(stateSignedIn)
+	if f.screen.lapsed {
+		t.Error("signing in again should clear the note")
 	}
 }

@@ -79,7 +79,12 @@ func (m *Model) waitingView() []string {
 	st := m.c.Styles
 	dc := m.code
 	var lines []string
-	if m.height >= 20 {
+	switch {
+	case m.height < 20:
+	case m.lapsed:
+		// The status line says it too, but only for a few seconds.
+		lines = append(lines, st.Warn.Render("! "+signInLapsed+"."), "")
+	default:
 		lines = append(lines, st.Muted.Render("Sign in with an account of your partner tenant (your own, not a customer's)."), "")
 	}
 	where := "Open"

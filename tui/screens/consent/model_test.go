@@ -506,6 +506,122 @@ func TestBulkConsent(t *testing.T) {
 	}
 }
 
+// sovereign is a customer in a cloud without a GDAP API: its roles cannot
+// be read, so nothing is said about them.
+func sovereign() connectors.CustomerStatus {
+	return customer("Contoso Gov", "contosogov.us", "t-gov", gdap(connectors.GDAPUnavailable), connectors.ConsentNone, "")
+}
+
+// TestBulkConfirmWarnsAboutMissingRoles: before trying, the confirmation
+// says how many eligible customers lack a role Option B needs; they are
+// still tried.
+func TestBulkConfirmWarnsAboutMissingRoles(t *testing.T) {
+	t.Parallel()
+	withRole := func(name, tenant string, roles ...string) connectors.CustomerStatus {
+		return customer(name, name+".example", tenant, gdap(connectors.GDAPActive, roles...), connectors.ConsentNone, "")
+	}
+	tests := []struct {
+		name  string
+		list  []connectors.CustomerStatus
+		warn  string // "" when no warning is due
+		tried []string
+	}{
+		{"two lack roles", append(sample(), sovereign()),
+			"! 2 of them lack Privileged Role Administrator or Application Administrator in GDAP, which Option B needs: " +
+				"Microsoft will likely refuse them. Option A (c on the customer, then a) works without these roles. " +
+				"seats still tries them, in case it cannot see every role you hold.",
+			[]string{"t-northwind", "t-alpine", "t-gov"}},
+		{"one lacks one role", []connectors.CustomerStatus{
+			withRole("Fourth Coffee", "t-coffee", connectors.RolePrivilegedRoleAdministrator),
+			withRole("Lucerne Publishing", "t-lucerne", fullRoles...),
+		}, "! 1 of them lacks Application Administrator in GDAP, which Option B needs: Microsoft will likely refuse them.",
+			[]string{"t-coffee", "t-lucerne"}},
+		{"every role there", many(40), "", nil},
+		{"no GDAP API to check", []connectors.CustomerStatus{sovereign()}, "", []string{"t-gov"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, tt.list, nil, tuitest.Width, tuitest.Height)
+			f.d.Press("a")
+			if f.screen.mode != modeConfirmBulk {
+				t.Fatalf("mode %v, want the confirmation", f.screen.mode)
+			}
+			v := f.flat()
+			if tt.warn == "" {
+				if strings.Contains(v, "Microsoft will likely refuse") {
+					t.Errorf("a warning without a missing role:\n%s", v)
+				}
+			} else if !strings.Contains(v, tt.warn) {
+				t.Errorf("the confirmation lacks %q:\n%s", tt.warn, v)
+			}
+			f.d.Press("y")
+			f.d.Until("the bulk consent finished", func() bool { return f.screen.mode == modeResults })
+			f.fake.mu.Lock()
+			calls := slices.Clone(f.fake.calls)
+			f.fake.mu.Unlock()
+			for _, id := range tt.tried {
+				if !slices.Contains(calls, id) {
+					t.Errorf("%s was not tried; tried %v", id, calls)
+				}
+			}
+		})
+	}
+}
+
+// TestChooseNamesMissingRoles: the Option A or B question names the roles
+// Option B needs and the customer's GDAP lacks, before anything runs.
+func TestChooseNamesMissingRoles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		customer string
+		want     string
+		not      []string
+	}{
+		{"both missing", "Alpine Ski House",
+			"! GDAP here lacks Privileged Role Administrator and Application Administrator, which Option B needs: " +
+				"Microsoft will likely refuse it, so use Option A. b still tries, in case seats cannot see every role you hold.",
+			nil},
+		{"one missing", "Northwind Traders", "! GDAP here lacks Application Administrator, which Option B needs", nil},
+		{"global administrator covers both", "Litware Inc", "", []string{"GDAP here lacks"}},
+		{"no GDAP API", "Contoso Gov", "This cloud has no GDAP API: seats cannot check your roles here before Option B tries.",
+			[]string{"GDAP here lacks", "No active GDAP"}},
+		{"no GDAP", "Wingtip Toys", "! No active GDAP here: Option B cannot work", []string{"GDAP here lacks"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, append(sample(), sovereign()), nil, tuitest.Width, tuitest.Height)
+			f.selectTenant(t, tt.customer)
+			f.d.Press("c")
+			v := f.flat()
+			if tt.want != "" && !strings.Contains(v, tt.want) {
+				t.Errorf("the choice lacks %q:\n%s", tt.want, v)
+			}
+			for _, n := range tt.not {
+				if strings.Contains(v, n) {
+					t.Errorf("the choice says %q:\n%s", n, v)
+				}
+			}
+			if calls, _ := f.fake.callCount(); calls != 0 {
+				t.Errorf("%d consents ran before the choice", calls)
+			}
+		})
+	}
+}
+
+func TestOptionBStillTriedWithoutRoles(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.selectTenant(t, "Alpine Ski House")
+	f.d.Press("c", "b")
+	f.d.Until("the consent ended", func() bool { return len(f.h.Ended) == 2 })
+	if calls, _ := f.fake.callCount(); calls != 1 {
+		t.Errorf("%d consents ran, want Option B tried once", calls)
+	}
+}
+
 func TestBulkStop(t *testing.T) {
 	t.Parallel()
 	f := setup(t, many(40), func(fc *fakeCustomers) { fc.delay = time.Hour }, tuitest.Width, tuitest.Height)

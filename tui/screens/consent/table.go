@@ -271,6 +271,44 @@ func (m *Model) eligible() []string {
 	return ids
 }
 
+// missingConsentRoles lists the names of the roles Option B needs that the
+// customer's GDAP lacks, as far as seats can see: nothing where the cloud
+// has no GDAP API, since there the roles cannot be read at all. The view
+// may be incomplete (assignments seats cannot read), so a customer listed
+// here is warned about, not skipped.
+func missingConsentRoles(c connectors.CustomerStatus) []string {
+	if c.GDAP.Status == connectors.GDAPUnavailable {
+		return nil
+	}
+	return c.GDAP.MissingConsentRoles()
+}
+
+// eligibleLackingRoles counts the tenants of ids whose GDAP lacks a role
+// Option B needs, and names those roles, in the order of ConsentRoles.
+func (m *Model) eligibleLackingRoles(ids []string) (n int, roles []string) {
+	lacking := map[string]bool{}
+	for _, id := range ids {
+		i, ok := m.index[id]
+		if !ok {
+			continue
+		}
+		missing := missingConsentRoles(m.all[i])
+		if len(missing) == 0 {
+			continue
+		}
+		n++
+		for _, r := range missing {
+			lacking[r] = true
+		}
+	}
+	for _, id := range connectors.ConsentRoles {
+		if name := connectors.RoleName(id); lacking[name] {
+			roles = append(roles, name)
+		}
+	}
+	return n, roles
+}
+
 // reason says why a customer is not Ready, in one short sentence.
 func reason(c connectors.CustomerStatus) string {
 	if c.Ready() {

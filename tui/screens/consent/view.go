@@ -325,10 +325,17 @@ func (m *Model) chooseView() string {
 		option("a", "Option A", "the customer's own admin accepts a link; slower when you have many customers."),
 		option("b", "Option B", "your partner account with Privileged Role Administrator and Application Administrator through GDAP; fastest at scale."),
 	}
-	if !c.GDAP.Status.Usable() {
+	switch {
+	case !c.GDAP.Status.AllowsAccess():
 		lines = append(lines, "", st.Warn.Render("! No active GDAP here: Option B cannot work, and seats reads customers through GDAP."))
-	} else if missing := c.GDAP.MissingConsentRoles(); len(missing) > 0 {
-		lines = append(lines, "", st.Warn.Render("! GDAP here lacks "+strings.Join(missing, " and ")+": Option B will fail; use Option A."))
+	case c.GDAP.Status == connectors.GDAPUnavailable:
+		lines = append(lines, "", st.Muted.Render("This cloud has no GDAP API: seats cannot check your roles here before Option B tries."))
+	default:
+		if missing := missingConsentRoles(c); len(missing) > 0 {
+			lines = append(lines, "", st.Warn.Render("! GDAP here lacks "+strings.Join(missing, " and ")+
+				", which Option B needs: Microsoft will likely refuse it, so use Option A."+
+				" b still tries, in case seats cannot see every role you hold."))
+		}
 	}
 	lines = append(lines, "", st.Muted.Render("esc cancels"))
 	return m.panel(lines)
@@ -361,15 +368,24 @@ func (m *Model) adminWaitView() string {
 
 func (m *Model) confirmView() string {
 	st := m.c.Styles
-	n := len(m.eligible())
+	ids := m.eligible()
 	lines := []string{
 		st.Title.Render("Consent every eligible customer with your partner account (Option B)?"),
 		"",
 		st.Text.Render(fmt.Sprintf("%d customers have active GDAP and are not Ready yet. seats consents them %d at a time"+
-			" and shows the result for each.", n, BulkConcurrency)),
-		"",
-		st.Key.Render("y") + st.Text.Render(" yes, consent them   ") + st.Key.Render("n") + st.Text.Render(" no"),
+			" and shows the result for each.", len(ids), BulkConcurrency)),
 	}
+	if n, roles := m.eligibleLackingRoles(ids); n > 0 {
+		who := fmt.Sprintf("%d of them lack", n)
+		if n == 1 {
+			who = "1 of them lacks"
+		}
+		lines = append(lines, "", st.Warn.Render("! "+who+" "+strings.Join(roles, " or ")+" in GDAP, which Option B needs:"+
+			" Microsoft will likely refuse them. Option A (c on the customer, then a) works without these roles."+
+			" seats still tries them, in case it cannot see every role you hold."))
+	}
+	lines = append(lines, "",
+		st.Key.Render("y")+st.Text.Render(" yes, consent them   ")+st.Key.Render("n")+st.Text.Render(" no"))
 	return m.panel(lines)
 }
 
