@@ -26,7 +26,10 @@ func newTmux(t *testing.T, home, name string, width, height int, env []string, a
 		}
 		t.Skip("tmux not installed")
 	}
-	term := &tmuxTerm{t: t, socket: "seats-e2e-" + name + "-" + filepath.Base(home), target: "wizard"}
+	// One tmux server per run and test: other test processes (go test -count,
+	// a second checkout) must never meet this one's sessions.
+	socket := fmt.Sprintf("seats-e2e-%d-%s-%s", os.Getpid(), filepath.Base(filepath.Dir(home)), name)
+	term := &tmuxTerm{t: t, socket: socket, target: "wizard"}
 	script := filepath.Join(home, name+".sh")
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
