@@ -64,7 +64,7 @@ func newSandboxServeCmd(f *factory) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the generated world")
+	cmd.Flags().Int64Var(&seed, "seed", 0, "seed of the generated world")
 	cmd.Flags().IntVar(&customers, "customers", 40, "number of customers in the generated world")
 	cmd.Flags().StringVar(&latency, "latency", "0s", "delay added to every Graph and Partner Center call, e.g. 50ms")
 	cmd.Flags().StringVar(&approve, "approve-after", "3s", "how long until the sandbox approves a device code by itself")

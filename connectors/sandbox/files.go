@@ -1,12 +1,13 @@
 package sandbox
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/google/renameio/v2"
+	"github.com/natefinch/atomic"
 	"io/fs"
 	"os"
 	"sync"
@@ -152,12 +153,15 @@ func saveState(path string, s state) error {
 // over path, so that a reader in another process sees the old file or the
 // new one, never half of one.
 func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	// renameio keeps an existing file's mode: narrow it first, so the new
-	// file never starts out readable by others.
+	// The replacement takes the existing file's mode (or 0600 when new):
+	// set the mode wanted before and after.
 	if err := os.Chmod(path, perm); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("sandbox: write %s: %w", path, err)
 	}
-	if err := renameio.WriteFile(path, data, perm); err != nil {
+	if err := atomic.WriteFile(path, bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("sandbox: write %s: %w", path, err)
+	}
+	if err := os.Chmod(path, perm); err != nil {
 		return fmt.Errorf("sandbox: write %s: %w", path, err)
 	}
 	return nil

@@ -23,6 +23,8 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/seats-msp/seats/store/internal/atomicfile"
 )
 
 // FileName is the name of the settings file inside the home folder.
@@ -377,7 +379,7 @@ func checkChange(key string, value any, home string) (any, error) {
 func (c *Config) editedFile(keys []string, changes map[string]any) ([]byte, error) {
 	data, err := os.ReadFile(c.file)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, &ValidationError{Source: c.file, Reason: "cannot read: " + pathCause(err).Error()}
+		return nil, &ValidationError{Source: c.file, Reason: "cannot read: " + atomicfile.PathCause(err).Error()}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

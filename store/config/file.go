@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/google/renameio/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/seats-msp/seats/store/internal/atomicfile"
 )
 
 // ValidationError is a setting that cannot be used. It names where the value
@@ -77,7 +78,7 @@ func readFileLayer(path string) (fileLayer, error) {
 		return fileLayer{path: path, values: map[string]any{}, lines: map[string]int{}}, nil
 	}
 	if err != nil {
-		return fileLayer{}, &ValidationError{Source: path, Reason: "cannot read: " + pathCause(err).Error()}
+		return fileLayer{}, &ValidationError{Source: path, Reason: "cannot read: " + atomicfile.PathCause(err).Error()}
 	}
 	return parseFile(path, data)
 }
@@ -304,23 +305,8 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("config: create %s: %w", dir, err)
 	}
-	// renameio keeps an existing file's mode: narrow it first, so the new
-	// file never starts out readable by others.
-	if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := atomicfile.WritePrivate(path, data); err != nil {
 		return fmt.Errorf("config: write %s: %w", path, err)
 	}
-	if err := renameio.WriteFile(path, data, 0o600); err != nil {
-		return fmt.Errorf("config: write %s: %w", path, pathCause(err))
-	}
 	return nil
-}
-
-// pathCause drops the path from an *fs.PathError (the message names the path
-// already) and keeps any other error whole.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

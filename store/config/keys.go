@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/seats-msp/seats/store/internal/atomicfile"
 )
 
 // The keys seats understands, dotted as in the YAML nesting. Keep this list,
@@ -244,7 +246,7 @@ func checkCAFile(v any, base string) (any, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("file %s does not exist", s)
 	case err != nil:
-		return nil, fmt.Errorf("cannot read %s: %v", s, pathCause(err))
+		return nil, fmt.Errorf("cannot read %s: %v", s, atomicfile.PathCause(err))
 	}
 	if !x509.NewCertPool().AppendCertsFromPEM(data) {
 		return nil, fmt.Errorf("%s holds no PEM certificate", s)

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/google/renameio/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/seats-msp/seats/store/internal/atomicfile"
 )
 
 // lockTimeout bounds the wait for another seats process to finish its
@@ -74,7 +75,7 @@ func (s *Store) readFile() (map[string]string, error) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("secret: read %s: %w", s.path, pathCause(err))
+		return nil, fmt.Errorf("secret: read %s: %w", s.path, atomicfile.PathCause(err))
 	}
 	if err := s.tightenFileMode(); err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func (s *Store) readFile() (map[string]string, error) {
 // change reports whether it changed the map (no write otherwise).
 func (s *Store) fileUpdate(change func(m map[string]string) bool) error {
 	if err := os.MkdirAll(s.home, 0o700); err != nil {
-		return fmt.Errorf("secret: create %s: %w", s.home, pathCause(err))
+		return fmt.Errorf("secret: create %s: %w", s.home, atomicfile.PathCause(err))
 	}
 	lockPath := filepath.Join(s.home, lockFileName)
 	mu, _ := inProcess.LoadOrStore(lockPath, &sync.Mutex{})
@@ -132,7 +133,7 @@ func (s *Store) tightenFileMode() error {
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 		if err := os.Chmod(s.path, 0o600); err != nil {
-			return fmt.Errorf("secret: %s has mode %04o and cannot be made private: %w", s.path, perm, pathCause(err))
+			return fmt.Errorf("secret: %s has mode %04o and cannot be made private: %w", s.path, perm, atomicfile.PathCause(err))
 		}
 		s.warnf("warning: %s had mode %04o, readable by others; changed it to 0600\n", s.path, perm)
 	}
@@ -142,23 +143,8 @@ func (s *Store) tightenFileMode() error {
 // writeFileAtomic replaces path with data through a 0600 temporary file in the
 // same folder and a rename, so no reader ever sees half a file.
 func writeFileAtomic(path string, data []byte) error {
-	// renameio keeps an existing file's mode: narrow it first, so the new
-	// file never starts out readable by others.
-	if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := atomicfile.WritePrivate(path, data); err != nil {
 		return fmt.Errorf("secret: write %s: %w", path, err)
 	}
-	if err := renameio.WriteFile(path, data, 0o600); err != nil {
-		return fmt.Errorf("secret: write %s: %w", path, pathCause(err))
-	}
 	return nil
-}
-
-// pathCause drops the path from an *fs.PathError (the message names the path
-// already) and keeps any other error whole.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

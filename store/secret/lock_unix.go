@@ -8,6 +8,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/seats-msp/seats/store/internal/atomicfile"
 )
 
 // crossProcessLock tells tests whether lockFile excludes other processes.
@@ -19,7 +21,7 @@ const crossProcessLock = true
 func lockFile(path string, timeout time.Duration) (func(), error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("secret: lock %s: %w", path, pathCause(err))
+		return nil, fmt.Errorf("secret: lock %s: %w", path, atomicfile.PathCause(err))
 	}
 	deadline := time.Now().Add(timeout)
 	for {

@@ -20,7 +20,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/google/renameio/v2"
+	"github.com/natefinch/atomic"
 	"io"
 	"os"
 	"slices"
@@ -91,7 +91,11 @@ func run(args []string, stderr io.Writer) error {
 // the previous catalogue in place rather than a truncated one that would be
 // embedded into the binary.
 func writeFileAtomic(path string, data []byte) error {
-	return renameio.WriteFile(path, data, 0o644)
+	if err := atomic.WriteFile(path, bytes.NewReader(data)); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o644) // a source file, readable by all
+
 }
 
 // parse reads Microsoft's licensing CSV and returns one Sku per GUID, sorted
