@@ -25,6 +25,9 @@ Use --browser where a Conditional Access policy blocks device-code sign-in.`,
 			if err != nil {
 				return err
 			}
+			if current, ok, _ := session.Account(ctx); ok {
+				fmt.Fprintf(f.stderr, "Signed in already as %s; signing in again replaces that sign-in.\n", current.Username)
+			}
 			var acct connectors.Account
 			if browser {
 				fmt.Fprintln(f.stderr, "Opening the browser to sign in...")

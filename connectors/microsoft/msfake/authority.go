@@ -200,6 +200,10 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 
 	verify := base + "/devicelogin"
 	secs := secondsOf(s.opts.ApproveAfter)
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
 	writeJSON(w, http.StatusOK, jsonType, map[string]any{
 		"user_code":        userCode,
 		"device_code":      code,
@@ -207,7 +211,7 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 		"expires_in":       int(s.opts.DeviceCodeTTL / time.Second),
 		"interval":         5,
 		"message": fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate."+
-			" (seats sandbox: this code is approved automatically in %d seconds.)", verify, userCode, secs),
+			" (seats sandbox: this code is approved automatically in %d %s.)", verify, userCode, secs, unit),
 	})
 }
 
