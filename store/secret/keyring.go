@@ -60,6 +60,7 @@ func isNotFound(err error) bool {
 // already scrubbed of secrets, and matches connectors.ErrUnavailable.
 type keyringError struct {
 	op, reason string
+	hung       bool // no answer within the timeout (as opposed to a quick refusal)
 }
 
 func (e *keyringError) Error() string {
@@ -98,7 +99,7 @@ func (s *Store) call(op string, fn func() (string, error), secrets ...string) (s
 			return "", unavailable(op, redact(r.err.Error(), secrets...))
 		}
 	case <-timer.C:
-		return "", unavailable(op, fmt.Sprintf("it did not answer within %v", s.timeout))
+		return "", &keyringError{op: op, reason: fmt.Sprintf("it did not answer within %v", s.timeout), hung: true}
 	}
 }
 

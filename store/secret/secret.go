@@ -68,6 +68,12 @@ const (
 	FileName     = "secrets"
 	lockFileName = "secrets.lock"
 	markerName   = ".secrets-warned"
+	// hungName records that the keyring hung (did not answer within the
+	// timeout). For hungFor afterwards auto mode goes straight to the file,
+	// so a hung Secret Service costs its timeout once a day, not on every
+	// command; a keyring that refuses at once is simply asked again.
+	hungName = ".keyring-hung"
+	hungFor  = 24 * time.Hour
 )
 
 // Keyring is the part of an OS keyring the Store uses. Implementations return
@@ -148,6 +154,11 @@ func Open(o Options) (*Store, error) {
 	if mode != BackendKeyring {
 		if err := s.tightenFileMode(); err != nil {
 			return nil, err
+		}
+	}
+	if mode == BackendAuto {
+		if st, err := os.Stat(filepath.Join(home, hungName)); err == nil && time.Since(st.ModTime()) < hungFor {
+			s.fallback, s.warned = true, true // warned when it hung
 		}
 	}
 	return s, nil
@@ -284,6 +295,12 @@ func (s *Store) fallBack(cause error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fallback = true
+	var ke *keyringError
+	if errors.As(cause, &ke) && ke.hung && s.mode == BackendAuto {
+		if err := os.MkdirAll(s.home, 0o700); err == nil {
+			_ = os.WriteFile(filepath.Join(s.home, hungName), []byte(ke.reason+"\n"), 0o600)
+		}
+	}
 	if s.warned {
 		return
 	}
@@ -293,8 +310,7 @@ func (s *Store) fallBack(cause error) {
 		return
 	}
 	reason := cause.Error()
-	var ke *keyringError
-	if errors.As(cause, &ke) {
+	if ke != nil {
 		reason = ke.reason
 	}
 	fmt.Fprintf(s.warn, "warning: no OS keyring available (%s); keeping secrets in %s (mode 0600)\n", reason, s.path)

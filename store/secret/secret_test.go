@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -731,5 +732,56 @@ func TestBackendAsksTheKeyringWhenTheFileAnswered(t *testing.T) {
 	}
 	if got := s.Backend(); !strings.HasPrefix(got, "file ") {
 		t.Fatalf("Backend() = %q with a broken keyring", got)
+	}
+}
+
+// countingKeyring counts calls and answers like a working keyring with
+// nothing stored.
+type countingKeyring struct{ calls atomic.Int64 }
+
+func (k *countingKeyring) Get(string, string) (string, error) {
+	k.calls.Add(1)
+	return "", keyring.ErrNotFound
+}
+func (k *countingKeyring) Set(string, string, string) error { k.calls.Add(1); return nil }
+func (k *countingKeyring) Delete(string, string) error      { k.calls.Add(1); return nil }
+
+func TestHungKeyringIsNotAskedAgainForADay(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	first := open(t, Options{Home: home, Keyring: newBlockingKeyring(t), Timeout: 20 * time.Millisecond, Backend: BackendAuto})
+	if err := first.Set("cache", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	// The next command: the keyring is not asked (it would cost the timeout
+	// again), the file answers.
+	kr := &countingKeyring{}
+	next := open(t, Options{Home: home, Keyring: kr, Backend: BackendAuto})
+	if v, err := next.Get("cache"); err != nil || string(v) != "v" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	if !strings.HasPrefix(next.Backend(), "file ") || kr.calls.Load() != 0 {
+		t.Fatalf("backend %q after %d keyring calls; want the file and none", next.Backend(), kr.calls.Load())
+	}
+	// A day later the keyring is tried again.
+	old := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(filepath.Join(home, hungName), old, old); err != nil {
+		t.Fatal(err)
+	}
+	later := open(t, Options{Home: home, Keyring: kr, Backend: BackendAuto})
+	if later.Backend() != BackendKeyring || kr.calls.Load() == 0 {
+		t.Fatalf("a day later: backend %q after %d keyring calls", later.Backend(), kr.calls.Load())
+	}
+}
+
+func TestRefusingKeyringLeavesNoHungMark(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	s := open(t, Options{Home: home, Keyring: failingKeyring{}, Backend: BackendAuto})
+	if err := s.Set("cache", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(home, hungName)); !os.IsNotExist(err) {
+		t.Fatalf("a keyring that refuses at once was marked hung (%v)", err)
 	}
 }
