@@ -193,22 +193,15 @@ func (s *Store) SaveConsent(r connectors.ConsentRecord) error {
 // none (which means connectors.ConsentNone).
 func (s *Store) Consent(tenantID string) (connectors.ConsentRecord, bool, error) {
 	var r connectors.ConsentRecord
-	data, err := s.getTenant("read consent", pathConsents, tenantID)
-	if err != nil || data == nil {
-		return r, false, err
-	}
-	if err := s.decode(bucketName(pathConsents)+"/"+tenantKey(tenantID), data, &r); err != nil {
-		return r, false, err
-	}
-	return r, true, nil
+	ok, err := s.getTenantJSON("read consent", pathConsents, tenantID, &r)
+	return r, ok, err
 }
 
 // CustomerStatuses joins every customer with its GDAP summary (Status
 // GDAPNone when it has none) and consent record (State ConsentNone when it
 // has none), sorted by name without case, then tenant id.
 func (s *Store) CustomerStatuses() ([]connectors.CustomerStatus, error) {
-	type row struct{ key, customer, gdap, consent []byte }
-	var rows []row
+	var rows []statusRow
 	err := s.view("read customer statuses", func(tx *bolt.Tx) error {
 		cb, err := bucket(tx, pathCustomers...)
 		if err != nil {
@@ -223,7 +216,7 @@ func (s *Store) CustomerStatuses() ([]connectors.CustomerStatus, error) {
 			return err
 		}
 		return cb.ForEach(func(k, v []byte) error {
-			rows = append(rows, row{key: clone(k), customer: clone(v), gdap: get(gb, k), consent: get(kb, k)})
+			rows = append(rows, statusRow{key: clone(k), customer: clone(v), gdap: get(gb, k), consent: get(kb, k)})
 			return nil
 		})
 	})
@@ -232,23 +225,9 @@ func (s *Store) CustomerStatuses() ([]connectors.CustomerStatus, error) {
 	}
 	out := make([]connectors.CustomerStatus, 0, len(rows))
 	for _, r := range rows {
-		key := string(r.key)
-		st := connectors.CustomerStatus{
-			GDAP:    connectors.GDAPSummary{Status: connectors.GDAPNone},
-			Consent: connectors.ConsentRecord{TenantID: key, State: connectors.ConsentNone},
-		}
-		if err := s.decode(bucketName(pathCustomers)+"/"+key, r.customer, &st.Customer); err != nil {
+		st, err := s.decodeStatus(r)
+		if err != nil {
 			return nil, err
-		}
-		if r.gdap != nil {
-			if err := s.decode(bucketName(pathGDAP)+"/"+key, r.gdap, &st.GDAP); err != nil {
-				return nil, err
-			}
-		}
-		if r.consent != nil {
-			if err := s.decode(bucketName(pathConsents)+"/"+key, r.consent, &st.Consent); err != nil {
-				return nil, err
-			}
 		}
 		out = append(out, st)
 	}
@@ -260,6 +239,65 @@ func (s *Store) CustomerStatuses() ([]connectors.CustomerStatus, error) {
 		)
 	})
 	return out, nil
+}
+
+// CustomerStatus is CustomerStatuses for one customer, read without
+// scanning the others; ok is false when the customer is not in the list.
+func (s *Store) CustomerStatus(tenantID string) (connectors.CustomerStatus, bool, error) {
+	key := tenantKey(tenantID)
+	if key == "" {
+		return connectors.CustomerStatus{}, false, fmt.Errorf("store: read customer status: %w", errNoTenant)
+	}
+	var r statusRow
+	err := s.view("read customer status", func(tx *bolt.Tx) error {
+		cb, err := bucket(tx, pathCustomers...)
+		if err != nil {
+			return err
+		}
+		gb, err := bucket(tx, pathGDAP...)
+		if err != nil {
+			return err
+		}
+		kb, err := bucket(tx, pathConsents...)
+		if err != nil {
+			return err
+		}
+		k := []byte(key)
+		r = statusRow{key: k, customer: get(cb, k), gdap: get(gb, k), consent: get(kb, k)}
+		return nil
+	})
+	if err != nil || r.customer == nil {
+		return connectors.CustomerStatus{}, false, err
+	}
+	st, err := s.decodeStatus(r)
+	return st, err == nil, err
+}
+
+// statusRow is one customer's three values, copied out of a transaction.
+type statusRow struct{ key, customer, gdap, consent []byte }
+
+// decodeStatus joins a row into a CustomerStatus, with GDAPNone and
+// ConsentNone for what is missing.
+func (s *Store) decodeStatus(r statusRow) (connectors.CustomerStatus, error) {
+	key := string(r.key)
+	st := connectors.CustomerStatus{
+		GDAP:    connectors.GDAPSummary{Status: connectors.GDAPNone},
+		Consent: connectors.ConsentRecord{TenantID: key, State: connectors.ConsentNone},
+	}
+	if err := s.decode(bucketName(pathCustomers)+"/"+key, r.customer, &st.Customer); err != nil {
+		return st, err
+	}
+	if r.gdap != nil {
+		if err := s.decode(bucketName(pathGDAP)+"/"+key, r.gdap, &st.GDAP); err != nil {
+			return st, err
+		}
+	}
+	if r.consent != nil {
+		if err := s.decode(bucketName(pathConsents)+"/"+key, r.consent, &st.Consent); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
 }
 
 // SaveSnapshot records a tenant's latest good licence read, replacing the
@@ -318,14 +356,8 @@ func normaliseSnapshot(snap connectors.LicenceSnapshot) connectors.LicenceSnapsh
 // was ever taken or marked stale.
 func (s *Store) Snapshot(tenantID string) (connectors.LicenceSnapshot, bool, error) {
 	var snap connectors.LicenceSnapshot
-	data, err := s.getTenant("read snapshot", pathSnapshots, tenantID)
-	if err != nil || data == nil {
-		return snap, false, err
-	}
-	if err := s.decode(bucketName(pathSnapshots)+"/"+tenantKey(tenantID), data, &snap); err != nil {
-		return snap, false, err
-	}
-	return snap, true, nil
+	ok, err := s.getTenantJSON("read snapshot", pathSnapshots, tenantID, &snap)
+	return snap, ok, err
 }
 
 // Snapshots returns every tenant's latest snapshot, ordered by tenant id.
@@ -385,15 +417,15 @@ func (s *Store) MarkStale(tenantID, reason string, at time.Time) error {
 	})
 }
 
-// getTenant copies out the value of a tenant in the bucket at path; nil when
-// absent.
-func (s *Store) getTenant(op string, path [][]byte, tenantID string) ([]byte, error) {
+// getTenantJSON decodes the value of a tenant in the bucket at path into
+// out; ok is false when there is none.
+func (s *Store) getTenantJSON(op string, path [][]byte, tenantID string, out any) (ok bool, err error) {
 	key := tenantKey(tenantID)
 	if key == "" {
-		return nil, fmt.Errorf("store: %s: %w", op, errNoTenant)
+		return false, fmt.Errorf("store: %s: %w", op, errNoTenant)
 	}
 	var data []byte
-	err := s.view(op, func(tx *bolt.Tx) error {
+	err = s.view(op, func(tx *bolt.Tx) error {
 		b, err := bucket(tx, path...)
 		if err != nil {
 			return err
@@ -401,7 +433,13 @@ func (s *Store) getTenant(op string, path [][]byte, tenantID string) ([]byte, er
 		data = get(b, []byte(key))
 		return nil
 	})
-	return data, err
+	if err != nil || data == nil {
+		return false, err
+	}
+	if err := s.decode(bucketName(path)+"/"+key, data, out); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // SyncRun is one run of a sync, as `seats status` reports it.

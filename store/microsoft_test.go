@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,16 @@ func assertStatuses(t *testing.T, s *Store, want []connectors.CustomerStatus) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CustomerStatuses():\n got %+v\nwant %+v", got, want)
+	}
+	// One customer read alone says the same as the whole list.
+	for _, w := range want {
+		one, ok, err := s.CustomerStatus(strings.ToUpper(w.TenantID))
+		if err != nil || !ok || !reflect.DeepEqual(one, w) {
+			t.Errorf("CustomerStatus(%s) = %+v, %v, %v; want %+v", w.TenantID, one, ok, err, w)
+		}
+	}
+	if _, ok, err := s.CustomerStatus("ffff-not-a-customer"); ok || err != nil {
+		t.Errorf("CustomerStatus of a stranger: ok=%v err=%v", ok, err)
 	}
 }
 

@@ -187,7 +187,8 @@ func (f *factory) Secrets() (*secret.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := secret.Open(secret.Options{Home: home, Warn: f.stderr, Backend: os.Getenv("SEATS_SECRET_BACKEND")})
+	// Backend left empty: the secret store reads SEATS_SECRET_BACKEND itself.
+	s, err := secret.Open(secret.Options{Home: home, Warn: f.stderr})
 	if err != nil {
 		return nil, err
 	}
@@ -195,15 +196,14 @@ func (f *factory) Secrets() (*secret.Store, error) {
 	return s, nil
 }
 
-// SecretsBackend says where secrets are kept, after one read so that a
-// missing keyring has been noticed (and its one-time warning printed) now,
+// SecretsBackend says where secrets are kept. Backend asks the keyring once,
+// so a missing keyring is noticed (and its one-time warning printed) now,
 // not later in the middle of the wizard's screen.
 func (f *factory) SecretsBackend() string {
 	s, err := f.Secrets()
 	if err != nil {
 		return "unavailable: " + err.Error()
 	}
-	_, _ = s.Get(microsoft.TokenCacheSecret)
 	return s.Backend()
 }
 

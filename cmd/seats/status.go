@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -122,13 +123,7 @@ func printStatus(w io.Writer, rep statusReport) {
 	} else {
 		fmt.Fprintf(w, "Customers: %d, %d Ready\n", rep.Customers, rep.Ready)
 		fmt.Fprintf(w, "  GDAP:    %s\n", countLine(rep.GDAP, []connectors.GDAPStatus{connectors.GDAPActive, connectors.GDAPExpiring, connectors.GDAPPending, connectors.GDAPExpired, connectors.GDAPNone, connectors.GDAPUnavailable}))
-		var states []string
-		for _, s := range []connectors.ConsentState{connectors.ConsentReady, connectors.ConsentVerifying, connectors.ConsentNone, connectors.ConsentFailed, connectors.ConsentLost} {
-			if n := rep.Consent[string(s)]; n > 0 {
-				states = append(states, fmt.Sprintf("%d %s", n, s.Label()))
-			}
-		}
-		fmt.Fprintf(w, "  Consent: %s\n", join(states))
+		fmt.Fprintf(w, "  Consent: %s\n", countLine(rep.Consent, []connectors.ConsentState{connectors.ConsentReady, connectors.ConsentVerifying, connectors.ConsentNone, connectors.ConsentFailed, connectors.ConsentLost}))
 	}
 	if rep.LastSync != nil {
 		fmt.Fprintf(w, "Last sync: %s, %d tenants, %d failed\n", rep.LastSync.FinishedAt.Local().Format("2006-01-02 15:04"), rep.LastSync.Tenants, rep.LastSync.Failed)
@@ -137,23 +132,20 @@ func printStatus(w io.Writer, rep statusReport) {
 	}
 }
 
-func countLine(counts map[string]int, order []connectors.GDAPStatus) string {
+// countLine lists the non-zero counts in order, as "26 Active, 4 Expiring",
+// or "-" when there are none.
+func countLine[S interface {
+	~string
+	Label() string
+}](counts map[string]int, order []S) string {
 	var parts []string
 	for _, s := range order {
 		if n := counts[string(s)]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s.Label()))
 		}
 	}
-	return join(parts)
-}
-
-func join(parts []string) string {
 	if len(parts) == 0 {
 		return "-"
 	}
-	out := parts[0]
-	for _, p := range parts[1:] {
-		out += ", " + p
-	}
-	return out
+	return strings.Join(parts, ", ")
 }

@@ -152,8 +152,8 @@ func (c *Customers) consentPartners(ctx context.Context, todo []pendingConsent, 
 			if res.Warning != "" && onBefore != nil {
 				onBefore(res)
 			}
-			if _, err := c.ConsentPartner(ctx, p.st.TenantID); err != nil {
-				res.Outcome, res.Reason = OutcomeFailed, reasonOf(c, p.st.TenantID, err)
+			if st, err := c.consentPartner(ctx, p.st); err != nil {
+				res.Outcome, res.Reason = OutcomeFailed, reasonOf(st, err)
 			} else {
 				res.Outcome = OutcomeConsented
 			}
@@ -200,7 +200,7 @@ func (c *Customers) waitAdmins(ctx context.Context, todo []pendingConsent, paral
 				}
 				res := ConsentResult{TenantID: st.TenantID, Name: st.Name, ConsentURL: links[p.idx], Outcome: OutcomeConsented}
 				if err != nil {
-					res.Outcome, res.Reason = OutcomeFailed, reasonOf(c, st.TenantID, err)
+					res.Outcome, res.Reason = OutcomeFailed, reasonOf(st, err)
 				}
 				report(p.idx, res)
 			}()
@@ -220,10 +220,10 @@ func (c *Customers) waitAdmins(ctx context.Context, todo []pendingConsent, paral
 	}
 }
 
-// reasonOf prefers the reason recorded in the store (one sentence) over the
-// raw error chain.
-func reasonOf(c *Customers, tenantID string, err error) string {
-	if st, serr := c.status(tenantID); serr == nil && st.Consent.Reason != "" && st.Consent.State == connectors.ConsentFailed {
+// reasonOf prefers the reason just recorded for the customer (one
+// sentence) over the raw error chain.
+func reasonOf(st connectors.CustomerStatus, err error) string {
+	if st.Consent.State == connectors.ConsentFailed && st.Consent.Reason != "" {
 		return st.Consent.Reason
 	}
 	return err.Error()

@@ -105,14 +105,9 @@ func (c *Customers) Refresh(ctx context.Context) ([]connectors.CustomerStatus, e
 
 // status finds one customer in the store.
 func (c *Customers) status(tenantID string) (connectors.CustomerStatus, error) {
-	all, err := c.Keep.CustomerStatuses()
-	if err != nil {
-		return connectors.CustomerStatus{}, err
-	}
-	for _, st := range all {
-		if strings.EqualFold(st.TenantID, tenantID) {
-			return st, nil
-		}
+	st, ok, err := c.Keep.CustomerStatus(tenantID)
+	if err != nil || ok {
+		return st, err
 	}
 	return connectors.CustomerStatus{}, fmt.Errorf("customer %s is not in the customer list: refresh customers (seats status) and check the tenant id: %w", tenantID, connectors.ErrNotFound)
 }
@@ -143,13 +138,18 @@ func (c *Customers) ConsentPartner(ctx context.Context, tenantID string) (connec
 	if err != nil {
 		return st, err
 	}
+	return c.consentPartner(ctx, st)
+}
+
+// consentPartner is ConsentPartner for a customer already read from the
+// store (the bulk consent has them all at hand).
+func (c *Customers) consentPartner(ctx context.Context, st connectors.CustomerStatus) (connectors.CustomerStatus, error) {
 	if !st.GDAP.Status.AllowsAccess() {
 		return st, &connectors.Error{Kind: connectors.ErrGDAPRequired, Service: "seats", Op: "consent " + st.Name,
 			Message: fmt.Sprintf("%s has GDAP %s: partner consent needs an active GDAP relationship", st.Name, st.GDAP.Status.Label())}
 	}
 	missing := st.GDAP.MissingConsentRoles()
-	err = c.MS.ConsentPartner(ctx, st.TenantID)
-	if err != nil {
+	if err := c.MS.ConsentPartner(ctx, st.TenantID); err != nil {
 		if errors.Is(err, connectors.ErrCanceled) || ctx.Err() != nil {
 			return st, err
 		}

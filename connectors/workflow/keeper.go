@@ -13,6 +13,9 @@ type Keeper interface {
 	ClearAccount() error
 	ReplaceCustomers(cs []connectors.Customer, gdap map[string]connectors.GDAPSummary, at time.Time) error
 	CustomerStatuses() ([]connectors.CustomerStatus, error)
+	// CustomerStatus is one customer's status; ok is false when the
+	// customer is not in the list.
+	CustomerStatus(tenantID string) (st connectors.CustomerStatus, ok bool, err error)
 	SaveConsent(r connectors.ConsentRecord) error
 	SaveSnapshots(snaps []connectors.LicenceSnapshot) error
 	MarkStale(tenantID, reason string, at time.Time) error

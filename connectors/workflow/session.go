@@ -8,12 +8,12 @@ import (
 	"github.com/seats-msp/seats/connectors/microsoft"
 )
 
-// Session signs the partner in and out. After every sign-in change it
-// records the account and writes the token cache to the secret store once,
-// so the next command signs in silently.
+// Session signs the partner in and out and records who is signed in. The
+// client writes the token cache after each sign-in, so the next command
+// signs in silently; sign-out also deletes the saved cache outright.
 type Session struct {
 	Client *microsoft.Client
-	Cache  *microsoft.TokenCache // nil when the cache is not persisted
+	Cache  *microsoft.TokenCache // cleared on sign-out; nil when the cache is not persisted
 	Keep   Keeper
 	// OpenURL opens the browser for the interactive flow; nil lets MSAL
 	// choose (it fails where no browser exists).
@@ -53,13 +53,10 @@ func (s *Session) SignInBrowser(ctx context.Context) (connectors.Account, error)
 	return acct, s.signedIn(acct)
 }
 
+// signedIn records the account. The client has already written the token
+// cache (a sign-in is worth one write right away).
 func (s *Session) signedIn(acct connectors.Account) error {
-	var errs []error
-	if s.Cache != nil {
-		errs = append(errs, s.Cache.Flush())
-	}
-	errs = append(errs, s.Keep.SaveAccount(acct))
-	return errors.Join(errs...)
+	return s.Keep.SaveAccount(acct)
 }
 
 // SignOut forgets the sign-in: the cached tokens and the recorded account.
