@@ -40,6 +40,15 @@ const (
 	// ErrGDAPRequired: the customer has no active GDAP relationship, which
 	// the action needs.
 	ErrGDAPRequired
+	// ErrConflict: the object changed since it was read (a PSA line someone
+	// else edited); nothing was written.
+	ErrConflict
+	// ErrWriteDisabled: writes are turned off (psa.write_enabled is false);
+	// nothing was sent.
+	ErrWriteDisabled
+	// ErrUnconfirmed: a write was sent but neither its answer nor a re-read
+	// could tell whether it happened; a person must look before retrying.
+	ErrUnconfirmed
 )
 
 var kindNames = map[Kind]string{
@@ -56,6 +65,9 @@ var kindNames = map[Kind]string{
 	ErrBadRequest:        "bad request",
 	ErrCanceled:          "canceled",
 	ErrGDAPRequired:      "needs active GDAP",
+	ErrConflict:          "changed since read",
+	ErrWriteDisabled:     "writes are turned off",
+	ErrUnconfirmed:       "write not confirmed",
 }
 
 // Error returns the kind's short name.
