@@ -43,6 +43,20 @@ var migrations = []migration{
 			)
 		},
 	},
+	{
+		version: 3,
+		name:    "distributor, psa (with its write log) and mappings",
+		migrate: func(tx *bolt.Tx) error {
+			return createBuckets(tx,
+				pathDistributor,
+				[][]byte{bucketDistributor, bucketSyncs},
+				pathPSA,
+				[][]byte{bucketPSA, bucketSyncs},
+				pathPSAWrites,
+				pathMappings,
+			)
+		},
+	},
 }
 
 // errNothingToMigrate rolls back the migration transaction when the file is

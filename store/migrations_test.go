@@ -38,12 +38,37 @@ var migrationTests = []struct {
 			return nil
 		},
 	},
+	{
+		name: "distributor, psa and mappings",
+		init: func(tx *bolt.Tx) error {
+			b, err := bucket(tx, pathSnapshots...)
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("t1"), []byte(`{"tenant_id":"t1"}`))
+		},
+		check: func(tx *bolt.Tx) error {
+			if err := wantBuckets(tx, pathDistributor, [][]byte{bucketDistributor, bucketSyncs}, pathPSA,
+				[][]byte{bucketPSA, bucketSyncs}, pathPSAWrites, pathMappings); err != nil {
+				return err
+			}
+			b, err := bucket(tx, pathSnapshots...)
+			if err != nil {
+				return err
+			}
+			if got := string(b.Get([]byte("t1"))); got != `{"tenant_id":"t1"}` {
+				return fmt.Errorf("a licence snapshot became %q", got)
+			}
+			return nil
+		},
+	},
 }
 
 // drawnTree is every bucket of the tree drawn in the package doc.
 var drawnTree = [][][]byte{
 	{bucketMeta}, {bucketWizard},
 	{bucketMicrosoft}, pathAccount, pathCustomers, pathGDAP, pathConsents, pathSnapshots, {bucketMicrosoft, bucketSyncs},
+	pathDistributor, {bucketDistributor, bucketSyncs}, pathPSA, {bucketPSA, bucketSyncs}, pathPSAWrites, pathMappings,
 }
 
 func wantBuckets(tx *bolt.Tx, paths ...[][]byte) error {

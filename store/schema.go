@@ -25,6 +25,18 @@
 //	    <tenant id>                  -> connectors.LicenceSnapshot, JSON
 //	  syncs/
 //	    <uint64 big-endian sequence> -> SyncRun, JSON
+//	distributor/                                                          (schema 3)
+//	  connection                     -> SourceConnection, JSON
+//	  snapshot                       -> connectors.DistributorSnapshot without its time, JSON
+//	  snapshot_meta                  -> snapshotMeta (time, stale mark), JSON
+//	  syncs/
+//	    <uint64 big-endian sequence> -> SyncRun, JSON
+//	psa/                                                                  (schema 3)
+//	  connection, snapshot, snapshot_meta, syncs/   as distributor/, with connectors.PSASnapshot
+//	  writes/
+//	    <uint64 big-endian sequence> -> connectors.PSAWrite, JSON: the intent, then its outcome (audit log)
+//	mappings/                                                             (schema 3)
+//	  accounts, products, skus       -> the matches of each kind, JSON
 //
 // Tenant ids are keys lower-cased and trimmed (Microsoft compares them without
 // case), and the TenantID fields inside values are stored the same way so that
@@ -62,7 +74,7 @@ import (
 // LatestSchema is the schema version this build writes and understands: the
 // version of the last migration. It must equal len(migrations), which a test
 // checks.
-const LatestSchema = 2
+const LatestSchema = 3
 
 // Bucket and key names. They are package variables because bbolt takes
 // []byte; never modify them.
@@ -82,6 +94,15 @@ var (
 	bucketConsents          = []byte("consents")
 	bucketSnapshots         = []byte("snapshots")
 	bucketSyncs             = []byte("syncs")
+
+	bucketDistributor = []byte("distributor")
+	bucketPSA         = []byte("psa")
+	bucketPSAWrites   = []byte("writes")
+	keyConnection     = []byte("connection")
+	keySnapshot       = []byte("snapshot")
+	keySnapshotMeta   = []byte("snapshot_meta")
+
+	bucketMappings = []byte("mappings")
 )
 
 // Paths of the nested buckets, as the methods reach them.
@@ -91,6 +112,11 @@ var (
 	pathGDAP      = [][]byte{bucketMicrosoft, bucketGDAP}
 	pathConsents  = [][]byte{bucketMicrosoft, bucketConsents}
 	pathSnapshots = [][]byte{bucketMicrosoft, bucketSnapshots}
+
+	pathDistributor = [][]byte{bucketDistributor}
+	pathPSA         = [][]byte{bucketPSA}
+	pathPSAWrites   = [][]byte{bucketPSA, bucketPSAWrites}
+	pathMappings    = [][]byte{bucketMappings}
 )
 
 // SyncMicrosoft is the SyncRun kind of a licence sync with Microsoft.
@@ -99,7 +125,9 @@ const SyncMicrosoft = "microsoft"
 // syncBuckets says where the runs of each sync kind live. A later kind
 // (distributor, PSA) adds its bucket with a migration and a line here.
 var syncBuckets = map[string][][]byte{
-	SyncMicrosoft: {bucketMicrosoft, bucketSyncs},
+	SyncMicrosoft:   {bucketMicrosoft, bucketSyncs},
+	SyncDistributor: {bucketDistributor, bucketSyncs},
+	SyncPSA:         {bucketPSA, bucketSyncs},
 }
 
 // tenantKey is the key of a tenant id: trimmed and lower-cased, because
