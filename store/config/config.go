@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -46,8 +47,53 @@ type Settings struct {
 		CAFile string // absolute path of an extra PEM CA bundle, "" = system roots only
 	}
 	Sync struct {
-		Concurrency int // parallel customer fetches, 1..64
+		Concurrency int           // parallel calls per service, 1..64
+		StaleAfter  time.Duration // a snapshot older than this is shown as stale
 	}
+	Distributor struct {
+		Kind string // one of DistributorKinds(), "" = none chosen yet
+		Pax8 struct {
+			URL, TokenURL, ClientID string
+		}
+	}
+	PSA struct {
+		Kind         string // one of PSAKinds(), "" = none chosen yet
+		WriteEnabled bool   // false: seats never writes to the PSA
+		// EffectiveDate is "today", "first-of-next-month" or YYYY-MM-DD:
+		// when a change applies, for PSAs that take a date (see
+		// EffectiveDateOn).
+		EffectiveDate string
+		ConnectWise   struct {
+			URL, Site, CompanyID, PublicKey, ClientID string
+		}
+	}
+	Billing struct {
+		Basis         string // BasisDistributor or BasisAssigned
+		IncludeTrials bool
+		IncludeFree   bool
+	}
+	Reconcile struct {
+		Tolerance      int      // seats of difference ignored
+		IgnoreProducts []string // Microsoft SKU ids, lower case
+	}
+}
+
+// EffectiveDateOn turns psa.effective_date into a date, as of now (in
+// now's location): today, the first of next month, or the date given.
+func (s Settings) EffectiveDateOn(now time.Time) time.Time {
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+	switch s.PSA.EffectiveDate {
+	case "", EffectiveToday:
+		return today
+	case EffectiveNextMonth:
+		return time.Date(y, m+1, 1, 0, 0, 0, 0, now.Location())
+	}
+	t, err := time.ParseInLocation(effectiveDateLayout, s.PSA.EffectiveDate, now.Location())
+	if err != nil {
+		return today
+	}
+	return t
 }
 
 // Config is the loaded configuration of one home folder. It is safe for
@@ -206,12 +252,35 @@ func (c *Config) merged() (Settings, error) {
 	st.Microsoft.PartnerCenterURL = vals[KeyPartnerCenterURL].(string)
 	st.TLS.CAFile = vals[KeyCAFile].(string)
 	st.Sync.Concurrency = vals[KeyConcurrency].(int)
+	st.Sync.StaleAfter, _ = time.ParseDuration(vals[KeyStaleAfter].(string))
+	st.Distributor.Kind = vals[KeyDistributorKind].(string)
+	st.Distributor.Pax8.URL = vals[KeyPax8URL].(string)
+	st.Distributor.Pax8.TokenURL = vals[KeyPax8TokenURL].(string)
+	st.Distributor.Pax8.ClientID = vals[KeyPax8ClientID].(string)
+	st.PSA.Kind = vals[KeyPSAKind].(string)
+	st.PSA.WriteEnabled = vals[KeyWriteEnabled].(bool)
+	st.PSA.EffectiveDate = vals[KeyEffectiveDate].(string)
+	st.PSA.ConnectWise.URL = vals[KeyConnectWiseURL].(string)
+	st.PSA.ConnectWise.Site = vals[KeyConnectWiseSite].(string)
+	st.PSA.ConnectWise.CompanyID = vals[KeyConnectWiseCompany].(string)
+	st.PSA.ConnectWise.PublicKey = vals[KeyConnectWisePublic].(string)
+	st.PSA.ConnectWise.ClientID = vals[KeyConnectWiseClient].(string)
+	st.Billing.Basis = vals[KeyBillingBasis].(string)
+	st.Billing.IncludeTrials = vals[KeyIncludeTrials].(bool)
+	st.Billing.IncludeFree = vals[KeyIncludeFree].(bool)
+	st.Reconcile.Tolerance = vals[KeyTolerance].(int)
+	st.Reconcile.IgnoreProducts = vals[KeyIgnoreProducts].([]string)
 	return st, nil
 }
 
 func zeroOf(k valueKind) any {
-	if k == kindInt {
+	switch k {
+	case kindInt:
 		return 0
+	case kindBool:
+		return false
+	case kindList:
+		return []string{}
 	}
 	return ""
 }

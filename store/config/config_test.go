@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -335,7 +336,7 @@ func TestOverride(t *testing.T) {
 			t.Errorf("Override(%s) error %q does not name the key", b.key, err)
 		}
 	}
-	if got := c.Settings(); got != s {
+	if got := c.Settings(); !reflect.DeepEqual(got, s) {
 		t.Errorf("a refused Override changed the settings: %+v", got)
 	}
 }

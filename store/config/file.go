@@ -196,6 +196,18 @@ func valueFromNode(spec keySpec, n *yaml.Node, base string) (v any, present bool
 			return nil, false, fmt.Errorf("must be an integer, not %s", describeNode(n))
 		}
 		v, err = spec.check(i, base)
+	case kindBool:
+		var b bool
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
+			return nil, false, fmt.Errorf("must be true or false, not %s", describeNode(n))
+		}
+		v, err = spec.check(b, base)
+	case kindList:
+		var items []string
+		if n.Kind != yaml.SequenceNode || n.Decode(&items) != nil {
+			return nil, false, fmt.Errorf("must be a list of strings, not %s", describeNode(n))
+		}
+		v, err = spec.check(items, base)
 	default:
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 			return nil, false, fmt.Errorf("must be a string, not %s", describeNode(n))

@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/seats-msp/seats/store/internal/atomicfile"
 )
@@ -28,6 +30,26 @@ const (
 	KeyPartnerCenterURL = "microsoft.partner_center_url"
 	KeyCAFile           = "tls.ca_file"
 	KeyConcurrency      = "sync.concurrency"
+	KeyStaleAfter       = "sync.stale_after"
+
+	KeyDistributorKind    = "distributor.kind"
+	KeyPax8URL            = "distributor.pax8.url"
+	KeyPax8TokenURL       = "distributor.pax8.token_url"
+	KeyPax8ClientID       = "distributor.pax8.client_id"
+	KeyPSAKind            = "psa.kind"
+	KeyConnectWiseURL     = "psa.connectwise.url"
+	KeyConnectWiseSite    = "psa.connectwise.site"
+	KeyConnectWiseCompany = "psa.connectwise.company_id"
+	KeyConnectWisePublic  = "psa.connectwise.public_key"
+	KeyConnectWiseClient  = "psa.connectwise.client_id"
+	KeyWriteEnabled       = "psa.write_enabled"
+	KeyEffectiveDate      = "psa.effective_date"
+
+	KeyBillingBasis   = "billing.basis"
+	KeyIncludeTrials  = "billing.include_trials"
+	KeyIncludeFree    = "billing.include_free"
+	KeyTolerance      = "reconcile.tolerance"
+	KeyIgnoreProducts = "reconcile.ignore_products"
 )
 
 // EnvPrefix starts the name of every environment variable that sets a key:
@@ -45,6 +67,8 @@ type valueKind int
 const (
 	kindString valueKind = iota
 	kindInt
+	kindBool
+	kindList // a YAML list of strings; comma-separated in env and flags
 )
 
 // keySpec describes one key: its type, its default, whether the wizard may
@@ -68,7 +92,48 @@ var keySpecs = []keySpec{
 	{key: KeyPartnerCenterURL, kind: kindString, check: checkHTTPSURL},
 	{key: KeyCAFile, kind: kindString, check: checkCAFile},
 	{key: KeyConcurrency, kind: kindInt, def: 8, wizard: true, check: checkConcurrency},
+	{key: KeyStaleAfter, kind: kindString, def: "24h", wizard: true, check: checkDuration},
+
+	{key: KeyDistributorKind, kind: kindString, wizard: true, check: checkOneOf(DistributorKinds())},
+	{key: KeyPax8URL, kind: kindString, def: "https://api.pax8.com/v1", wizard: true, check: checkHTTPSURL},
+	{key: KeyPax8TokenURL, kind: kindString, def: "https://api.pax8.com/v1/token", wizard: true, check: checkHTTPSURL},
+	{key: KeyPax8ClientID, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyPSAKind, kind: kindString, wizard: true, check: checkOneOf(PSAKinds())},
+	{key: KeyConnectWiseURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeyConnectWiseSite, kind: kindString, wizard: true, check: checkHost},
+	{key: KeyConnectWiseCompany, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyConnectWisePublic, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyConnectWiseClient, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyWriteEnabled, kind: kindBool, def: false, wizard: true, check: checkAny},
+	{key: KeyEffectiveDate, kind: kindString, def: EffectiveToday, wizard: true, check: checkEffectiveDate},
+
+	{key: KeyBillingBasis, kind: kindString, def: BasisDistributor, wizard: true, check: checkOneOf([]string{BasisDistributor, BasisAssigned})},
+	{key: KeyIncludeTrials, kind: kindBool, def: false, wizard: true, check: checkAny},
+	{key: KeyIncludeFree, kind: kindBool, def: false, wizard: true, check: checkAny},
+	{key: KeyTolerance, kind: kindInt, def: 0, wizard: true, check: checkTolerance},
+	{key: KeyIgnoreProducts, kind: kindList, def: []string{}, wizard: true, check: checkSkuIDs},
 }
+
+// The billing bases (billing.basis): which quantity a customer should be
+// billed for.
+const (
+	BasisDistributor = "distributor" // what the distributor bills the MSP
+	BasisAssigned    = "assigned"    // what is assigned to users in the tenant
+)
+
+// The named psa.effective_date values; any YYYY-MM-DD date is taken too.
+const (
+	EffectiveToday         = "today"
+	EffectiveNextMonth     = "first-of-next-month"
+	effectiveDateLayout    = "2006-01-02"
+	effectiveDateHelpShort = "today, first-of-next-month or a date YYYY-MM-DD"
+)
+
+// DistributorKinds are the distributor.kind values this build knows.
+func DistributorKinds() []string { return []string{"pax8"} }
+
+// PSAKinds are the psa.kind values this build knows.
+func PSAKinds() []string { return []string{"connectwise"} }
 
 // Keys returns every key seats understands, in a stable order.
 func Keys() []string {
@@ -114,6 +179,22 @@ func isSection(name string) bool {
 // parseString turns the text of an env variable or a flag into the key's
 // type, then checks it.
 func (s keySpec) parseString(raw, base string) (any, error) {
+	switch s.kind {
+	case kindBool:
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not true or false", raw)
+		}
+		return s.check(b, base)
+	case kindList:
+		var items []string
+		for _, item := range strings.Split(raw, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				items = append(items, item)
+			}
+		}
+		return s.check(items, base)
+	}
 	if s.kind == kindInt {
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {
@@ -130,8 +211,21 @@ func (s keySpec) parseValue(v any, base string) (any, error) {
 	if str, ok := v.(string); ok {
 		return s.parseString(str, base)
 	}
-	if s.kind == kindString {
+	switch s.kind {
+	case kindString:
 		return nil, fmt.Errorf("must be a string, not %T", v)
+	case kindBool:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, fmt.Errorf("must be true or false, not %T", v)
+		}
+		return s.check(b, base)
+	case kindList:
+		items, ok := toStrings(v)
+		if !ok {
+			return nil, fmt.Errorf("must be a list of strings, not %T", v)
+		}
+		return s.check(items, base)
 	}
 	n, ok := toInt(v)
 	if !ok {
@@ -167,6 +261,111 @@ func toInt(v any) (int, bool) {
 }
 
 const maxInt = int(^uint(0) >> 1)
+
+// toStrings accepts the list shapes a value arrives in: []string from code,
+// []any from viper and YAML.
+func toStrings(v any) ([]string, bool) {
+	switch l := v.(type) {
+	case []string:
+		return l, true
+	case []any:
+		out := make([]string, 0, len(l))
+		for _, item := range l {
+			s, ok := item.(string)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, s)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func checkAny(v any, _ string) (any, error) { return v, nil }
+
+func checkOneOf(allowed []string) func(any, string) (any, error) {
+	return func(v any, _ string) (any, error) {
+		s := strings.TrimSpace(v.(string))
+		if s == "" || slices.Contains(allowed, s) {
+			return s, nil
+		}
+		return nil, fmt.Errorf("%q is not one of %s", s, strings.Join(allowed, ", "))
+	}
+}
+
+var plainIDPattern = regexp.MustCompile(`^[A-Za-z0-9._@+-]{1,128}$`)
+
+// checkPlainID accepts an id or public key: letters, digits and . _ @ + -.
+// It never echoes the value: a secret pasted into the wrong key must not
+// reach an error message.
+func checkPlainID(v any, _ string) (any, error) {
+	s := strings.TrimSpace(v.(string))
+	if s != "" && !plainIDPattern.MatchString(s) {
+		return nil, errors.New("is not an id: use letters, digits and . _ @ + - only (a secret never goes in " + FileName + ")")
+	}
+	return s, nil
+}
+
+// checkHost accepts a bare host name such as na.myconnectwise.net.
+func checkHost(v any, _ string) (any, error) {
+	s := strings.ToLower(strings.TrimSpace(v.(string)))
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+	s = strings.TrimRight(s, "/")
+	if s != "" && !domainPattern.MatchString(s) {
+		return nil, fmt.Errorf("%q is not a host name such as na.myconnectwise.net", s)
+	}
+	return s, nil
+}
+
+func checkDuration(v any, _ string) (any, error) {
+	s := strings.TrimSpace(v.(string))
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return nil, fmt.Errorf("%q is not a positive duration such as 24h or 90m", s)
+	}
+	return s, nil
+}
+
+func checkEffectiveDate(v any, _ string) (any, error) {
+	s := strings.TrimSpace(v.(string))
+	switch s {
+	case "", EffectiveToday, EffectiveNextMonth:
+		if s == "" {
+			s = EffectiveToday
+		}
+		return s, nil
+	}
+	if _, err := time.Parse(effectiveDateLayout, s); err != nil {
+		return nil, fmt.Errorf("%q is not %s", s, effectiveDateHelpShort)
+	}
+	return s, nil
+}
+
+func checkTolerance(v any, _ string) (any, error) {
+	n := v.(int)
+	if n < 0 || n > 10000 {
+		return nil, fmt.Errorf("%d is not between 0 and 10000 seats", n)
+	}
+	return n, nil
+}
+
+// checkSkuIDs accepts Microsoft SKU ids (GUIDs), lower-cased, without
+// duplicates.
+func checkSkuIDs(v any, _ string) (any, error) {
+	in := v.([]string)
+	out := make([]string, 0, len(in))
+	for _, id := range in {
+		id = strings.ToLower(strings.TrimSpace(id))
+		if !guidPattern.MatchString(id) {
+			return nil, fmt.Errorf("%q is not a Microsoft SKU id (a GUID such as cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46)", id)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
 
 func checkCloud(v any, _ string) (any, error) {
 	s := v.(string)
@@ -301,7 +500,15 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
+// secretKeyWords end the names of keys people invent for secrets.
+var secretKeyWords = []string{"secret", "private_key", "password", "api_key", "token"}
+
 func unknownKeyReason(key string) string {
+	for _, w := range secretKeyWords {
+		if strings.HasSuffix(strings.ToLower(key), w) {
+			return "secrets never go in " + FileName + ": set " + EnvName(key) + " in the environment or run `seats connect`, which keeps it in the secret store"
+		}
+	}
 	if s := suggestKey(key); s != "" {
 		return fmt.Sprintf("unknown key (did you mean %s?)", s)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -51,7 +52,7 @@ sync:
 	if err != nil {
 		t.Fatalf("reload: %v", err)
 	}
-	if c2.Settings() != s {
+	if !reflect.DeepEqual(c2.Settings(), s) {
 		t.Errorf("reloaded %+v, want %+v", c2.Settings(), s)
 	}
 }
@@ -164,7 +165,7 @@ func TestSaveRefuses(t *testing.T) {
 			if got := readConfigFile(t, c); got != original {
 				t.Errorf("file changed by a refused Save:\n%s", got)
 			}
-			if c.Settings() != before {
+			if !reflect.DeepEqual(c.Settings(), before) {
 				t.Errorf("settings changed by a refused Save")
 			}
 		})
