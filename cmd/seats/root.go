@@ -52,6 +52,7 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		newStatusCmd(f),
 		newSyncCmd(f),
 		newSandboxCmd(f),
+		newAuditCmd(f),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(flagErrors)
