@@ -16,7 +16,7 @@ import (
 func distributors() []Kind {
 	return []Kind{
 		{Name: "pax8", DisplayName: "Pax8", Description: "an API client id and secret from the Pax8 app (Integrations → API credentials)", Available: true},
-		{Name: "sherweb", DisplayName: "Sherweb", Description: "an API key from Sherweb's partner portal"},
+		{Name: "sherweb", DisplayName: "Sherweb", Description: "a client id, secret and subscription key from Sherweb's partner portal (Security → APIs)"},
 		{Name: "tdsynnex", DisplayName: "TD SYNNEX StreamOne Ion", Description: "an API token from StreamOne Ion"},
 		{Name: "partnercenter", DisplayName: "Microsoft direct bill", Description: "your Partner Center invoices, read with the Microsoft sign-in"},
 		{Name: "csv", DisplayName: "CSV file", Description: "a CSV export of your subscriptions"},
@@ -26,7 +26,7 @@ func distributors() []Kind {
 func psas() []Kind {
 	return []Kind{
 		{Name: "connectwise", DisplayName: "ConnectWise PSA", Description: "an API member's public and private key, your company id and a clientId", Available: true},
-		{Name: "autotask", DisplayName: "Autotask", Description: "an API user with its integration code"},
+		{Name: "autotask", DisplayName: "Autotask", Description: "an API user's name and secret, and its integration code"},
 		{Name: "halopsa", DisplayName: "HaloPSA", Description: "an API application's client id and secret"},
 	}
 }
