@@ -44,6 +44,8 @@ func runTest(ctx context.Context, test TestFunc, id string, gen int, values, sec
 	}
 }
 
+// runSave takes no context: the engineer cannot cancel a save (it is quick,
+// and half a save would leave the settings and the secret out of step).
 func runSave(save SaveFunc, id string, gen int, summary string, values, secrets map[string]string) tea.Cmd {
 	return func() tea.Msg {
 		return savedMsg{id: id, gen: gen, summary: summary, err: save(values, secrets)}

@@ -315,6 +315,11 @@ func (m *Model) submit() tea.Cmd {
 			return nil
 		}
 	}
+	if m.opts.Test == nil || m.opts.Save == nil {
+		m.failure = "seats was built without a way to test or save a " + m.opts.Kind + " connection"
+		m.buildForm()
+		return nil
+	}
 	m.failure, m.notice = "", ""
 	m.stop()
 	m.gen++

@@ -403,3 +403,17 @@ func TestViewFits(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutTestOrSaveNothingRuns(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.model().opts.Test = nil
+	f.fill("client-123", typedSecret, "https://api.pax8.com/v1")
+	f.driver.Until("the form says why", func() bool { return f.model().failure != "" })
+	if !strings.Contains(f.view(), "seats was built without a way to test or save a Pax8 connection") {
+		t.Errorf("view:\n%s", f.view())
+	}
+	if f.model().state != stateEditing {
+		t.Errorf("state %d", f.model().state)
+	}
+}

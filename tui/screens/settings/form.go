@@ -34,45 +34,45 @@ func (m *Model) buildForm() {
 			Inline(true).Value(&v.basis),
 		huh.NewSelect[bool]().Key(config.KeyIncludeTrials).
 			Title("Count trials").
-			Description(config.KeyIncludeTrials+": trial subscriptions count as purchased seats").
+			Description(config.KeyIncludeTrials + ": trial subscriptions count as purchased seats").
 			Options(yesNo("no", "yes")...).
 			Inline(true).Value(&v.includeTrials),
 		huh.NewSelect[bool]().Key(config.KeyIncludeFree).
 			Title("Count free licences").
-			Description(config.KeyIncludeFree+": free SKUs appear in the tables and findings").
+			Description(config.KeyIncludeFree + ": free SKUs appear in the tables and findings").
 			Options(yesNo("no", "yes")...).
 			Inline(true).Value(&v.includeFree),
 		huh.NewInput().Key(config.KeyTolerance).
 			Title("Tolerance (seats)").
-			Description(config.KeyTolerance+": differences of this many seats or fewer are not findings; 0 to 10000").
+			Description(config.KeyTolerance + ": differences of this many seats or fewer are not findings; 0 to 10000").
 			CharLimit(5).
 			Validate(func(s string) error { _, err := checkTolerance(s); return err }).
 			Value(&v.tolerance),
 		huh.NewInput().Key(config.KeyIgnoreProducts).
 			Title("Ignore products").
-			Description(config.KeyIgnoreProducts+": Microsoft SKU ids (GUIDs) left out of findings, separated by commas").
+			Description(config.KeyIgnoreProducts + ": Microsoft SKU ids (GUIDs) left out of findings, separated by commas").
 			Placeholder("none").
 			Validate(func(s string) error { _, err := parseSkuIDs(s); return err }).
 			Value(&v.ignoreProducts),
 		huh.NewInput().Key(config.KeyConcurrency).
 			Title("Parallel calls per service").
-			Description(config.KeyConcurrency+": 1 to 64; lower it if a service throttles seats").
+			Description(config.KeyConcurrency + ": 1 to 64; lower it if a service throttles seats").
 			CharLimit(2).
 			Validate(func(s string) error { _, err := checkConcurrency(s); return err }).
 			Value(&v.concurrency),
 		huh.NewInput().Key(config.KeyStaleAfter).
 			Title("Stale after").
-			Description(config.KeyStaleAfter+": data older than this is marked stale, such as 24h or 90m").
+			Description(config.KeyStaleAfter + ": data older than this is marked stale, such as 24h or 90m").
 			Validate(func(s string) error { _, err := checkDuration(s); return err }).
 			Value(&v.staleAfter),
 		huh.NewSelect[bool]().Key(config.KeyWriteEnabled).
 			Title("Write to the PSA").
-			Description(config.KeyWriteEnabled+": seats never writes to your PSA until you turn this on").
+			Description(config.KeyWriteEnabled + ": seats never writes to your PSA until you turn this on").
 			Options(yesNo("off: read-only", "on: write the corrections you approve")...).
 			Inline(true).Value(&v.writeEnabled),
 		huh.NewInput().Key(config.KeyEffectiveDate).
 			Title("PSA changes take effect").
-			Description(config.KeyEffectiveDate+": today, first-of-next-month or a date YYYY-MM-DD, for PSAs that take one").
+			Description(config.KeyEffectiveDate + ": today, first-of-next-month or a date YYYY-MM-DD, for PSAs that take one").
 			Suggestions([]string{config.EffectiveToday, config.EffectiveNextMonth}).
 			Validate(func(s string) error { _, err := checkEffectiveDate(s); return err }).
 			Value(&v.effectiveDate),
