@@ -396,10 +396,17 @@ func distTestTokenEndedEarly(t *testing.T, d connectors.Distributor, l Distribut
 		t.Fatalf("Accounts: %v", err)
 	}
 	l.ExpireTokens()
-	// Subscriptions makes many calls at once; all of them meet the ended
-	// token, and one renewal must serve them all.
-	if _, err := d.Subscriptions(ctx); err != nil {
-		t.Fatalf("Subscriptions after the token ended early: %v", err)
+	// Several listings at once all meet the ended token; one renewal must
+	// serve them all.
+	errs := make(chan error, 6)
+	for range 3 {
+		go func() { _, err := d.Accounts(ctx); errs <- err }()
+		go func() { _, err := d.Subscriptions(ctx); errs <- err }()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatalf("listing after the token ended early: %v", err)
+		}
 	}
 	if n, _ := l.TokenCalls(); n-before != 2 {
 		t.Fatalf("%d token requests, want 2 (one renewal however many calls saw the 401)", n-before)

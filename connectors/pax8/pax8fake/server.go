@@ -64,6 +64,7 @@ type Server struct {
 	latency    atomic.Int64 // time.Duration
 	calls      atomic.Int64
 	tokenCalls atomic.Int64
+	served     sync.Map // Call -> *atomic.Int64
 
 	mu            sync.Mutex // guards everything below, including *w
 	w             *World
@@ -152,6 +153,14 @@ func (s *Server) Calls() int64 { return s.calls.Load() }
 // TokenCalls is the number of token requests served so far.
 func (s *Server) TokenCalls() int64 { return s.tokenCalls.Load() }
 
+// Served is the number of requests of kind call served so far.
+func (s *Server) Served(call Call) int64 {
+	if n, ok := s.served.Load(call); ok {
+		return n.(*atomic.Int64).Load()
+	}
+	return 0
+}
+
 // SetLatency changes the latency added to every call from now on.
 func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 
@@ -218,6 +227,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	call, id, ok := route(r.URL.Path)
 	if call == CallToken {
 		s.tokenCalls.Add(1)
+	}
+	if ok {
+		n, _ := s.served.LoadOrStore(call, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
 	}
 	if !s.wait(r) {
 		return // the client is gone; nobody reads an answer
