@@ -155,6 +155,14 @@ func New(cfg Config) (*Client, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
+	if t, ok := base.(*http.Transport); ok && t.MaxIdleConnsPerHost < cfg.Concurrency {
+		// net/http keeps 2 idle connections per host by default: with more
+		// calls in flight, every burst would open (and TLS-handshake) new
+		// ones. A clone keeps the caller's TLS and proxy settings.
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = cfg.Concurrency
+		base = t
+	}
 	hc.Transport = &limitTransport{base: base, sem: make(chan struct{}, cfg.Concurrency), calls: &c.calls}
 	c.http = httpx.New(httpx.Options{
 		Service:    service,
