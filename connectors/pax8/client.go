@@ -10,11 +10,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
@@ -278,11 +279,18 @@ func (c *Client) requestToken(ctx context.Context) (string, time.Duration, error
 		return "", 0, &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: "sign in",
 			Message: "the token endpoint answered without an access_token: check distributor.pax8.token_url"}
 	}
-	lifetime := defaultLifetime
-	if secs, err := strconv.ParseInt(strings.TrimSpace(string(out.ExpiresIn)), 10, 64); err == nil && secs > 0 && secs < 366*24*3600 {
-		lifetime = time.Duration(secs) * time.Second
+	return out.AccessToken, tokenLifetime(out.ExpiresIn), nil
+}
+
+// tokenLifetime reads expires_in (seconds; "86400" or 86400.0 alike). A
+// missing or unreadable value, one under a second or over a year, gives
+// defaultLifetime.
+func tokenLifetime(expiresIn json.Number) time.Duration {
+	d, err := decimal.NewFromString(strings.TrimSpace(string(expiresIn)))
+	if err != nil || d.LessThan(decimal.NewFromInt(1)) || d.GreaterThan(decimal.NewFromInt(366*24*3600)) {
+		return defaultLifetime
 	}
-	return out.AccessToken, lifetime, nil
+	return time.Duration(d.IntPart()) * time.Second
 }
 
 // explainTokenError turns a failed token request into what to fix. Pax8's

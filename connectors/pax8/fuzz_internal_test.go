@@ -145,3 +145,32 @@ func FuzzPageEnvelope(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTokenResponse: the token answer decodes or fails cleanly, and its
+// lifetime is always positive and at most a year, so a hostile expires_in
+// can neither make every call renew the token nor keep it forever.
+func FuzzTokenResponse(f *testing.F) {
+	for _, s := range []string{
+		`{"access_token":"t","expires_in":86400,"token_type":"Bearer"}`,
+		`{"access_token":"t","expires_in":"3600"}`,
+		`{"access_token":"t","expires_in":-5}`,
+		`{"access_token":"t","expires_in":1e300}`,
+		`{"access_token":"t","expires_in":0.5}`,
+		`{"access_token":"t"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var out tokenResponse
+		if json.Unmarshal(raw, &out) != nil {
+			return
+		}
+		d := tokenLifetime(out.ExpiresIn)
+		if d <= 0 || d > 366*24*time.Hour {
+			t.Fatalf("expires_in %q gave lifetime %v", out.ExpiresIn, d)
+		}
+		if m := tokenMargin(d); m < 0 || m >= d {
+			t.Fatalf("margin %v for lifetime %v", m, d)
+		}
+	})
+}

@@ -35,7 +35,7 @@ func (c *Client) Subscriptions(ctx context.Context) ([]connectors.DistributorSub
 	products := &productCache{c: c, entries: map[string]*productEntry{}}
 	rows, rctx := errgroup.WithContext(ctx)
 	var pages pageSlots[connectors.DistributorSubscription]
-	err := c.eachPage(ctx, "/subscriptions", op, func(p int, raws []json.RawMessage) error {
+	err := c.eachPage(rctx, "/subscriptions", op, func(p int, raws []json.RawMessage) error {
 		subs := make([]connectors.DistributorSubscription, len(raws))
 		for i, raw := range raws {
 			var w wireSubscription
@@ -57,7 +57,9 @@ func (c *Client) Subscriptions(ctx context.Context) ([]connectors.DistributorSub
 	if err != nil {
 		cancel() // stop the detail calls of pages already read
 	}
-	if rerr := rows.Wait(); err == nil {
+	// A failed row cancels rctx, which then fails the pages still being
+	// read: report the row's error, the cause, rather than the cancellation.
+	if rerr := rows.Wait(); rerr != nil && (err == nil || connectors.KindOf(err) == connectors.ErrCanceled) {
 		err = rerr
 	}
 	if err != nil {
