@@ -208,28 +208,35 @@ const defaultLifetime = 5 * time.Minute
 
 // accessToken returns the cached token while it is fresh, and otherwise
 // renews it: one token request at a time, whose result every concurrent
-// caller shares.
+// caller shares. A renewal runs under the context of the caller that
+// started it; if that caller gives up, the others start another rather
+// than inherit its cancellation.
 func (c *Client) accessToken(ctx context.Context) (string, error) {
-	c.tokMu.Lock()
-	if c.tok != "" && c.now().Before(c.renewAt) {
-		tok := c.tok
-		c.tokMu.Unlock()
-		return tok, nil
-	}
-	r := c.renewal
-	if r == nil {
-		r = &tokenRenewal{done: make(chan struct{})}
-		c.renewal = r
-		c.tokMu.Unlock()
-		c.renew(ctx, r)
-	} else {
-		c.tokMu.Unlock()
-	}
-	select {
-	case <-r.done:
+	for {
+		c.tokMu.Lock()
+		if c.tok != "" && c.now().Before(c.renewAt) {
+			tok := c.tok
+			c.tokMu.Unlock()
+			return tok, nil
+		}
+		r := c.renewal
+		if r == nil {
+			r = &tokenRenewal{done: make(chan struct{})}
+			c.renewal = r
+			c.tokMu.Unlock()
+			c.renew(ctx, r)
+		} else {
+			c.tokMu.Unlock()
+		}
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return "", &connectors.Error{Kind: connectors.ErrCanceled, Service: service, Op: "sign in", Err: ctx.Err()}
+		}
+		if r.err != nil && connectors.KindOf(r.err) == connectors.ErrCanceled && ctx.Err() == nil {
+			continue // the caller who asked gave up; this one has not
+		}
 		return r.tok, r.err
-	case <-ctx.Done():
-		return "", &connectors.Error{Kind: connectors.ErrCanceled, Service: service, Op: "sign in", Err: ctx.Err()}
 	}
 }
 

@@ -372,3 +372,47 @@ func TestPageEnvelopeRequired(t *testing.T) {
 		t.Fatalf("Accounts over a non-Pax8 answer: %v", err)
 	}
 }
+
+// gateFirstToken holds the first token request until its caller gives up.
+type gateFirstToken struct {
+	base    http.RoundTripper
+	arrived chan struct{}
+	once    sync.Once
+}
+
+func (g *gateFirstToken) RoundTrip(r *http.Request) (*http.Response, error) {
+	first := false
+	if strings.HasSuffix(r.URL.Path, "/token") {
+		g.once.Do(func() { first = true })
+	}
+	if first {
+		close(g.arrived)
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	}
+	return g.base.RoundTrip(r)
+}
+
+// TestRenewalOutlivesItsCaller: a caller waiting for a token that another
+// caller was fetching does not fail when that other caller gives up.
+func TestRenewalOutlivesItsCaller(t *testing.T) {
+	t.Parallel()
+	f := smallFake(t, pax8fake.Options{})
+	gate := &gateFirstToken{base: f.hc.Transport, arrived: make(chan struct{})}
+	c := f.client(t, func(cfg *pax8.Config) { cfg.HTTPClient = &http.Client{Transport: gate} })
+
+	ctxA, cancelA := context.WithCancel(testCtx(t))
+	errA := make(chan error, 1)
+	go func() { _, err := c.Accounts(ctxA); errA <- err }()
+	<-gate.arrived // A is fetching the token
+	errB := make(chan error, 1)
+	go func() { _, err := c.Accounts(testCtx(t)); errB <- err }()
+	time.Sleep(10 * time.Millisecond) // let B start waiting for A's token
+	cancelA()
+	if err := <-errA; connectors.KindOf(err) != connectors.ErrCanceled {
+		t.Errorf("the caller who gave up: %v, want canceled", err)
+	}
+	if err := <-errB; err != nil {
+		t.Errorf("the caller still waiting: %v, want success", err)
+	}
+}
