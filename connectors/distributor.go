@@ -3,6 +3,9 @@ package connectors
 import (
 	"context"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Term is the commitment of a subscription: how long the MSP is bound to its
@@ -124,6 +127,9 @@ type DistributorSubscription struct {
 	Status           SubscriptionStatus `json:"status"`
 	RawStatus        string             `json:"raw_status,omitempty"` // as the API spelled it
 	StartDate        time.Time          `json:"start_date,omitzero"`
+	// EndDate is when the subscription ends or ended (a cancellation, a
+	// pending cancellation: billed until then); zero when open-ended.
+	EndDate time.Time `json:"end_date,omitzero"`
 	// Microsoft is false for products of other vendors; they are kept so
 	// the tables can show or hide them.
 	Microsoft bool `json:"microsoft"`
@@ -175,4 +181,32 @@ type Distributor interface {
 // shared with every other integration of the MSP).
 type CallCounter interface {
 	Calls() int
+}
+
+// DistributorCheck is the answer of a connection test: how many accounts
+// and subscriptions the distributor reports, so the engineer sees at once
+// that the credential reaches the right data.
+type DistributorCheck struct {
+	DisplayName   string // "Pax8"
+	AccountsNoun  string // what the distributor calls accounts: "companies", "customers"
+	Accounts      int
+	Subscriptions int
+}
+
+// String is the line the connect screen shows, e.g.
+// "Pax8: 142 companies, 1,310 subscriptions".
+func (c DistributorCheck) String() string {
+	noun := c.AccountsNoun
+	if noun == "" {
+		noun = "accounts"
+	}
+	p := message.NewPrinter(language.English)
+	return p.Sprintf("%s: %d %s, %d subscriptions", c.DisplayName, c.Accounts, noun, c.Subscriptions)
+}
+
+// DistributorChecker is an optional ability: a cheap test call that proves
+// the settings and credential work, with errors that say what to fix (the
+// secret, the credential's access, the URL).
+type DistributorChecker interface {
+	Check(ctx context.Context) (DistributorCheck, error)
 }
