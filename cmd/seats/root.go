@@ -53,6 +53,7 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		newSyncCmd(f),
 		newSandboxCmd(f),
 		newAuditCmd(f),
+		newConnectCmd(f),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(flagErrors)

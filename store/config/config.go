@@ -108,6 +108,7 @@ type Config struct {
 	fileVals  fileLayer
 	overrides map[string]any
 	settings  Settings
+	values    map[string]any // every key's merged, checked value
 }
 
 // Load reads <home>/config.yaml (a missing file is fine), the SEATS_* env
@@ -182,11 +183,11 @@ func (c *Config) reload() error {
 		v.Set(key, val)
 	}
 	c.v, c.fileVals = v, layer
-	settings, err := c.merged()
+	settings, values, err := c.mergedValues()
 	if err != nil {
 		return err
 	}
-	c.settings = settings
+	c.settings, c.values = settings, values
 	return nil
 }
 
@@ -227,9 +228,9 @@ func checkFlags(bind map[string]*pflag.Flag) error {
 	return nil
 }
 
-// merged asks viper for every key and checks the winning value once more
+// mergedValues asks viper for every key and checks the winning value once more
 // (this also normalises env and flag values and catches a bad flag default).
-func (c *Config) merged() (Settings, error) {
+func (c *Config) mergedValues() (Settings, map[string]any, error) {
 	wd, _ := os.Getwd()
 	vals := map[string]any{}
 	for _, s := range keySpecs {
@@ -239,7 +240,7 @@ func (c *Config) merged() (Settings, error) {
 		}
 		v, err := s.parseValue(raw, wd)
 		if err != nil {
-			return Settings{}, &ValidationError{Source: c.sourceLocked(s.key), Key: s.key, Reason: err.Error()}
+			return Settings{}, nil, &ValidationError{Source: c.sourceLocked(s.key), Key: s.key, Reason: err.Error()}
 		}
 		vals[s.key] = v
 	}
@@ -270,7 +271,7 @@ func (c *Config) merged() (Settings, error) {
 	st.Billing.IncludeFree = vals[KeyIncludeFree].(bool)
 	st.Reconcile.Tolerance = vals[KeyTolerance].(int)
 	st.Reconcile.IgnoreProducts = vals[KeyIgnoreProducts].([]string)
-	return st, nil
+	return st, vals, nil
 }
 
 func zeroOf(k valueKind) any {
@@ -372,7 +373,7 @@ func (c *Config) Override(key string, value any) error {
 	old, had := c.overrides[key]
 	c.overrides[key] = v
 	c.v.Set(key, v)
-	st, err := c.merged()
+	st, values, err := c.mergedValues()
 	if err != nil {
 		// viper has no "unset": put the old overrides back and rebuild.
 		if had {
@@ -385,8 +386,18 @@ func (c *Config) Override(key string, value any) error {
 		}
 		return err
 	}
-	c.settings = st
+	c.settings, c.values = st, values
 	return nil
+}
+
+// String returns the merged value of a string key ("" for an unknown key or
+// one of another type), for code that handles keys as data, such as the
+// connect forms that list a connector's settings.
+func (c *Config) String(key string) string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	s, _ := c.values[key].(string)
+	return s
 }
 
 // Save writes changes into config.yaml and reloads. Only the wizard's keys

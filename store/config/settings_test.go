@@ -60,6 +60,15 @@ reconcile:
 			t.Errorf("%s = %#v, want %#v", ch.name, ch.got, ch.want)
 		}
 	}
+	if got := c.String(KeyConnectWiseSite); got != "na.myconnectwise.net" {
+		t.Errorf("String(site) = %q, want the checked value", got)
+	}
+	if got := c.String(KeyPax8URL); got != "https://api.pax8.com/v1" {
+		t.Errorf("String(pax8 url) = %q, want the default", got)
+	}
+	if got := c.String(KeyTolerance); got != "" {
+		t.Errorf("String of an integer key = %q, want blank", got)
+	}
 	now := time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC)
 	if got := s.EffectiveDateOn(now); !got.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("first-of-next-month in December = %v", got)

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/store"
+	"github.com/seats-msp/seats/store/config"
+)
+
+func newConnectCmd(f *factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "connect",
+		Short: "Connect the distributor or the PSA (without the wizard)",
+		Long: `Connect a distributor or a PSA from the command line, for scripts and servers: the same as the
+wizard's Connect step. seats tests the connection before it saves anything. Settings go to
+config.yaml; the secret goes to the secret store (OS keyring, or <home>/secrets), never to
+config.yaml. The secret is never a flag: give it on stdin with --secret-stdin, in its
+environment variable (then it is not stored), or type it when asked.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError{errors.New("say what to connect: seats connect distributor, or seats connect psa")}
+		},
+	}
+	cmd.AddCommand(newConnectSideCmd(f, connectors.KindDistributor), newConnectSideCmd(f, connectors.KindPSA))
+	return cmd
+}
+
+// connectOptions are one `seats connect <side>` run's flags.
+type connectOptions struct {
+	kind        string
+	secretStdin bool
+	values      map[string]*string // config key -> flag value
+	flags       map[string]string  // config key -> flag name
+}
+
+func newConnectSideCmd(f *factory, side connectors.ConnectorKind) *cobra.Command {
+	o := &connectOptions{values: map[string]*string{}, flags: map[string]string{}}
+	names := sourceNames(side)
+	cmd := &cobra.Command{
+		Use:   strings.ToLower(sourceSide(side)),
+		Short: "Connect the " + sourceSide(side) + " (" + strings.Join(names, ", ") + ")",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for key, name := range o.flags {
+				if !cmd.Flags().Changed(name) {
+					delete(o.values, key)
+				}
+			}
+			return runConnect(cmd.Context(), f, side, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.kind, "kind", "", "which "+sourceSide(side)+": "+strings.Join(names, ", "))
+	cmd.Flags().BoolVar(&o.secretStdin, "secret-stdin", false, "read the secret from the first line of stdin")
+	seen := map[string]bool{}
+	for _, k := range sourceKinds {
+		if k.side != side {
+			continue
+		}
+		for _, fld := range k.fields {
+			if seen[fld.flag] {
+				continue
+			}
+			seen[fld.flag] = true
+			v := new(string)
+			o.values[fld.key], o.flags[fld.key] = v, fld.flag
+			cmd.Flags().StringVar(v, fld.flag, "", fld.label+" ("+fld.key+"): "+fld.help)
+		}
+	}
+	return cmd
+}
+
+func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, o *connectOptions) error {
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return err
+	}
+	k, err := pickKind(cfg, side, o.kind)
+	if err != nil {
+		return err
+	}
+	in := bufio.NewReader(f.stdin)
+	interactive := isTerminal(f.stdin) && !o.secretStdin
+
+	values := k.values(cfg)
+	changes := map[string]any{}
+	if o.kind != "" || cfg.String(sideKey(side)) != k.name {
+		changes[sideKey(side)] = k.name
+	}
+	for _, fld := range k.fields {
+		if v, given := o.values[fld.key]; given {
+			values[fld.key] = strings.TrimSpace(*v)
+			changes[fld.key] = values[fld.key]
+		}
+		if values[fld.key] != "" {
+			continue
+		}
+		if !interactive {
+			return usageError{fmt.Errorf("%s is not set: give --%s or set %s in %s", fld.key, fld.flag, fld.key, config.FileName)}
+		}
+		v, err := prompt(in, f.stderr, fld.label+" ("+fld.help+"): ")
+		if err != nil {
+			return err
+		}
+		values[fld.key], changes[fld.key] = v, v
+	}
+
+	secrets, err := f.Secrets()
+	if err != nil {
+		return err
+	}
+	secretValue, from, err := connectSecret(f, k, o, in, secrets, interactive)
+	if err != nil {
+		return err
+	}
+
+	client, err := f.buildSource(ctx, k, values, secretValue)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.stderr, "Testing the connection to %s...\n", displayName(k))
+	summary, err := checkSource(ctx, client)
+	if err != nil {
+		return err
+	}
+
+	// Proven: now keep it.
+	if len(changes) > 0 {
+		if err := cfg.Save(changes); err != nil {
+			return fmt.Errorf("the connection works, but its settings could not be saved: %w", err)
+		}
+	}
+	if from == "stdin" || from == "prompt" {
+		if err := secrets.Set(k.secretKey, []byte(secretValue)); err != nil {
+			return fmt.Errorf("the connection works, but the secret could not be stored: %w", err)
+		}
+	}
+	st, err := f.Store()
+	if err != nil {
+		return err
+	}
+	if err := st.SaveConnection(side, store.SourceConnection{Kind: k.name, CheckedAt: time.Now(), Summary: summary, ConnectedBy: osUser()}); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.stderr, "Connected. %s\n", summary)
+	switch from {
+	case "stdin", "prompt":
+		fmt.Fprintf(f.stderr, "The secret is kept in the %s.\n", f.SecretsBackend())
+	default:
+		fmt.Fprintf(f.stderr, "The secret comes from %s and was not stored.\n", from)
+	}
+	fmt.Fprintf(f.stderr, "Next: %s reads it with Microsoft.\n", f.hint("sync"))
+	return nil
+}
+
+// sideKey is the config key that chooses a side's kind.
+func sideKey(side connectors.ConnectorKind) string {
+	if side == connectors.KindPSA {
+		return config.KeyPSAKind
+	}
+	return config.KeyDistributorKind
+}
+
+// pickKind chooses the kind to connect: --kind, else the configured one,
+// else the only one this build knows.
+func pickKind(cfg *config.Config, side connectors.ConnectorKind, flag string) (sourceKind, error) {
+	names := sourceNames(side)
+	name := flag
+	if name == "" {
+		name = cfg.String(sideKey(side))
+	}
+	if name == "" && len(names) == 1 {
+		name = names[0]
+	}
+	if name == "" {
+		return sourceKind{}, usageError{fmt.Errorf("say which %s with --kind (%s)", sourceSide(side), strings.Join(names, ", "))}
+	}
+	k, ok := lookupSource(side, name)
+	if !ok {
+		return sourceKind{}, usageError{fmt.Errorf("--kind %s: seats knows the %ss %s", name, sourceSide(side), strings.Join(names, ", "))}
+	}
+	return k, nil
+}
+
+// connectSecret gets the secret to test: from stdin, the environment, a
+// masked prompt, or (re-testing a connection) the secret store. from says
+// which; only what came from stdin or the prompt is stored afterwards.
+func connectSecret(f *factory, k sourceKind, o *connectOptions, in *bufio.Reader, secrets interface{ Get(string) ([]byte, error) }, interactive bool) (value, from string, err error) {
+	if o.secretStdin {
+		line, err := in.ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", "", fmt.Errorf("read the secret from stdin: %w", err)
+		}
+		if line = strings.TrimRight(line, "\r\n"); line == "" {
+			return "", "", usageError{errors.New("--secret-stdin: stdin held no secret (give it as the first line)")}
+		}
+		return line, "stdin", nil
+	}
+	if v := os.Getenv(k.secretEnv()); v != "" {
+		return v, "env " + k.secretEnv(), nil
+	}
+	if interactive {
+		file := f.stdin.(*os.File)
+		fmt.Fprintf(f.stderr, "%s (typed, not shown): ", k.secretLabel)
+		b, err := term.ReadPassword(int(file.Fd()))
+		fmt.Fprintln(f.stderr)
+		if err != nil {
+			return "", "", fmt.Errorf("read the secret: %w", err)
+		}
+		if len(b) == 0 {
+			return "", "", errors.New("no secret typed: nothing was changed")
+		}
+		return string(b), "prompt", nil
+	}
+	if data, err := secrets.Get(k.secretKey); err == nil && len(data) > 0 {
+		return string(data), "the secret store", nil
+	}
+	return "", "", usageError{fmt.Errorf("the %s is needed: pipe it with --secret-stdin or set %s", strings.ToLower(k.secretLabel), k.secretEnv())}
+}
+
+// checkSource runs a client's test call, or reads everything where the
+// kind has no cheap check, and returns the line people see.
+func checkSource(ctx context.Context, client any) (string, error) {
+	switch c := client.(type) {
+	case connectors.DistributorChecker:
+		res, err := c.Check(ctx)
+		if err != nil {
+			return "", err
+		}
+		return res.String(), nil
+	case connectors.Distributor:
+		accounts, err := c.Accounts(ctx)
+		if err != nil {
+			return "", err
+		}
+		subs, err := c.Subscriptions(ctx)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d accounts, %d subscriptions", len(accounts), len(subs)), nil
+	}
+	return "", fmt.Errorf("seats cannot test a %T", client)
+}
+
+func displayName(k sourceKind) string {
+	if info, ok := connectors.Default.Lookup(k.name); ok {
+		return info.DisplayName
+	}
+	return k.name
+}
+
+// prompt asks for one line.
+func prompt(in *bufio.Reader, out io.Writer, question string) (string, error) {
+	fmt.Fprint(out, question)
+	line, err := in.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return "", errors.New("nothing typed: nothing was changed")
+	}
+	return line, nil
+}
+
+// osUser is the operating-system user, for the record of who connected or
+// wrote.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	for _, name := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+	}
+	return "unknown"
+}

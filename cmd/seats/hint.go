@@ -1,0 +1,25 @@
+package main
+
+import "strings"
+
+// hint names a seats command the way the user must type it to reach the same
+// home: with --sandbox and --home when this run had them, so that copying the
+// hint works.
+func (f *factory) hint(command string) string {
+	parts := []string{"seats"}
+	if f.sandbox {
+		parts = append(parts, "--sandbox")
+	}
+	if f.homeFlag != "" {
+		parts = append(parts, "--home", quoteArg(f.homeFlag))
+	}
+	return "`" + strings.Join(append(parts, command), " ") + "`"
+}
+
+// quoteArg quotes a shell argument that holds spaces or quotes.
+func quoteArg(s string) string {
+	if !strings.ContainsAny(s, " \t'\"$`\\") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

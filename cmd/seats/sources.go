@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/pax8"
+	"github.com/seats-msp/seats/store/config"
+	"github.com/seats-msp/seats/store/secret"
+)
+
+// sourceField is one setting of a distributor or PSA kind: a config key the
+// connect form and `seats connect` ask for.
+type sourceField struct {
+	key   string // config key, e.g. distributor.pax8.client_id
+	flag  string // the `seats connect` flag that sets it
+	label string
+	help  string
+}
+
+// sourceKind is one distributor or PSA seats can connect to: its settings,
+// its one secret, and how to build the client from them. The wizard's
+// forms, `seats connect`, `seats sync` and the sandbox all go through this
+// table, so a kind is described once.
+type sourceKind struct {
+	side   connectors.ConnectorKind
+	name   string // registry name and distributor.kind / psa.kind value
+	fields []sourceField
+	// secretKey names the secret: its env variable is EnvName(secretKey),
+	// its entry in the secret store is secretKey itself. It is never a
+	// config key: config.yaml refuses it.
+	secretKey   string
+	secretLabel string
+	// build makes the client from the settings (values keyed by config
+	// key) and the secret. It makes no call.
+	build func(values map[string]string, secret string, hc *http.Client, log *slog.Logger, concurrency int) (any, error)
+}
+
+// sourceKinds are the kinds this build can connect to, by side.
+var sourceKinds = []sourceKind{
+	{
+		side: connectors.KindDistributor,
+		name: "pax8",
+		fields: []sourceField{
+			{key: config.KeyPax8ClientID, flag: "client-id", label: "Client id", help: "of a Pax8 developer app (Pax8: Integrations, Developer apps), made by a Partner Admin"},
+			{key: config.KeyPax8URL, flag: "url", label: "API URL", help: "leave as is unless Pax8 told you otherwise"},
+			{key: config.KeyPax8TokenURL, flag: "token-url", label: "Token URL", help: "leave as is unless Pax8 told you otherwise"},
+		},
+		secretKey:   "distributor.pax8.client_secret",
+		secretLabel: "Client secret",
+		build: func(v map[string]string, secret string, hc *http.Client, log *slog.Logger, concurrency int) (any, error) {
+			return pax8.New(pax8.Config{
+				BaseURL: v[config.KeyPax8URL], TokenURL: v[config.KeyPax8TokenURL],
+				ClientID: v[config.KeyPax8ClientID], ClientSecret: secret,
+				HTTPClient: hc, Logger: log, Concurrency: concurrency,
+			})
+		},
+	},
+}
+
+// lookupSource finds a kind of one side.
+func lookupSource(side connectors.ConnectorKind, name string) (sourceKind, bool) {
+	for _, k := range sourceKinds {
+		if k.side == side && k.name == name {
+			return k, true
+		}
+	}
+	return sourceKind{}, false
+}
+
+// sourceNames lists the kinds of one side, for messages.
+func sourceNames(side connectors.ConnectorKind) []string {
+	var out []string
+	for _, k := range sourceKinds {
+		if k.side == side {
+			out = append(out, k.name)
+		}
+	}
+	return out
+}
+
+// secretEnv is the environment variable that supplies a kind's secret.
+func (k sourceKind) secretEnv() string { return config.EnvName(k.secretKey) }
+
+// values reads the kind's settings from the merged configuration.
+func (k sourceKind) values(cfg *config.Config) map[string]string {
+	out := map[string]string{}
+	for _, f := range k.fields {
+		out[f.key] = cfg.String(f.key)
+	}
+	return out
+}
+
+// errNoSecret means neither the environment nor the secret store holds the
+// kind's secret.
+var errNoSecret = errors.New("no secret stored")
+
+// resolveSecret returns the kind's secret: the environment variable first
+// (so servers and CI can keep it out of any store), then the secret store.
+func resolveSecret(k sourceKind, secrets *secret.Store) (value, from string, err error) {
+	if v := os.Getenv(k.secretEnv()); v != "" {
+		return v, "env " + k.secretEnv(), nil
+	}
+	if secrets == nil {
+		return "", "", errNoSecret
+	}
+	data, err := secrets.Get(k.secretKey)
+	switch {
+	case errors.Is(err, secret.ErrNotFound):
+		return "", "", errNoSecret
+	case err != nil:
+		return "", "", err
+	}
+	return string(data), "secret store", nil
+}
+
+// sourceSide names a side for people.
+func sourceSide(side connectors.ConnectorKind) string {
+	if side == connectors.KindPSA {
+		return "PSA"
+	}
+	return "distributor"
+}
+
+// configuredSource returns the kind chosen in the configuration for a side;
+// ok is false when none is chosen.
+func configuredSource(cfg *config.Config, side connectors.ConnectorKind) (sourceKind, bool, error) {
+	s := cfg.Settings()
+	name := s.Distributor.Kind
+	if side == connectors.KindPSA {
+		name = s.PSA.Kind
+	}
+	if name == "" {
+		return sourceKind{}, false, nil
+	}
+	k, ok := lookupSource(side, name)
+	if !ok {
+		return sourceKind{}, false, fmt.Errorf("%s kind %q is not built into this seats (it knows %s)", sourceSide(side), name, strings.Join(sourceNames(side), ", "))
+	}
+	return k, true, nil
+}
+
+// buildSource makes the client of kind k from the values and secret given,
+// with the home's TLS settings and debug log.
+func (f *factory) buildSource(ctx context.Context, k sourceKind, values map[string]string, secretValue string) (any, error) {
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := cfg.HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	return k.build(values, secretValue, hc, f.Logger(), cfg.Settings().Sync.Concurrency)
+}
+
+// Distributor builds the configured distributor's client, with its secret
+// from the environment or the secret store. ok is false when no distributor
+// is chosen yet.
+func (f *factory) Distributor(ctx context.Context) (d connectors.Distributor, kind string, ok bool, err error) {
+	client, k, ok, err := f.source(ctx, connectors.KindDistributor)
+	if !ok || err != nil {
+		return nil, "", ok, err
+	}
+	return client.(connectors.Distributor), k.name, true, nil
+}
+
+func (f *factory) source(ctx context.Context, side connectors.ConnectorKind) (any, sourceKind, bool, error) {
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return nil, sourceKind{}, false, err
+	}
+	k, ok, err := configuredSource(cfg, side)
+	if !ok || err != nil {
+		return nil, k, ok, err
+	}
+	secrets, err := f.Secrets()
+	if err != nil {
+		return nil, k, true, err
+	}
+	value, _, err := resolveSecret(k, secrets)
+	if errors.Is(err, errNoSecret) {
+		return nil, k, true, fmt.Errorf("the %s secret is missing: set %s or run %s", k.secretLabel, k.secretEnv(), f.hint("connect "+strings.ToLower(sourceSide(side))))
+	}
+	if err != nil {
+		return nil, k, true, err
+	}
+	client, err := f.buildSource(ctx, k, k.values(cfg), value)
+	return client, k, true, err
+}
