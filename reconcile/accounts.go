@@ -88,18 +88,22 @@ type AccountMapping struct {
 
 // State is the customer's state as the screen's filter sees it: excluded,
 // else the weaker of its two sides (a customer is only as matched as its
-// least matched side).
+// least matched side). A side confirmed as having no account counts as
+// unmapped here.
 func (m AccountMapping) State() MatchState {
 	if m.Excluded {
 		return StateExcluded
 	}
 	rank := map[MatchState]int{StateConfirmed: 4, StateAuto: 3, StateSuggested: 2, StateUnmapped: 1}
-	s := m.Distributor.State
-	if rank[m.PSA.State] < rank[s] {
-		s = m.PSA.State
+	sideState := func(a AccountMatch) MatchState {
+		if a.AccountID == "" || rank[a.State] == 0 {
+			return StateUnmapped
+		}
+		return a.State
 	}
-	if s == "" {
-		return StateUnmapped
+	s, p := sideState(m.Distributor), sideState(m.PSA)
+	if rank[p] < rank[s] {
+		return p
 	}
 	return s
 }
