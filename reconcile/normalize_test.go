@@ -89,3 +89,17 @@ func FuzzNormalizeName(f *testing.F) {
 		}
 	})
 }
+
+func TestIDKey(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46":    "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46",
+		"CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46":    "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46",
+		" cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46\t": "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46",
+		"Ä1": "ä1", "": "",
+	} {
+		if got := idKey(in); got != want {
+			t.Errorf("idKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -3,9 +3,12 @@ package reconcile
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
@@ -95,7 +98,104 @@ type TermRow struct {
 	MonthlyAmount connectors.Money
 	PSAItemID     string
 	PSAItemName   string
-	Where         TermSources
+	// origin records where each number came from, as references; Where
+	// turns them into Sources only when asked, since building them for
+	// every row of a large portfolio costs more than the numbers.
+	origin termOrigin
+}
+
+// Where says where each number of the row came from.
+func (t TermRow) Where() TermSources {
+	o := &t.origin
+	if o.ctx == nil {
+		return TermSources{}
+	}
+	c := o.ctx
+	var w TermSources
+	if o.haveDist {
+		w.Purchased = Source{System: c.distKind, What: "subscriptions", IDs: subIDs(o.subs), TakenAt: c.distTaken, Note: c.countedNote}
+	}
+	if o.first != nil && t.UnitCost.Known() {
+		_, note := monthlyEquivalent(o.first.UnitCost, o.first.BillingFrequency, t.Term)
+		w.UnitCost = Source{System: c.distKind, What: "subscription", IDs: []string{o.first.ID}, TakenAt: c.distTaken, Note: note}
+	}
+	switch o.priceFrom {
+	case priceFromLine:
+		w.UnitPrice = Source{System: c.psaKind, What: "billing line", IDs: []string{o.priceID}, TakenAt: c.psaTaken}
+	case priceFromItem:
+		w.UnitPrice = Source{System: c.psaKind, What: "catalogue item", IDs: []string{o.priceID}, TakenAt: c.psaTaken}
+	case priceFromDistributor:
+		_, note := monthlyEquivalent(o.first.UnitPrice, o.first.BillingFrequency, t.Term)
+		w.UnitPrice = Source{System: c.distKind, What: "subscription", IDs: []string{o.priceID}, TakenAt: c.distTaken,
+			Note: strings.TrimPrefix(note+"; distributor's suggested price", "; ")}
+	}
+	if o.billedSet {
+		ids := make([]string, len(o.lines))
+		for i, l := range o.lines {
+			ids[i] = l.LineID
+		}
+		slices.Sort(ids)
+		w.Billed = Source{System: c.psaKind, What: "billing lines", IDs: ids, TakenAt: c.psaTaken, Note: o.billedNote}
+	}
+	switch o.toBill {
+	case toBillPurchased:
+		w.ToBill = Source{System: "settings", What: "billing.basis distributor", Note: "to bill = purchased"}
+	case toBillAssigned, toBillAssignedShare:
+		note := "to bill = assigned"
+		if o.toBill == toBillAssignedShare {
+			note = "to bill = this term's share of assigned (committed terms up to their purchased seats, the rest on the shortest)"
+		}
+		w.ToBill = Source{System: "microsoft", What: "subscribedSkus consumedUnits", IDs: []string{o.skuID}, TakenAt: o.licTaken(), Note: note}
+	}
+	return w
+}
+
+func (o *termOrigin) licTaken() time.Time {
+	if o.licences == nil {
+		return time.Time{}
+	}
+	return o.licences.TakenAt
+}
+
+// sourceContext is what every row's sources share.
+type sourceContext struct {
+	distKind, psaKind   string
+	distTaken, psaTaken time.Time
+	countedNote         string
+}
+
+type priceOrigin uint8
+
+const (
+	priceUnknown priceOrigin = iota
+	priceFromLine
+	priceFromItem
+	priceFromDistributor
+)
+
+type toBillOrigin uint8
+
+const (
+	toBillUnknown toBillOrigin = iota
+	toBillPurchased
+	toBillAssigned
+	toBillAssignedShare
+)
+
+// termOrigin is where a TermRow's numbers came from, by reference.
+type termOrigin struct {
+	ctx        *sourceContext
+	skuID      string
+	licences   *connectors.LicenceSnapshot           // the tenant's, for its read time; nil when not read
+	subs       []*connectors.DistributorSubscription // counted, this term
+	first      *connectors.DistributorSubscription   // renews first
+	lines      []*connectors.BillingLine
+	priceID    string
+	billedNote string
+	priceFrom  priceOrigin
+	toBill     toBillOrigin
+	haveDist   bool
+	billedSet  bool
 }
 
 // Currency is the currency of the row's money: the price's, else the cost's.
@@ -139,7 +239,7 @@ func monthlyEquivalent(m connectors.Money, freq connectors.BillingFrequency, ter
 // reconcileIndex holds the lookups shared by every customer.
 type reconcileIndex struct {
 	in        ReconcileInput
-	accounts  map[string]AccountMapping
+	accounts  map[string]*AccountMapping
 	ties      map[string]SkuTie
 	products  map[ProductKey]ProductMatch
 	byItem    map[string][]ProductKey // PSA item -> keys mapped to it
@@ -153,15 +253,16 @@ type reconcileIndex struct {
 	distLabel string // as people spell the kinds: "Pax8"
 	psaLabel  string
 	skuNames  map[string][2]string // cache: SKU id -> display name, part number
+	ctx       *sourceContext
 }
 
 func newReconcileIndex(in ReconcileInput) *reconcileIndex {
-	ix := &reconcileIndex{in: in, accounts: map[string]AccountMapping{}, ties: tieIndex(in.Ties),
+	ix := &reconcileIndex{in: in, accounts: map[string]*AccountMapping{}, ties: tieIndex(in.Ties),
 		products: productIndex(in.Products), byItem: map[string][]ProductKey{}, items: map[string]connectors.CatalogItem{},
 		subsByAcc: map[string][]subRef{}, linesByCo: map[string][]lineRef{},
 		ignored: in.Settings.ignored(), free: map[string]bool{}, distKind: "distributor", psaKind: "psa"}
-	for _, m := range in.Accounts {
-		ix.accounts[idKey(m.TenantID)] = m
+	for i := range in.Accounts {
+		ix.accounts[idKey(in.Accounts[i].TenantID)] = &in.Accounts[i]
 	}
 	for k, p := range ix.products {
 		ix.byItem[idKey(p.ItemID)] = append(ix.byItem[idKey(p.ItemID)], k)
@@ -196,6 +297,13 @@ func newReconcileIndex(in ReconcileInput) *reconcileIndex {
 		}
 	}
 	ix.distLabel, ix.psaLabel = kindLabel(ix.distKind, ""), kindLabel(ix.psaKind, "")
+	ix.ctx = &sourceContext{distKind: ix.distKind, psaKind: ix.psaKind, countedNote: countedNote(ix)}
+	if in.Distributor != nil {
+		ix.ctx.distTaken = in.Distributor.TakenAt
+	}
+	if in.PSA != nil {
+		ix.ctx.psaTaken = in.PSA.TakenAt
+	}
 	ix.skuNames = map[string][2]string{}
 	return ix
 }
@@ -203,26 +311,50 @@ func newReconcileIndex(in ReconcileInput) *reconcileIndex {
 // skuName is skuDisplay, remembered: the catalogue lookups add up over
 // thousands of customers.
 func (ix *reconcileIndex) skuName(id, part string) (string, string) {
-	if v, ok := ix.skuNames[id]; ok && (part == "" || part == v[1]) {
+	if v, ok := ix.skuNames[id]; ok {
 		return v[0], v[1]
 	}
-	name, part := skuDisplay(id, part)
-	ix.skuNames[id] = [2]string{name, part}
-	return name, part
+	return skuDisplay(id, part)
 }
 
 func (ix *reconcileIndex) freeOrTrial(id, part string) bool {
-	f, ok := ix.free[id]
-	if !ok {
-		f = skus.FreeOrTrial(id, part)
-		ix.free[id] = f
+	if f, ok := ix.free[id]; ok {
+		return f
 	}
-	return f
+	return skus.FreeOrTrial(id, part)
+}
+
+// warm fills the SKU caches for every SKU the input names, before the
+// customers are worked on in parallel: from then on the index is only read.
+func (ix *reconcileIndex) warm() {
+	add := func(id, part string) {
+		id = idKey(id)
+		if _, ok := ix.skuNames[id]; ok || id == "" {
+			return
+		}
+		name, part := skuDisplay(id, part)
+		ix.skuNames[id] = [2]string{name, part}
+		ix.free[id] = skus.FreeOrTrial(id, part)
+	}
+	for _, c := range ix.in.Customers {
+		if c.Licences != nil {
+			for _, s := range c.Licences.Skus {
+				add(s.SkuID, s.SkuPartNumber)
+			}
+		}
+	}
+	for _, t := range ix.in.Ties {
+		add(t.SkuID, t.SkuPartNumber)
+	}
+	for _, p := range ix.in.Products {
+		add(p.SkuID, p.SkuPartNumber)
+	}
 }
 
 // Reconcile computes the licence tables of every Ready customer that is not
 // excluded, the findings, the totals per currency and the unmapped counts.
-// It is pure: the same input gives the same report, in the same order
+// It is pure (customers are worked on in parallel, but nothing is shared
+// that is written): the same input gives the same report, in the same order
 // (customers by name, then tenant id; findings by customer, kind, SKU,
 // term).
 func Reconcile(in ReconcileInput) Report {
@@ -230,13 +362,18 @@ func Reconcile(in ReconcileInput) Report {
 	var rep Report
 	var perCustomer [][]Finding
 	customers := slices.Clone(in.Customers)
-	rep.Customers = make([]CustomerLicences, 0, len(customers))
 	slices.SortStableFunc(customers, func(a, b TenantLicences) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Customer.Name), strings.ToLower(b.Customer.Name)),
 			strings.Compare(a.Customer.TenantID, b.Customer.TenantID))
 	})
-	for _, tl := range customers {
-		c := tl.Customer
+	type job struct {
+		tl *TenantLicences
+		m  *AccountMapping
+	}
+	jobs := make([]job, 0, len(customers))
+	none := &AccountMapping{}
+	for i := range customers {
+		c := customers[i].Customer
 		if !c.Ready() {
 			continue
 		}
@@ -244,10 +381,32 @@ func Reconcile(in ReconcileInput) Report {
 		if ok && m.Excluded {
 			continue
 		}
-		cl, fs := ix.customer(tl, m)
-		rep.Customers = append(rep.Customers, cl)
-		perCustomer = append(perCustomer, fs)
+		if !ok {
+			m = none
+		}
+		jobs = append(jobs, job{&customers[i], m})
 	}
+	// Customers are independent: they are worked on by one goroutine per
+	// processor, each writing only its own slots, so the result is the
+	// same in the same order whatever the scheduling.
+	ix.warm()
+	results := make([]CustomerLicences, len(jobs))
+	perCustomer = make([][]Finding, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)/50+1) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				results[i], perCustomer[i] = ix.customer(*jobs[i].tl, *jobs[i].m)
+			}
+		})
+	}
+	wg.Wait()
+	rep.Customers = results
 	n := 0
 	for _, fs := range perCustomer {
 		n += len(fs)
@@ -289,7 +448,7 @@ func (ix *reconcileIndex) unmapped() UnmappedCounts {
 
 // skuData gathers everything about one SKU of one customer.
 type skuData struct {
-	row     SkuRow
+	row     *SkuRow // into the customer's table
 	counted termSubs
 	// live are the tied subscriptions that are not cancelled, counted or
 	// not (trials, suspended ones): the distributor does sell the SKU.
@@ -298,6 +457,7 @@ type skuData struct {
 	// haveMicrosoft is set when the tenant's licences were read, so that
 	// enabled and assigned are known (0 for a SKU the tenant lacks).
 	haveMicrosoft bool
+	licences      *connectors.LicenceSnapshot
 }
 
 // customer builds one customer's table and findings.
@@ -316,30 +476,38 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (Custome
 	ix.noteMissing(&cl, tl, m)
 	ix.noteTimes(&cl, tl, distAcct != "", psaCo != "")
 
-	skuMap := map[string]*skuData{}
-	var order []string
-	get := func(id, part string) *skuData {
+	// Rows are built in place in one slice (the table itself), with their
+	// working data beside them; both only grow while SKUs are gathered,
+	// so indices, not pointers, are held until gathering is done.
+	n := 4
+	if tl.Licences != nil {
+		n += len(tl.Licences.Skus)
+	}
+	rows := make([]SkuRow, 0, n)
+	ds := make([]skuData, 0, n)
+	at := make(map[string]int, n)
+	get := func(id, part string) int {
 		id = idKey(id)
-		d := skuMap[id]
-		if d == nil {
+		i, ok := at[id]
+		if !ok {
 			name, part := ix.skuName(id, part)
-			d = &skuData{row: SkuRow{SkuID: id, SkuPartNumber: part, Name: name},
-				haveMicrosoft: tl.Licences != nil}
-			skuMap[id] = d
-			order = append(order, id)
+			i = len(rows)
+			rows = append(rows, SkuRow{SkuID: id, SkuPartNumber: part, Name: name})
+			ds = append(ds, skuData{haveMicrosoft: tl.Licences != nil, licences: tl.Licences})
+			at[id] = i
 		}
-		return d
+		return i
 	}
 	if tl.Licences != nil {
 		lic := tl.Licences
 		for _, s := range lic.Skus {
-			d := get(s.SkuID, s.SkuPartNumber)
-			d.row.Enabled += s.PrepaidUnits.Enabled
-			d.row.Assigned += s.ConsumedUnits
-			d.row.Source = Source{System: "microsoft", What: "subscribedSkus", IDs: []string{d.row.SkuID}, TakenAt: lic.TakenAt}
+			r := &rows[get(s.SkuID, s.SkuPartNumber)]
+			r.Enabled += s.PrepaidUnits.Enabled
+			r.Assigned += s.ConsumedUnits
+			r.Source = Source{System: "microsoft", What: "subscribedSkus", IDs: []string{r.SkuID}, TakenAt: lic.TakenAt}
 		}
 	}
-	untied := map[string]bool{}
+	var untied map[string]bool
 	if distAcct != "" {
 		for _, ref := range ix.subsByAcc[idKey(distAcct)] {
 			s := ref.sub
@@ -350,13 +518,16 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (Custome
 			sku := ref.sku
 			if sku == "" {
 				if counted && !untied[s.Product.Name] {
+					if untied == nil {
+						untied = map[string]bool{}
+					}
 					untied[s.Product.Name] = true
 					cl.Missing = append(cl.Missing, fmt.Sprintf("%s product %q is not tied to a Microsoft SKU: tie it on the products step or with seats map skus import",
 						ix.distLabel, s.Product.Name))
 				}
 				continue
 			}
-			d := get(sku, ref.part)
+			d := &ds[get(sku, ref.part)]
 			if s.Status != connectors.StatusCancelled {
 				d.live = append(d.live, s)
 			}
@@ -383,12 +554,12 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (Custome
 			}
 		}
 	}
-	slices.Sort(order)
 	var fs []Finding
-	var datas []*skuData
-	for _, id := range order {
-		d := skuMap[id]
-		r := &d.row
+	datas := make([]*skuData, 0, len(ds))
+	for i := range ds {
+		d := &ds[i]
+		d.row = &rows[i]
+		r := d.row
 		r.FreeOrTrial = ix.freeOrTrial(r.SkuID, r.SkuPartNumber)
 		if r.FreeOrTrial && !in.Settings.IncludeFree {
 			continue
@@ -406,11 +577,9 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (Custome
 	if psaCo != "" {
 		fs = append(fs, ix.itemFindings(psaCo, datas, linesByItem)...)
 	}
-	cl.Skus = make([]SkuRow, 0, len(datas))
-	for _, d := range datas {
-		cl.Skus = append(cl.Skus, d.row)
-	}
-	slices.SortStableFunc(cl.Skus, func(a, b SkuRow) int {
+	// Drop the hidden free SKUs in place, then order the table.
+	cl.Skus = slices.DeleteFunc(rows, func(r SkuRow) bool { return r.FreeOrTrial && !in.Settings.IncludeFree })
+	slices.SortFunc(cl.Skus, func(a, b SkuRow) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.SkuID, b.SkuID))
 	})
 	for i := range fs {
@@ -474,43 +643,33 @@ func intp(n int) *int { return &n }
 // termRows fills a SKU's term rows: purchased, renewal, unit cost and
 // price, the mapped item, and to bill.
 func (ix *reconcileIndex) termRows(d *skuData, haveDist, havePSA bool, linesByItem map[string][]*connectors.BillingLine) {
-	in := ix.in
-	distTaken := time.Time{}
-	if in.Distributor != nil {
-		distTaken = in.Distributor.TakenAt
-	}
-	r := &d.row
+	r := d.row
 	r.Terms = make([]TermRow, 0, len(d.terms))
 	for _, t := range d.terms {
 		tr := TermRow{Term: t}
 		subs := d.counted.get(t)
+		tr.origin = termOrigin{ctx: ix.ctx, skuID: r.SkuID, licences: d.licences, haveDist: haveDist, subs: subs}
 		if haveDist {
 			n := 0
 			for _, s := range subs {
 				n += s.Quantity
 			}
 			tr.Purchased = intp(n)
-			tr.Where.Purchased = Source{System: ix.distKind, What: "subscriptions", IDs: subIDs(subs), TakenAt: distTaken,
-				Note: ix.countedNote()}
 		}
 		if len(subs) > 0 {
 			first := firstRenewal(subs)
 			tr.RenewalDate, tr.BillingFrequency = first.CommitmentEnd, first.BillingFrequency
-			cost, note := monthlyEquivalent(first.UnitCost, first.BillingFrequency, t)
-			tr.UnitCost = cost
-			if cost.Known() {
-				tr.Where.UnitCost = Source{System: ix.distKind, What: "subscription", IDs: []string{first.ID}, TakenAt: distTaken, Note: note}
-			}
+			tr.UnitCost, _ = monthlyEquivalent(first.UnitCost, first.BillingFrequency, t)
+			tr.origin.first = first
 		}
 		if p, ok := ix.products[ProductKey{SkuID: r.SkuID, Term: t}]; ok && havePSA {
 			tr.PSAItemID, tr.PSAItemName = p.ItemID, p.ItemName
 			ix.priceFrom(&tr, linesByItem[idKey(p.ItemID)], subs)
 		} else if len(subs) > 0 {
 			first := firstRenewal(subs)
-			if price, note := monthlyEquivalent(first.UnitPrice, first.BillingFrequency, t); price.Known() {
+			if price, _ := monthlyEquivalent(first.UnitPrice, first.BillingFrequency, t); price.Known() {
 				tr.UnitPrice = price
-				tr.Where.UnitPrice = Source{System: ix.distKind, What: "subscription", IDs: []string{first.ID}, TakenAt: distTaken,
-					Note: strings.TrimPrefix(note+"; distributor's suggested price", "; ")}
+				tr.origin.priceFrom, tr.origin.priceID = priceFromDistributor, first.ID
 			}
 		}
 		r.Terms = append(r.Terms, tr)
@@ -518,7 +677,7 @@ func (ix *reconcileIndex) termRows(d *skuData, haveDist, havePSA bool, linesByIt
 	ix.toBill(d)
 }
 
-func (ix *reconcileIndex) countedNote() string {
+func countedNote(ix *reconcileIndex) string {
 	if ix.in.Settings.IncludeTrials {
 		return "active, pending cancellation and trial"
 	}
@@ -528,26 +687,24 @@ func (ix *reconcileIndex) countedNote() string {
 // priceFrom sets the unit price from the item's most recent billed line,
 // else the catalogue, else the distributor's suggested price.
 func (ix *reconcileIndex) priceFrom(tr *TermRow, lines []*connectors.BillingLine, subs []*connectors.DistributorSubscription) {
-	psaTaken := ix.in.PSA.TakenAt
 	if len(lines) > 0 {
 		l := latestLine(lines)
 		if l.UnitPrice.Known() {
 			tr.UnitPrice = l.UnitPrice
-			tr.Where.UnitPrice = Source{System: ix.psaKind, What: "billing line", IDs: []string{l.LineID}, TakenAt: psaTaken}
+			tr.origin.priceFrom, tr.origin.priceID = priceFromLine, l.LineID
 			return
 		}
 	}
 	if it, ok := ix.items[idKey(tr.PSAItemID)]; ok && it.Price.Known() {
 		tr.UnitPrice = it.Price
-		tr.Where.UnitPrice = Source{System: ix.psaKind, What: "catalogue item", IDs: []string{it.ID}, TakenAt: psaTaken}
+		tr.origin.priceFrom, tr.origin.priceID = priceFromItem, it.ID
 		return
 	}
 	if len(subs) > 0 {
 		first := firstRenewal(subs)
-		if price, note := monthlyEquivalent(first.UnitPrice, first.BillingFrequency, tr.Term); price.Known() {
+		if price, _ := monthlyEquivalent(first.UnitPrice, first.BillingFrequency, tr.Term); price.Known() {
 			tr.UnitPrice = price
-			tr.Where.UnitPrice = Source{System: ix.distKind, What: "subscription", IDs: []string{first.ID},
-				Note: strings.TrimPrefix(note+"; distributor's suggested price", "; ")}
+			tr.origin.priceFrom, tr.origin.priceID = priceFromDistributor, first.ID
 		}
 	}
 }
@@ -587,12 +744,12 @@ func isDigits(s string) bool {
 // bought for them and the monthly term the rest, since only monthly seats
 // move with the number of users.
 func (ix *reconcileIndex) toBill(d *skuData) {
-	r := &d.row
+	r := d.row
 	if ix.in.Settings.basis() == BasisDistributor {
 		for i := range r.Terms {
 			if p := r.Terms[i].Purchased; p != nil {
 				r.Terms[i].ToBill = intp(*p)
-				r.Terms[i].Where.ToBill = Source{System: "settings", What: "billing.basis distributor", Note: "to bill = purchased"}
+				r.Terms[i].origin.toBill = toBillPurchased
 			}
 		}
 		return
@@ -618,11 +775,10 @@ func (ix *reconcileIndex) toBill(d *skuData) {
 		}
 		remaining -= take
 		r.Terms[i].ToBill = intp(take)
-		note := "to bill = assigned"
+		r.Terms[i].origin.toBill = toBillAssigned
 		if len(idx) > 1 {
-			note = "to bill = this term's share of assigned (committed terms up to their purchased seats, the rest on the shortest)"
+			r.Terms[i].origin.toBill = toBillAssignedShare
 		}
-		r.Terms[i].Where.ToBill = Source{System: "microsoft", What: "subscribedSkus consumedUnits", IDs: []string{r.SkuID}, TakenAt: r.Source.TakenAt, Note: note}
 	}
 }
 

@@ -66,7 +66,7 @@ func sortStrings(s []string) { slices.Sort(s) }
 // account is matched: seats bought elsewhere, seats that differ from the
 // distributor's, and unused seats the distributor sells.
 func (ix *reconcileIndex) skuFindings(d *skuData) []Finding {
-	r := d.row
+	r := *d.row
 	tol := ix.in.Settings.tolerance()
 	dist := ix.distLabel
 	msSource := r.Source
@@ -76,7 +76,7 @@ func (ix *reconcileIndex) skuFindings(d *skuData) []Finding {
 		distTaken = ix.in.Distributor.TakenAt
 	}
 	distSource := func() Source {
-		return Source{System: ix.distKind, What: "subscriptions", IDs: subIDs(all), TakenAt: distTaken, Note: ix.countedNote()}
+		return Source{System: ix.distKind, What: "subscriptions", IDs: subIDs(all), TakenAt: distTaken, Note: ix.ctx.countedNote}
 	}
 	base := Finding{SkuID: r.SkuID, Product: r.Name}
 	paid := !r.FreeOrTrial
@@ -154,8 +154,9 @@ func abs(n int) int {
 
 // member is one term row billed through a PSA item.
 type member struct {
-	d  *skuData
-	ti int
+	d    *skuData
+	ti   int
+	item string // the PSA item's key
 }
 
 func (m member) row() *TermRow { return &m.d.row.Terms[m.ti] }
@@ -164,37 +165,36 @@ func (m member) row() *TermRow { return &m.d.row.Terms[m.ti] }
 // every (SKU, term) mapped to the item is one comparison, so nothing is
 // counted twice.
 func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByItem map[string][]*connectors.BillingLine) []Finding {
-	groups := map[string][]member{}
-	var items []string
+	// One sorted slice instead of a map of slices: a customer has a few
+	// dozen items, and the map cost more than the comparisons.
+	var all []member
 	for _, d := range datas {
 		for i := range d.row.Terms {
-			it := idKey(d.row.Terms[i].PSAItemID)
-			if it == "" {
-				continue
+			if d.row.Terms[i].PSAItemID != "" {
+				all = append(all, member{d, i, idKey(d.row.Terms[i].PSAItemID)})
 			}
-			if groups[it] == nil {
-				items = append(items, it)
-			}
-			groups[it] = append(groups[it], member{d, i})
 		}
 	}
-	slices.Sort(items)
+	slices.SortFunc(all, func(a, b member) int {
+		return cmp.Or(strings.Compare(a.item, b.item), strings.Compare(a.d.row.SkuID, b.d.row.SkuID),
+			termOrder(a.row().Term)-termOrder(b.row().Term))
+	})
 	tol := ix.in.Settings.tolerance()
 	psaTaken := ix.in.PSA.TakenAt
 	var out []Finding
-	for _, it := range items {
-		ms := groups[it]
-		slices.SortStableFunc(ms, func(a, b member) int {
-			return cmp.Or(strings.Compare(a.d.row.SkuID, b.d.row.SkuID), termOrder(a.row().Term)-termOrder(b.row().Term))
-		})
+	for start := 0; start < len(all); {
+		it := all[start].item
+		end := start + 1
+		for end < len(all) && all[end].item == it {
+			end++
+		}
+		ms := all[start:end]
+		start = end
 		lines := linesByItem[it]
 		billed := 0
-		var lineIDs []string
 		for _, l := range lines {
 			billed += l.Quantity
-			lineIDs = append(lineIDs, l.LineID)
 		}
-		slices.Sort(lineIDs)
 		lead := ms[0].row()
 		// The names of a group are only needed for a group of several or
 		// a finding; most items have one member and no finding.
@@ -211,18 +211,18 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 			names, _, terms := describe()
 			together = "for " + strings.Join(terms, "+") + " of " + strings.Join(names, " + ") + " together"
 		}
-		billedSource := Source{System: ix.psaKind, What: "billing lines", IDs: lineIDs, TakenAt: psaTaken, Note: together}
-		if len(lines) == 0 {
-			billedSource.Note = strings.TrimSuffix("none in effect for item "+lead.PSAItemID+"; "+together, "; ")
-		}
 		lead.Billed = intp(billed)
-		lead.Where.Billed = billedSource
+		lead.origin.billedSet, lead.origin.lines, lead.origin.billedNote = true, lines, together
+		if len(lines) == 0 {
+			lead.origin.billedNote = strings.TrimSuffix("none in effect for item "+lead.PSAItemID+"; "+together, "; ")
+		}
 		if lead.UnitPrice.Known() {
 			lead.MonthlyAmount = lead.UnitPrice.Times(billed)
 		}
 		for _, m := range ms[1:] {
-			m.row().Where.Billed = Source{System: ix.psaKind, What: "billing lines", IDs: lineIDs, TakenAt: psaTaken,
-				Note: fmt.Sprintf("billed together with %s %s on item %s", lead.Term, ms[0].d.row.Name, lead.PSAItemID)}
+			o := &m.row().origin
+			o.billedSet, o.lines = true, lines
+			o.billedNote = fmt.Sprintf("billed together with %s %s on item %s", lead.Term, ms[0].d.row.Name, lead.PSAItemID)
 		}
 		toBill, known, ignored := 0, true, false
 		for _, m := range ms {
@@ -241,7 +241,8 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 		}
 		var toBillSources []Source
 		for _, m := range ms {
-			toBillSources = append(toBillSources, m.row().Where.Purchased, m.row().Where.ToBill)
+			w := m.row().Where()
+			toBillSources = append(toBillSources, w.Purchased, w.ToBill)
 		}
 		basis := "purchased from " + ix.distLabel
 		if ix.in.Settings.basis() == BasisAssigned {
@@ -250,7 +251,7 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 		names, skuIDs, terms := describe()
 		f := Finding{SkuID: strings.Join(skuIDs, "+"), Product: strings.Join(names, " + "), Term: strings.Join(terms, "+"),
 			PSACompanyID: psaCo, PSAItemID: lead.PSAItemID, Billed: billed, ToBill: toBill}
-		sources := append([]Source{billedSource}, nonEmpty(toBillSources)...)
+		sources := append([]Source{lead.Where().Billed}, nonEmpty(toBillSources)...)
 		switch {
 		case len(lines) > 0 && abs(diff) > tol:
 			price, priceSource := latestLine(lines).UnitPrice, Source{System: ix.psaKind, What: "billing line", IDs: []string{latestLine(lines).LineID}, TakenAt: psaTaken}
@@ -299,7 +300,7 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 					break
 				}
 				money = sum
-				priceSources = append(priceSources, tr.Where.UnitPrice)
+				priceSources = append(priceSources, tr.Where().UnitPrice)
 			}
 			if ok {
 				f.MonthlyAmount = money

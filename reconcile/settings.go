@@ -67,4 +67,13 @@ func (s Settings) ignored() map[string]bool {
 
 // idKey is how ids are compared: GUIDs come in either case from different
 // APIs, and with stray white space from CSV files.
-func idKey(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
+// Most ids arrive clean; those are returned as they are, without the
+// copies ToLower and TrimSpace would scan for.
+func idKey(id string) string {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c >= 0x80 || 'A' <= c && c <= 'Z' || c <= ' ' {
+			return strings.ToLower(strings.TrimSpace(id))
+		}
+	}
+	return id
+}
