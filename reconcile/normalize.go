@@ -26,6 +26,9 @@ func foldAccents(s string) string {
 	if ascii {
 		return s
 	}
+	// Broken bytes from an API or a file would stop the transformer and
+	// leave the accents in; they separate words instead.
+	s = strings.ToValidUTF8(s, " ")
 	t := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
