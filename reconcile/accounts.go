@@ -220,10 +220,13 @@ func MatchAccounts(in AccountMatchInput) []AccountMapping {
 	return out
 }
 
-// markConflicts makes sure no account is silently held by two customers:
-// where several customers hold one account (auto or confirmed), automatic
-// ones fall back to suggestions and every holder is marked Conflict with
-// the others named; a suggestion of an account someone holds is marked too.
+// markConflicts makes sure no account is silently held by two customers.
+// Where several customers hold one account, automatic matches fall back to
+// suggestions marked Conflict, naming the others. If exactly one holder
+// made its match by hand, it keeps the account: it is no longer shared.
+// Two or more hand matches of one account are all marked Conflict (and so
+// none counts) until a person settles it. A suggestion of an account
+// someone holds is marked too.
 func markConflicts(ms []AccountMapping, side func(*AccountMapping) *AccountMatch) {
 	holders := map[string][]int{}
 	for i := range ms {
@@ -234,22 +237,39 @@ func markConflicts(ms []AccountMapping, side func(*AccountMapping) *AccountMatch
 			holders[k] = append(holders[k], i)
 		}
 	}
-	for _, hs := range holders {
+	others := func(hs []int, i int) []string {
+		var out []string
+		for _, j := range hs {
+			if j != i {
+				out = append(out, ms[j].TenantID)
+			}
+		}
+		return out
+	}
+	for k, hs := range holders {
 		if len(hs) < 2 {
 			continue
 		}
+		var confirmed []int
+		for _, i := range hs {
+			if side(&ms[i]).State == StateConfirmed {
+				confirmed = append(confirmed, i)
+			}
+		}
 		for _, i := range hs {
 			a := side(&ms[i])
-			a.Conflict = true
-			for _, j := range hs {
-				if j != i {
-					a.ConflictWith = append(a.ConflictWith, ms[j].TenantID)
-				}
+			if a.State == StateConfirmed && len(confirmed) == 1 {
+				continue
 			}
+			a.Conflict, a.ConflictWith = true, others(hs, i)
 			if a.State == StateAuto {
 				a.State = StateSuggested
+				a.Score = evidenceScore(a.Evidence)
 				a.Reason += fmt.Sprintf("; also claimed by %d other customer(s), left for you", len(hs)-1)
 			}
+		}
+		if len(confirmed) == 1 {
+			holders[k] = confirmed
 		}
 	}
 	for i := range ms {
@@ -257,11 +277,8 @@ func markConflicts(ms []AccountMapping, side func(*AccountMapping) *AccountMatch
 		if a.State != StateSuggested || a.Conflict || a.AccountID == "" {
 			continue
 		}
-		for _, j := range holders[idKey(a.AccountID)] {
-			if j != i {
-				a.Conflict = true
-				a.ConflictWith = append(a.ConflictWith, ms[j].TenantID)
-			}
+		if hs := holders[idKey(a.AccountID)]; len(hs) > 0 && !(len(hs) == 1 && hs[0] == i) {
+			a.Conflict, a.ConflictWith = true, others(hs, i)
 		}
 	}
 }

@@ -188,15 +188,23 @@ func TestMatchAccountsConflictNeverSilent(t *testing.T) {
 			t.Errorf("%s: %+v; want a conflicting suggestion naming the other customer", m.Customer, d)
 		}
 	}
-	// A confirmed holder keeps the account; the other customer's evidence
-	// becomes a suggestion in conflict, and both are marked.
+	// A hand match keeps the account; the other customer's evidence
+	// becomes a suggestion marked in conflict with it.
 	in.Previous = []AccountMapping{{TenantID: tenantContoso, Distributor: HandMatch("p1", "Contoso")}}
 	got = MatchAccounts(in)
-	if d := got[0].Distributor; d.State != StateConfirmed || !d.Conflict {
-		t.Errorf("confirmed holder: %+v", d)
+	if d := got[0].Distributor; d.State != StateConfirmed || d.Conflict || !d.Matched() {
+		t.Errorf("hand-matched holder: %+v", d)
 	}
-	if d := got[1].Distributor; d.State != StateSuggested || !d.Conflict || d.ConflictWith[0] != tenantContoso {
+	if d := got[1].Distributor; d.State != StateSuggested || !d.Conflict || d.ConflictWith[0] != tenantContoso || d.Matched() {
 		t.Errorf("second claimant: %+v", d)
+	}
+	// Two hand matches of one account: both marked, neither counts.
+	in.Previous = append(in.Previous, AccountMapping{TenantID: tenantFabrikam, Distributor: HandMatch("p1", "Contoso")})
+	got = MatchAccounts(in)
+	for _, m := range got {
+		if d := m.Distributor; d.State != StateConfirmed || !d.Conflict || d.Matched() {
+			t.Errorf("%s: %+v; want a confirmed match in conflict", m.Customer, d)
+		}
 	}
 }
 
