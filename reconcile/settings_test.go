@@ -1,0 +1,73 @@
+package reconcile
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseBillingBasis(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want BillingBasis
+		ok   bool
+	}{
+		{"", BasisDistributor, true},
+		{"distributor", BasisDistributor, true},
+		{" Assigned ", BasisAssigned, true},
+		{"purchased", "", false},
+	}
+	for _, tt := range tests {
+		got, err := ParseBillingBasis(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseBillingBasis(%q) = %q, %v", tt.in, got, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), tt.in) {
+			t.Errorf("error %q does not name the value", err)
+		}
+	}
+	if (Settings{Tolerance: -3}).tolerance() != 0 || (Settings{}).basis() != BasisDistributor {
+		t.Error("zero settings are not the defaults")
+	}
+}
+
+func TestSourceString(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		s    Source
+		want string
+	}{
+		{Source{}, ""},
+		{Source{System: "pax8", What: "subscriptions", IDs: []string{"s1", "s2"}, TakenAt: at, Note: "annual price / 12"},
+			"pax8 subscriptions s1, s2 (read 2025-03-01 09:00 UTC; annual price / 12)"},
+		{Source{System: "psa", What: "billing lines", IDs: []string{"1", "2", "3", "4", "5", "6", "7"}},
+			"psa billing lines 1, 2, 3, 4, 5 and 2 more"},
+	}
+	for _, tt := range tests {
+		if got := tt.s.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestAccountMappingState(t *testing.T) {
+	t.Parallel()
+	auto := AccountMatch{AccountID: "a", State: StateAuto}
+	tests := []struct {
+		m    AccountMapping
+		want MatchState
+	}{
+		{AccountMapping{}, StateUnmapped},
+		{AccountMapping{Distributor: auto, PSA: HandMatch("c", "C")}, StateAuto},
+		{AccountMapping{Distributor: auto, PSA: AccountMatch{AccountID: "c", State: StateSuggested}}, StateSuggested},
+		{AccountMapping{Distributor: HandMatch("d", "D"), PSA: AccountMatch{State: StateConfirmed}}, StateUnmapped}, // confirmed "no account"
+		{AccountMapping{Excluded: true, Distributor: auto, PSA: auto}, StateExcluded},
+	}
+	for _, tt := range tests {
+		if got := tt.m.State(); got != tt.want {
+			t.Errorf("State() of %+v = %s, want %s", tt.m, got, tt.want)
+		}
+	}
+}
