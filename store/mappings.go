@@ -1,0 +1,80 @@
+package store
+
+import (
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/seats-msp/seats/reconcile"
+)
+
+// Keys of the mapping kinds under mappings/. Each kind is kept whole in one
+// value: matching always computes every mapping of a kind from the previous
+// ones, and one value is one write.
+var (
+	keyAccountMappings = []byte("accounts")
+	keyProductMatches  = []byte("products")
+	keySkuTies         = []byte("skus")
+)
+
+// SaveMappings replaces the mappings of every kind in one write, so that
+// accounts, SKU ties and products always agree with each other. A nil slice
+// leaves that kind as it was.
+func (s *Store) SaveMappings(m reconcile.Mappings) error {
+	return s.update("save mappings", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, pathMappings...)
+		if err != nil {
+			return err
+		}
+		if m.Accounts != nil {
+			if err := put(b, keyAccountMappings, m.Accounts); err != nil {
+				return err
+			}
+		}
+		if m.Products != nil {
+			if err := put(b, keyProductMatches, m.Products); err != nil {
+				return err
+			}
+		}
+		if m.Skus != nil {
+			if err := put(b, keySkuTies, m.Skus); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Mappings returns every kind of mapping; kinds never saved are empty
+// (not nil) slices.
+func (s *Store) Mappings() (reconcile.Mappings, error) {
+	var raw [3][]byte
+	err := s.view("read mappings", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, pathMappings...)
+		if err != nil {
+			return err
+		}
+		raw[0], raw[1], raw[2] = get(b, keyAccountMappings), get(b, keyProductMatches), get(b, keySkuTies)
+		return nil
+	})
+	m := reconcile.Mappings{Accounts: []reconcile.AccountMapping{}, Products: []reconcile.ProductMatch{}, Skus: []reconcile.SkuTie{}}
+	if err != nil {
+		return m, err
+	}
+	targets := []struct {
+		where string
+		data  []byte
+		out   any
+	}{
+		{"mappings/accounts", raw[0], &m.Accounts},
+		{"mappings/products", raw[1], &m.Products},
+		{"mappings/skus", raw[2], &m.Skus},
+	}
+	for _, t := range targets {
+		if t.data == nil {
+			continue
+		}
+		if err := s.decode(t.where, t.data, t.out); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,41 @@
+package store
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/reconcile"
+)
+
+func TestMappingsRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	empty, err := s.Mappings()
+	if err != nil || empty.Accounts == nil || empty.Products == nil || empty.Skus == nil || len(empty.Accounts) != 0 {
+		t.Fatalf("before any save: %+v, %v; want empty, non-nil kinds", empty, err)
+	}
+	m := reconcile.Mappings{
+		Accounts: []reconcile.AccountMapping{{TenantID: "t1", Customer: "Contoso",
+			Distributor: reconcile.HandMatch("c1", "Contoso Ltd"),
+			PSA:         reconcile.AccountMatch{State: reconcile.StateUnmapped}}},
+		Products: []reconcile.ProductMatch{reconcile.HandProductMatch(reconcile.ProductKey{SkuID: "sku", Term: connectors.TermAnnual}, "i1", "M365 BP (Annual)")},
+		Skus:     []reconcile.SkuTie{reconcile.HandTie("p1", "Microsoft 365 Business Premium", "sku")},
+	}
+	if err := s.SaveMappings(m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Mappings()
+	if err != nil || !reflect.DeepEqual(got, m) {
+		t.Fatalf("Mappings() = %+v, %v; want %+v", got, err, m)
+	}
+	// A nil kind leaves the stored one alone.
+	m2 := reconcile.Mappings{Skus: []reconcile.SkuTie{}}
+	if err := s.SaveMappings(m2); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Mappings()
+	if len(got.Accounts) != 1 || len(got.Products) != 1 || len(got.Skus) != 0 {
+		t.Errorf("after saving only skus: %+v", got)
+	}
+}
