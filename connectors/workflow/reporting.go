@@ -1,0 +1,109 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/reconcile"
+)
+
+// ReportKeeper is what a reconcile reads; the store satisfies it.
+type ReportKeeper interface {
+	CustomerStatuses() ([]connectors.CustomerStatus, error)
+	Snapshots() ([]connectors.LicenceSnapshot, error)
+	DistributorSnapshot() (connectors.DistributorSnapshot, bool, error)
+	PSASnapshot() (connectors.PSASnapshot, bool, error)
+	Mappings() (reconcile.Mappings, error)
+}
+
+// Reporting computes the licence tables, the findings and plans from what
+// the store holds: the wizard's tables, `seats licenses`, `seats reconcile`
+// and its plan all go through it, so they always agree.
+type Reporting struct {
+	Keep     ReportKeeper
+	Settings reconcile.Settings
+	Now      func() time.Time
+}
+
+// Input gathers the reconcile's input: every customer with a licence
+// snapshot, the distributor's and the PSA's snapshots (nil before their
+// first sync), and the mappings.
+func (r *Reporting) Input() (reconcile.ReconcileInput, error) {
+	in := reconcile.ReconcileInput{Now: r.now(), Settings: r.Settings}
+	statuses, err := r.Keep.CustomerStatuses()
+	if err != nil {
+		return in, err
+	}
+	snaps, err := r.Keep.Snapshots()
+	if err != nil {
+		return in, err
+	}
+	byTenant := make(map[string]*connectors.LicenceSnapshot, len(snaps))
+	for i := range snaps {
+		byTenant[strings.ToLower(snaps[i].TenantID)] = &snaps[i]
+	}
+	for _, st := range statuses {
+		lic := byTenant[strings.ToLower(st.TenantID)]
+		if lic == nil && !st.Ready() {
+			continue // never read and not Ready: nothing to show yet
+		}
+		in.Customers = append(in.Customers, reconcile.TenantLicences{Customer: st, Licences: lic})
+	}
+	if d, ok, err := r.Keep.DistributorSnapshot(); err != nil {
+		return in, err
+	} else if ok {
+		in.Distributor = &d
+	}
+	if p, ok, err := r.Keep.PSASnapshot(); err != nil {
+		return in, err
+	} else if ok {
+		in.PSA = &p
+	}
+	m, err := r.Keep.Mappings()
+	if err != nil {
+		return in, err
+	}
+	in.Accounts, in.Ties, in.Products = m.Accounts, m.Skus, m.Products
+	return in, nil
+}
+
+// Report reconciles what the store holds.
+func (r *Reporting) Report() (reconcile.Report, reconcile.ReconcileInput, error) {
+	in, err := r.Input()
+	if err != nil {
+		return reconcile.Report{}, in, err
+	}
+	return reconcile.Reconcile(in), in, nil
+}
+
+// PlanOptions say whose plan it is and how the PSA applies changes.
+type PlanOptions struct {
+	HomeID        string
+	PSAKind       string
+	Timing        connectors.ApplyTiming
+	EffectiveDate time.Time
+}
+
+// Plan computes the PSA changes that fix the billing findings.
+func (r *Reporting) Plan(o PlanOptions) (reconcile.Plan, error) {
+	rep, in, err := r.Report()
+	if err != nil {
+		return reconcile.Plan{}, err
+	}
+	if in.PSA == nil {
+		return reconcile.Plan{}, fmt.Errorf("no PSA has been read yet: connect one and sync first")
+	}
+	return reconcile.BuildPlan(reconcile.PlanInput{
+		HomeID: o.HomeID, Now: r.now(), Report: rep, PSAKind: o.PSAKind,
+		Timing: o.Timing, EffectiveDate: o.EffectiveDate, Snapshots: reconcile.SnapshotsOf(in),
+	}), nil
+}
+
+func (r *Reporting) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
