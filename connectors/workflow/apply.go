@@ -274,7 +274,9 @@ func (r *Reporting) CheckPlan(p reconcile.Plan, homeID string, keep WriteKeeper)
 // newerSnapshots reports whether any snapshot now is newer than the one the
 // plan used (or new since).
 func newerSnapshots(planned, now []reconcile.PlanSnapshot) bool {
-	key := func(s reconcile.PlanSnapshot) string { return s.Source + "\x00" + s.Kind + "\x00" + strings.ToLower(s.TenantID) }
+	key := func(s reconcile.PlanSnapshot) string {
+		return s.Source + "\x00" + s.Kind + "\x00" + strings.ToLower(s.TenantID)
+	}
 	was := map[string]time.Time{}
 	for _, s := range planned {
 		was[key(s)] = s.TakenAt
