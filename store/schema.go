@@ -9,6 +9,7 @@
 //
 //	meta/
 //	  schema_version                 -> uint64, big-endian: the last migration applied
+//	  home_id                        -> random hex, made on first use: the home's identity in plans
 //	wizard/                                                               (schema 1)
 //	  progress                       -> WizardProgress, JSON
 //	microsoft/                                                            (schema 2)

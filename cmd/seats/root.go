@@ -54,6 +54,9 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		newSandboxCmd(f),
 		newAuditCmd(f),
 		newConnectCmd(f),
+		newMapCmd(f),
+		newLicensesCmd(f),
+		newReconcileCmd(f),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(flagErrors)

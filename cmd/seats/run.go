@@ -56,6 +56,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.Is(err, errPartial) {
 		return exitPartial
 	}
+	if errors.Is(err, errFindings) {
+		return exitFindings
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "seats: %v\nRun 'seats --help' for usage.\n", err)

@@ -37,9 +37,19 @@ type sourceKind struct {
 	// config key: config.yaml refuses it.
 	secretKey   string
 	secretLabel string
+	// timing is when the PSA applies a quantity change (PSAs only).
+	timing connectors.ApplyTiming
 	// build makes the client from the settings (values keyed by config
 	// key) and the secret. It makes no call.
-	build func(values map[string]string, secret string, hc *http.Client, log *slog.Logger, concurrency int) (any, error)
+	build func(values map[string]string, secret string, o buildOptions) (any, error)
+}
+
+// buildOptions are what every client gets besides its own settings.
+type buildOptions struct {
+	HTTPClient   *http.Client
+	Logger       *slog.Logger
+	Concurrency  int
+	WriteEnabled bool // psa.write_enabled: a PSA client refuses writes without it
 }
 
 // sourceKinds are the kinds this build can connect to, by side.
@@ -54,11 +64,11 @@ var sourceKinds = []sourceKind{
 		},
 		secretKey:   "distributor.pax8.client_secret",
 		secretLabel: "Client secret",
-		build: func(v map[string]string, secret string, hc *http.Client, log *slog.Logger, concurrency int) (any, error) {
+		build: func(v map[string]string, secret string, o buildOptions) (any, error) {
 			return pax8.New(pax8.Config{
 				BaseURL: v[config.KeyPax8URL], TokenURL: v[config.KeyPax8TokenURL],
 				ClientID: v[config.KeyPax8ClientID], ClientSecret: secret,
-				HTTPClient: hc, Logger: log, Concurrency: concurrency,
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: o.Concurrency,
 			})
 		},
 	},
@@ -157,7 +167,8 @@ func (f *factory) buildSource(ctx context.Context, k sourceKind, values map[stri
 	if err != nil {
 		return nil, err
 	}
-	return k.build(values, secretValue, hc, f.Logger(), cfg.Settings().Sync.Concurrency)
+	s := cfg.Settings()
+	return k.build(values, secretValue, buildOptions{HTTPClient: hc, Logger: f.Logger(), Concurrency: s.Sync.Concurrency, WriteEnabled: s.PSA.WriteEnabled})
 }
 
 // Distributor builds the configured distributor's client, with its secret
@@ -169,6 +180,17 @@ func (f *factory) Distributor(ctx context.Context) (d connectors.Distributor, ki
 		return nil, "", ok, err
 	}
 	return client.(connectors.Distributor), k.name, true, nil
+}
+
+// PSA builds the configured PSA's client; ok is false when no PSA is chosen
+// yet. Writes go through it only when psa.write_enabled is on: the client
+// itself refuses them otherwise.
+func (f *factory) PSA(ctx context.Context) (p connectors.PSA, kind string, ok bool, err error) {
+	client, k, ok, err := f.source(ctx, connectors.KindPSA)
+	if !ok || err != nil {
+		return nil, "", ok, err
+	}
+	return client.(connectors.PSA), k.name, true, nil
 }
 
 func (f *factory) source(ctx context.Context, side connectors.ConnectorKind) (any, sourceKind, bool, error) {
