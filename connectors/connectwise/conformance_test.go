@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/conformance"
 	"github.com/seats-msp/seats/connectors/connectwise"
 	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
-	"github.com/seats-msp/seats/connectors/conformance"
 )
 
 // TestConformance runs the connectors.PSA suite, writes included, against
