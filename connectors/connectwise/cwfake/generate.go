@@ -45,13 +45,13 @@ type GenerateProduct struct {
 // The deliberate situations Generate places, each on its own customer when
 // there are enough.
 const (
-	caseUnderBilled = iota // a line billing fewer seats than the distributor does
-	caseOverBilled         // a line billing more
-	caseCancelled          // an extra, cancelled addition
-	caseNotBilled          // a product's addition set to DoNotBill
-	caseSplit              // one item's seats on two additions of one agreement
-	caseTwoAgreements      // the annual products on an agreement of their own
-	caseOpenOnCancelled    // an open addition on a cancelled agreement
+	caseUnderBilled     = iota // a line billing fewer seats than the distributor does
+	caseOverBilled             // a line billing more
+	caseCancelled              // an extra, cancelled addition
+	caseNotBilled              // a product's addition set to DoNotBill
+	caseSplit                  // one item's seats on two additions of one agreement
+	caseTwoAgreements          // the annual products on an agreement of their own
+	caseOpenOnCancelled        // an open addition on a cancelled agreement
 	caseCount
 )
 
