@@ -2,8 +2,10 @@ package connectwise_test
 
 import (
 	"context"
+	"io"
+	"log"
 	"net/http"
-	"net/url"
+	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,11 +69,25 @@ type fake struct {
 
 func newFake(t testing.TB, w *cwfake.World, o cwfake.Options) *fake {
 	t.Helper()
+	return newWrappedFake(t, w, o, nil)
+}
+
+// newWrappedFake serves the fake through wrap, so that a test can see or
+// bend what goes between the client and the fake.
+func newWrappedFake(t testing.TB, w *cwfake.World, o cwfake.Options, wrap func(http.Handler) http.Handler) *fake {
+	t.Helper()
 	clk := &clock{now: testNow}
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
-	srv, s := cwfake.NewTLSServer(w, o)
+	s := cwfake.New(w, o)
+	var h http.Handler = s
+	if wrap != nil {
+		h = wrap(s)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return &fake{url: srv.URL, cw: s, world: s.World(), ep: s.Endpoints(srv.URL), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
 }
@@ -296,10 +312,4 @@ func expectedLines(w cwfake.World, now time.Time) []connectors.BillingLine {
 		return li < lj
 	})
 	return out
-}
-
-// pageOf reads the page parameter of a request.
-func pageOf(r *http.Request) string {
-	q, _ := url.ParseQuery(r.URL.RawQuery)
-	return q.Get("page")
 }
