@@ -687,3 +687,40 @@ func TestCallsCountEveryRequest(t *testing.T) {
 		t.Errorf("error %#v", err)
 	}
 }
+
+// TestOlderInstances: an instance that serves neither company statuses nor
+// types (404), and writes a company's single "type" as older schemas did,
+// still has its companies read, judged by the names it gives.
+func TestOlderInstances(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, cwfake.SmallWorld(testNow), cwfake.Options{})
+	c := f.client(t)
+	f.cw.FailNext(cwfake.CallStatuses, 404, "", 1)
+	f.cw.FailNext(cwfake.CallTypes, 404, "", 1)
+	got, err := c.Companies(testCtx(t))
+	if err != nil {
+		t.Fatalf("Companies without statuses and types: %v", err)
+	}
+	want := expectedCompanies(f.world)
+	if len(got) != len(want) {
+		t.Fatalf("%d companies, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Active != want[i].Active || got[i].Type != want[i].Type {
+			t.Errorf("company %s: active %v type %q; want %v %q", got[i].ID, got[i].Active, got[i].Type, want[i].Active, want[i].Type)
+		}
+	}
+
+	f.cw.FailNext(cwfake.CallCompanies, 200, `[{"id":1,"name":"Old Style","type":{"id":1,"name":"Client"},"status":{"id":2,"name":"Inactive"}},`+
+		`{"id":2,"name":"Older Style","isVendorFlag":true}]`, 1)
+	got, err = c.Companies(testCtx(t))
+	if err != nil || len(got) != 2 {
+		t.Fatalf("Companies of the older shape: %v, %v", got, err)
+	}
+	if got[0].Type != connectors.CompanyClient || got[0].RawType != "Client" || got[0].Active {
+		t.Errorf("a single type, inactive status: %+v", got[0])
+	}
+	if got[1].Type != connectors.CompanyVendor || !got[1].Active {
+		t.Errorf("a vendor by its flag alone: %+v", got[1])
+	}
+}

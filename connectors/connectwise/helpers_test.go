@@ -249,7 +249,7 @@ func expectedLines(w cwfake.World, now time.Time) []connectors.BillingLine {
 	cut := cutoff(now)
 	agreements := map[int]cwfake.Agreement{}
 	for _, a := range w.Agreements {
-		if a.CancelledFlag && a.DateCancelled.Before(cut) || !a.EndDate.IsZero() && a.EndDate.Before(cut) {
+		if a.CancelledFlag && a.DateCancelled.Before(cut) || !a.NoEndingDateFlag && !a.EndDate.IsZero() && a.EndDate.Before(cut) {
 			continue
 		}
 		agreements[a.ID] = a

@@ -227,7 +227,9 @@ func (c *Client) readLines(ctx context.Context) ([]connectors.BillingLine, int, 
 	now := c.now()
 	cut := c.cutoff(now)
 	agreementQuery := url.Values{
-		"conditions": {"(cancelledFlag=false or dateCancelled>=[" + cut + "]) and (endDate=null or endDate>=[" + cut + "])"},
+		// An agreement cancelled without a date is not asked for: when it
+		// ended cannot be told, and none of its lines bills anything.
+		"conditions": {"(cancelledFlag=false or dateCancelled>=[" + cut + "]) and (noEndingDateFlag=true or endDate=null or endDate>=[" + cut + "])"},
 		"orderBy":    {"id asc"},
 	}
 	var (

@@ -142,7 +142,7 @@ func (c *Client) SetQuantity(ctx context.Context, ch connectors.QuantityChange) 
 			return done(after) // the write happened; only its answer was lost
 		case after.Quantity != live.Quantity || after.Version != live.Version:
 			return connectors.WriteResult{}, &connectors.Error{Kind: connectors.ErrConflict, Service: service, Op: op,
-				Message: fmt.Sprintf("addition %s changed while seats was setting it to %d: it now holds %d (updated %s); seats's change is not in it", live.LineID, ch.NewQuantity, after.Quantity, after.Version), Err: err}
+				Message: fmt.Sprintf("addition %s changed while seats was setting it to %d: it now holds %d (updated %s); the change from seats is not in it", live.LineID, ch.NewQuantity, after.Quantity, after.Version), Err: err}
 		}
 		// Unchanged: the write did not happen.
 		if retryAfter, throttled := throttled(err); throttled && attempt < httpx.DefaultMaxAttempts {
