@@ -32,8 +32,9 @@ func (c *Client) explain(err error) error {
 	}
 	out := *ce
 	said := ""
-	if ce.Message != "" || ce.Code != "" {
-		said = " (ConnectWise said: " + strings.TrimSpace(strings.Join(nonEmpty(ce.Code, ce.Message), ": ")) + ")"
+	if w := firstNonEmpty(ce.Message, ce.Code); w != "" {
+		// The code stays in Error.Code (and in front of the message).
+		said = " (ConnectWise said: " + w + ")"
 	}
 	where := c.where()
 	switch {
@@ -86,14 +87,4 @@ func unreachableHost(err error) string {
 		return de.Name
 	}
 	return ""
-}
-
-func nonEmpty(ss ...string) []string {
-	out := make([]string, 0, len(ss))
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -98,7 +98,7 @@ func (c *Client) SetQuantity(ctx context.Context, ch connectors.QuantityChange) 
 	}
 	if msg := moved(ch.Line, live); msg != "" {
 		return connectors.WriteResult{}, &connectors.Error{Kind: connectors.ErrConflict, Service: service, Op: op,
-			Message: "addition " + live.LineID + " changed since it was read: " + msg + "; nothing was written"}
+			Message: "addition " + live.LineID + ": " + msg + "; nothing was written"}
 	}
 	if !whole {
 		return connectors.WriteResult{}, &connectors.Error{Kind: connectors.ErrBadRequest, Service: service, Op: op,
