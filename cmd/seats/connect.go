@@ -239,6 +239,12 @@ func checkSource(ctx context.Context, client any) (string, error) {
 			return "", err
 		}
 		return res.String(), nil
+	case connectors.PSAChecker:
+		res, err := c.Check(ctx)
+		if err != nil {
+			return "", err
+		}
+		return res.String(), nil
 	case connectors.Distributor:
 		accounts, err := c.Accounts(ctx)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/connectwise"
 	"github.com/seats-msp/seats/connectors/pax8"
 	"github.com/seats-msp/seats/store/config"
 	"github.com/seats-msp/seats/store/secret"
@@ -69,6 +70,28 @@ var sourceKinds = []sourceKind{
 				BaseURL: v[config.KeyPax8URL], TokenURL: v[config.KeyPax8TokenURL],
 				ClientID: v[config.KeyPax8ClientID], ClientSecret: secret,
 				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: o.Concurrency,
+			})
+		},
+	},
+	{
+		side: connectors.KindPSA,
+		name: "connectwise",
+		fields: []sourceField{
+			{key: config.KeyConnectWiseCompany, flag: "company-id", label: "Company id", help: "the company you sign in to ConnectWise with"},
+			{key: config.KeyConnectWisePublic, flag: "public-key", label: "Public key", help: "of an API member's key (System, Members, API Members)"},
+			{key: config.KeyConnectWiseClient, flag: "client-id", label: "Client id", help: "from developer.connectwise.com (Client Id)"},
+			{key: config.KeyConnectWiseSite, flag: "site", label: "Site", help: "your ConnectWise host, e.g. na.myconnectwise.net (or give --url)"},
+			{key: config.KeyConnectWiseURL, flag: "url", label: "API URL", help: "the API base with its codebase; blank: looked up from the site"},
+		},
+		secretKey:   "psa.connectwise.private_key",
+		secretLabel: "Private key",
+		timing:      connectors.ApplyAtOnce,
+		build: func(v map[string]string, secret string, o buildOptions) (any, error) {
+			return connectwise.New(connectwise.Config{
+				URL: v[config.KeyConnectWiseURL], Site: v[config.KeyConnectWiseSite],
+				CompanyID: v[config.KeyConnectWiseCompany], PublicKey: v[config.KeyConnectWisePublic],
+				ClientID: v[config.KeyConnectWiseClient], PrivateKey: secret, WriteEnabled: o.WriteEnabled,
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, connectwise.DefaultConcurrency),
 			})
 		},
 	},
