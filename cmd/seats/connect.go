@@ -103,7 +103,7 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 			values[fld.key] = strings.TrimSpace(*v)
 			changes[fld.key] = values[fld.key]
 		}
-		if values[fld.key] != "" {
+		if values[fld.key] != "" || fld.optional {
 			continue
 		}
 		if !interactive {

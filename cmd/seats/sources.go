@@ -12,6 +12,7 @@ import (
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/connectwise"
 	"github.com/seats-msp/seats/connectors/pax8"
+	"github.com/seats-msp/seats/connectors/sandbox"
 	"github.com/seats-msp/seats/store/config"
 	"github.com/seats-msp/seats/store/secret"
 )
@@ -23,6 +24,9 @@ type sourceField struct {
 	flag  string // the `seats connect` flag that sets it
 	label string
 	help  string
+	// optional fields may stay blank (the client says when a blank one
+	// matters, e.g. neither site nor URL given).
+	optional bool
 }
 
 // sourceKind is one distributor or PSA seats can connect to: its settings,
@@ -80,8 +84,8 @@ var sourceKinds = []sourceKind{
 			{key: config.KeyConnectWiseCompany, flag: "company-id", label: "Company id", help: "the company you sign in to ConnectWise with"},
 			{key: config.KeyConnectWisePublic, flag: "public-key", label: "Public key", help: "of an API member's key (System, Members, API Members)"},
 			{key: config.KeyConnectWiseClient, flag: "client-id", label: "Client id", help: "from developer.connectwise.com (Client Id)"},
-			{key: config.KeyConnectWiseSite, flag: "site", label: "Site", help: "your ConnectWise host, e.g. na.myconnectwise.net (or give --url)"},
-			{key: config.KeyConnectWiseURL, flag: "url", label: "API URL", help: "the API base with its codebase; blank: looked up from the site"},
+			{key: config.KeyConnectWiseSite, flag: "site", label: "Site", help: "your ConnectWise host, e.g. na.myconnectwise.net (or give --url)", optional: true},
+			{key: config.KeyConnectWiseURL, flag: "url", label: "API URL", help: "the API base with its codebase; blank: looked up from the site", optional: true},
 		},
 		secretKey:   "psa.connectwise.private_key",
 		secretLabel: "Private key",
@@ -238,4 +242,36 @@ func (f *factory) source(ctx context.Context, side connectors.ConnectorKind) (an
 	}
 	client, err := f.buildSource(ctx, k, k.values(cfg), value)
 	return client, k, true, err
+}
+
+// sandboxSources points the distributor and PSA settings at the sandbox's
+// fakes and supplies their made-up secrets the way a server would: through
+// the same environment variables a real setup can use (only where the
+// environment does not set them already). Choosing endpoints and
+// credentials is all the sandbox changes; every code path after it is the
+// real one.
+func sandboxSources(cfg *config.Config, sb *sandbox.Sandbox) error {
+	ep, cred := sb.SourceEndpoints(), sb.Credentials()
+	for key, value := range map[string]any{
+		config.KeyPax8URL:            ep.Pax8URL,
+		config.KeyPax8TokenURL:       ep.Pax8TokenURL,
+		config.KeyPax8ClientID:       cred.Pax8ClientID,
+		config.KeyConnectWiseURL:     ep.ConnectWiseURL,
+		config.KeyConnectWiseCompany: cred.ConnectWiseCompanyID,
+		config.KeyConnectWisePublic:  cred.ConnectWisePublicKey,
+		config.KeyConnectWiseClient:  cred.ConnectWiseClientID,
+	} {
+		if err := cfg.Override(key, value); err != nil {
+			return err
+		}
+	}
+	for _, k := range sourceKinds {
+		secret := map[string]string{"pax8": cred.Pax8ClientSecret, "connectwise": cred.ConnectWisePrivateKey}[k.name]
+		if secret != "" && os.Getenv(k.secretEnv()) == "" {
+			if err := os.Setenv(k.secretEnv(), secret); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
