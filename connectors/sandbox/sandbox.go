@@ -102,7 +102,7 @@ type Sandbox struct {
 	cw        *cwfake.Server
 	sourceMux *http.ServeMux
 	srv       *http.Server
-	done chan struct{} // closed when Serve returns
+	done      chan struct{} // closed when Serve returns
 	// serveErr is why Serve returned, if not because of Close; read after
 	// done is closed.
 	serveErr error
