@@ -91,7 +91,7 @@ func newSandboxResetCmd(f *factory) *cobra.Command {
 			}
 			secrets, err := f.Secrets()
 			if err == nil {
-				_ = secrets.Delete(microsoft.TokenCacheSecret)
+				_ = f.tokenCacheStore(secrets).Delete(microsoft.TokenCacheSecret)
 			}
 			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again.\n", home)
 			return nil
