@@ -26,9 +26,37 @@ const (
 	DefaultPartnerCenterURL = "https://api.partnercenter.microsoft.com"
 )
 
-// DefaultConcurrency is how many Graph (and, separately, Partner Center)
-// calls one Client keeps in flight at most when Config.Concurrency is 0.
-const DefaultConcurrency = 8
+// The calls one Client keeps in flight to each service, chosen from what
+// each service documents about its limits; Config.Concurrency (the user's
+// sync.concurrency) is a ceiling over all three.
+const (
+	// GraphConcurrency: Graph throttles per application per tenant
+	// (thousands of requests per 10 s each) and allows 130,000 requests per
+	// 10 s per application across tenants, so calls to different tenants
+	// can run wide; seats works on one tenant with one call at a time.
+	GraphConcurrency = 32
+	// PartnerCenterConcurrency: Partner Center throttles per partner (and
+	// applicationconsents at 50 requests a second per application), so it
+	// gets fewer.
+	PartnerCenterConcurrency = 8
+	// TokenConcurrency: the token endpoint issues one token per customer
+	// tenant; Entra throttles token requests per application and tenant,
+	// and each costs it a signature, so a middle number.
+	TokenConcurrency = 16
+)
+
+// DefaultConcurrency is the ceiling when Config.Concurrency is 0: the
+// widest of the service defaults.
+const DefaultConcurrency = GraphConcurrency
+
+// tokenAttempts is how many times a token request that failed on the way
+// (5xx, a dropped connection, a timeout, an answer cut short) is made in
+// all. A refusal (invalid_grant, consent_required) is never repeated.
+const tokenAttempts = 4
+
+// tokenBackoff is the first wait before a token request is made again;
+// each further wait doubles it.
+const tokenBackoff = 500 * time.Millisecond
 
 // RedirectURI is the public-client redirect URI seats uses for the browser
 // sign-in (MSAL listens on http://localhost:<free port>, which Entra accepts
@@ -71,8 +99,11 @@ type Config struct {
 	Cache cache.ExportReplace
 	// Logger receives httpx's redacted debug log; nil = none.
 	Logger *slog.Logger
-	// Concurrency bounds the calls in flight per service (Graph, Partner
-	// Center), whatever the caller does; 0 = DefaultConcurrency.
+	// Concurrency is the ceiling on calls in flight to any one service
+	// (Graph, Partner Center, the token endpoint), whatever the caller
+	// does; each service gets the smaller of it and its own default
+	// (GraphConcurrency, PartnerCenterConcurrency, TokenConcurrency).
+	// 0 = DefaultConcurrency.
 	Concurrency int
 	// Now is the clock (licence snapshots are stamped with it); nil = time.Now.
 	Now func() time.Time
@@ -93,6 +124,7 @@ type Client struct {
 	pca   public.Client
 	graph *httpx.Client
 	pc    *httpx.Client
+	sleep func(ctx context.Context, d time.Duration) error
 	// flushMu serialises the flushes after sign-in and sign-out.
 	flushMu sync.Mutex
 }
@@ -138,16 +170,19 @@ func New(cfg Config) (*Client, error) {
 		// Microsoft hosts keep the validation.
 		opts = append(opts, public.WithInstanceDiscovery(false))
 	}
-	if cfg.HTTPClient != nil || cfg.Logger != nil {
-		// MSAL's own traffic (sign-in, token refresh) goes into the same
-		// redacted debug log as the API calls.
-		msal := *httpx.DefaultHTTPClient()
-		if cfg.HTTPClient != nil {
-			msal = *cfg.HTTPClient
-		}
-		msal.Transport = httpx.LogTransport(msal.Transport, cfg.Logger, serviceSignIn)
-		opts = append(opts, public.WithHTTPClient(&msal))
+	// MSAL's own traffic (sign-in, token refresh) goes into the same
+	// redacted debug log as the API calls, and at most TokenConcurrency
+	// requests at a time.
+	msal := *httpx.DefaultHTTPClient()
+	if cfg.HTTPClient != nil {
+		msal = *cfg.HTTPClient
 	}
+	msalBase := msal.Transport
+	if msalBase == nil {
+		msalBase = http.DefaultTransport
+	}
+	msal.Transport = httpx.LogTransport(newLimitTransport(msalBase, min(TokenConcurrency, cfg.Concurrency)), cfg.Logger, serviceSignIn)
+	opts = append(opts, public.WithHTTPClient(&msal))
 	if cfg.Cache != nil {
 		opts = append(opts, public.WithCache(cfg.Cache))
 	}
@@ -164,17 +199,21 @@ func New(cfg Config) (*Client, error) {
 		now:           now,
 		pca:           pca,
 	}
-	c.graph = c.newHTTP("graph")
-	c.pc = c.newHTTP("partner center")
+	c.sleep = cfg.Sleep
+	if c.sleep == nil {
+		c.sleep = httpx.Sleep
+	}
+	c.graph = c.newHTTP("graph", min(GraphConcurrency, cfg.Concurrency))
+	c.pc = c.newHTTP("partner center", min(PartnerCenterConcurrency, cfg.Concurrency))
 	return c, nil
 }
 
 // newHTTP builds the httpx client of one service over a copy of the
-// configured *http.Client whose transport admits at most Concurrency
-// requests at a time. Bounding at the transport bounds every call,
+// configured *http.Client whose transport admits at most limit requests at
+// a time. Bounding at the transport bounds every call,
 // including each page of a listing, without holding a slot while httpx
 // waits to retry.
-func (c *Client) newHTTP(service string) *httpx.Client {
+func (c *Client) newHTTP(service string, limit int) *httpx.Client {
 	hc := *httpx.DefaultHTTPClient()
 	if c.cfg.HTTPClient != nil {
 		hc = *c.cfg.HTTPClient
@@ -183,7 +222,7 @@ func (c *Client) newHTTP(service string) *httpx.Client {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = newLimitTransport(base, c.cfg.Concurrency)
+	hc.Transport = newLimitTransport(base, limit)
 	return httpx.New(httpx.Options{
 		Service:    service,
 		HTTPClient: &hc,
@@ -261,11 +300,33 @@ func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID
 	if tenantID != "" {
 		opts = append(opts, public.WithTenantID(tenantID))
 	}
-	res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)
-	if err != nil {
-		return "", classifyAuth(ctx, op, flowSilent, err)
+	for attempt := 1; ; attempt++ {
+		res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)
+		if err == nil {
+			return res.AccessToken, nil
+		}
+		cerr := classifyAuth(ctx, op, flowSilent, err)
+		if attempt >= tokenAttempts || !transientAuth(cerr) || ctx.Err() != nil {
+			return "", cerr
+		}
+		// Neither MSAL nor Entra repeats a token request that failed on
+		// the way; one such failure would cost a tenant (or, for the
+		// partner's own token, the whole sync).
+		if serr := c.sleep(ctx, tokenBackoff<<(attempt-1)); serr != nil {
+			return "", classifyAuth(ctx, op, flowSilent, ctx.Err())
+		}
 	}
-	return res.AccessToken, nil
+}
+
+// transientAuth reports whether a failed token request may succeed when
+// made again: the service failed or throttled, or its answer did not
+// arrive whole. Refusals (consent, sign-in, access) are final.
+func transientAuth(err error) bool {
+	switch connectors.KindOf(err) {
+	case connectors.ErrUnavailable, connectors.ErrRateLimited, connectors.ErrBadResponse:
+		return true
+	}
+	return false
 }
 
 // firstAccount is the signed-in partner user: the first cached account.

@@ -89,7 +89,7 @@ func (c *Client) GDAPRelationships(ctx context.Context) ([]connectors.GDAPRelati
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.cfg.Concurrency)
+	g.SetLimit(min(GraphConcurrency, c.cfg.Concurrency))
 	for i := range rels {
 		r := &rels[i]
 		if r.Status != connectors.RelActive && r.Status != connectors.RelExpiring {
