@@ -83,7 +83,7 @@ type Server struct {
 	// older generation are refused.
 	rtGeneration int64
 	failures     []*failRule
-	throttled    bool                 // ThrottleOnce has fired
+	throttled    bool // ThrottleOnce has fired
 	// faults picks the random faults; faultMu guards it, apart from mu so
 	// that no fault decision waits for the world.
 	faultMu sync.Mutex
@@ -93,7 +93,7 @@ type Server struct {
 	// A world of 10,000 customers must not be scanned on every request.
 	byTenant map[string]int
 	relIndex map[string]relRef
-	redeemed     map[string]time.Time // authorization codes already used, until they expire
+	redeemed map[string]time.Time // authorization codes already used, until they expire
 }
 
 type failRule struct {
