@@ -203,8 +203,9 @@ func (e *StatusError) Error() string {
 // error with ErrBadResponse for a 2xx body that does not decode into out.
 //
 // Retries happen only for GET, HEAD, PUT, DELETE, OPTIONS or r.Idempotent,
-// on 429, 500, 502, 503, 504 and transport errors (a GET also on a 2xx body
-// that does not decode: JSON cut short on the way), at most MaxAttempts tries
+// on 429, 500, 502, 503, 504 and transport errors (a GET or idempotent
+// request also on a 2xx body that does not decode: JSON cut short on the
+// way), at most MaxAttempts tries
 // in all, waiting Retry-After when the server sent one, else an exponential
 // backoff with jitter, each wait capped by MaxRetryWait.
 //
@@ -272,9 +273,9 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*http.Response, er
 				if err := json.Unmarshal(body, out); err != nil {
 					// A 200 whose JSON is cut short is a fault on the way
 					// (a proxy, a dropped stream), not the service's
-					// answer: a read is asked again, within the same
-					// budget as a 503.
-					if attempt < attempts && method == http.MethodGet {
+					// answer: a read (or a request marked idempotent) is
+					// asked again, within the same budget as a 503.
+					if attempt < attempts && (method == http.MethodGet || r.Idempotent) {
 						if werr := c.wait(ctx, op, attempt, c.backoff(attempt), "undecodable answer"); werr != nil {
 							return resp, fail(connectors.ErrCanceled, status, werr)
 						}
