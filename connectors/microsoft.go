@@ -299,6 +299,12 @@ type ConsentRecord struct {
 	Reason     string        `json:"reason,omitempty"` // why not Ready, in one sentence
 	UpdatedAt  time.Time     `json:"updated_at"`
 	VerifiedAt time.Time     `json:"verified_at,omitzero"` // last successful verification
+	// LinkSentAt is when an admin-consent link (Option A) was last handed
+	// out for this tenant and not yet seen accepted; zero otherwise.
+	LinkSentAt time.Time `json:"link_sent_at,omitzero"`
+	// PID is the process that recorded a Verifying state, so that a state
+	// left by a seats that no longer runs reads as interrupted.
+	PID int `json:"pid,omitempty"`
 }
 
 // PrepaidUnits are a subscribed SKU's licence counts by state.
