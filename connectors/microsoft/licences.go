@@ -56,6 +56,16 @@ func (c *Client) Verify(ctx context.Context, tenantID string) error {
 	return err
 }
 
+// CheckConsent is the cheap check that seats is consented in a customer
+// tenant: one token attempt for the tenant, no Graph call (an issued token
+// proves the application is there and the partner user reaches the tenant).
+// Kinds are Verify's: ErrConsentRequired when seats is not consented,
+// ErrForbidden without GDAP access.
+func (c *Client) CheckConsent(ctx context.Context, tenantID string) error {
+	_, err := c.tenantToken(ctx, tenantID)
+	return err
+}
+
 // tenantToken is a Graph token for a customer tenant, issued silently from
 // the partner user's sign-in (GDAP).
 func (c *Client) tenantToken(ctx context.Context, tenantID string) (string, error) {

@@ -375,8 +375,8 @@ func TestCustomersThatStopWorkingTurnLost(t *testing.T) {
 	if s := st[revoked]; s.Consent.State != connectors.ConsentLost || !strings.Contains(s.Consent.Reason, "Global Reader") {
 		t.Errorf("read role removed: %+v", s.Consent)
 	}
-	if rep.Failed != 1 || len(rep.Lost) != 1 || rep.Lost[0] != revoked {
-		t.Errorf("sync report: failed %d, lost %v (want the one without a read role)", rep.Failed, rep.Lost)
+	if rep.Failed != 1 || len(rep.Lost) != 2 || rep.Lost[0].TenantID != expired || rep.Lost[1].TenantID != revoked || rep.Lost[1].Reason == "" {
+		t.Errorf("sync report: failed %d, lost %+v (want the expired one from the refresh, then the one without a read role)", rep.Failed, rep.Lost)
 	}
 	if snap, ok, _ := h.store.Snapshot(revoked); !ok || !snap.Stale {
 		t.Errorf("the failed tenant's snapshot should be kept and marked stale: ok=%v %+v", ok, snap)
@@ -411,8 +411,13 @@ func TestSovereignCloudHasNoGDAP(t *testing.T) {
 		if s.GDAP.Status != connectors.GDAPUnavailable || s.GDAP.Status.Label() != "not available in this cloud" {
 			t.Fatalf("%s: GDAP %q (%s)", s.Name, s.GDAP.Status, s.GDAP.Status.Label())
 		}
-		if !s.Eligible() || workflow.MissingRolesWarning(s) != "" {
-			t.Fatalf("%s: without GDAP every customer is eligible and no role warning is given", s.Name)
+		// Without GDAP the refresh's check alone decides: a consented
+		// customer is Ready at once, every other one is eligible.
+		if s.Ready() != (w.Customers[indexOf(w, s.TenantID)].Consent != nil) {
+			t.Fatalf("%s: Ready %v, consented %v", s.Name, s.Ready(), w.Customers[indexOf(w, s.TenantID)].Consent != nil)
+		}
+		if !s.Ready() && (!s.Eligible() || workflow.MissingRolesWarning(s) != "") {
+			t.Fatalf("%s: without GDAP every customer not Ready is eligible and no role warning is given", s.Name)
 		}
 	}
 }
@@ -541,4 +546,13 @@ func TestSyncSavesSnapshotsInBatches(t *testing.T) {
 	if total != 120 || len(keeper.writes) != 3 {
 		t.Fatalf("writes %v: want 120 snapshots in 3 writes", keeper.writes)
 	}
+}
+
+func indexOf(w *msfake.World, tenantID string) int {
+	for i, c := range w.Customers {
+		if strings.EqualFold(c.TenantID, tenantID) {
+			return i
+		}
+	}
+	return -1
 }
