@@ -268,7 +268,9 @@ func (f *factory) Customers(ctx context.Context) (*workflow.Customers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &workflow.Customers{MS: client, Keep: st}, nil
+	settings := f.cfg.Settings()
+	return &workflow.Customers{MS: client, Keep: st,
+		Parallel: settings.Sync.Concurrency, FreshFor: settings.Sync.CustomersFreshFor}, nil
 }
 
 // Session is the sign-in workflow.
