@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +61,10 @@ type Options struct {
 	// Retry-After, so that every sandbox run goes through the retry path. The
 	// zero Options leave it off; DefaultOptions turns it on.
 	ThrottleOnce bool
+	// Faults make a share of the fake's answers go wrong (429s, 5xx,
+	// drops, cut bodies, truncated JSON, slow answers), to watch seats
+	// stay calm; the zero value injects none.
+	Faults msfake.Faults
 	// Now is the fake's clock and the generation date of a new world; nil
 	// means time.Now. Certificates always use the real clock, since TLS
 	// clients check them against it.
@@ -187,6 +192,17 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		return nil, err
 	}
 	logf("sandbox: serving %d customers at %s", customers, s.base)
+	if o.Faults.Rate > 0 {
+		kinds := o.Faults.Kinds
+		if len(kinds) == 0 {
+			kinds = msfake.AllFaults()
+		}
+		names := make([]string, len(kinds))
+		for i, k := range kinds {
+			names[i] = string(k)
+		}
+		logf("sandbox: spoiling %.0f%% of the answers with faults: %s", o.Faults.Rate*100, strings.Join(names, ", "))
+	}
 	return s, nil
 }
 
@@ -260,6 +276,7 @@ func (s *Sandbox) serve(ln net.Listener, ca *authority, w *msfake.World, o Optio
 		Latency:                o.Latency,
 		ThrottleOnce:           o.ThrottleOnce,
 		AdminConsentAutoAccept: o.AdminConsentAutoAccept,
+		Faults:                 o.Faults,
 		Now:                    now,
 		OnChange:               func(*msfake.World) { s.writer.changed() },
 	})

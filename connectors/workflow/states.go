@@ -133,7 +133,7 @@ func explainFor(name string, err error) string {
 		times = fmt.Sprintf(" %d times", se.Attempts)
 	}
 	detail := ""
-	if ce.Message != "" {
+	if ce.Message != "" && !strings.Contains(ce.Message, "could not be reached") {
 		detail = " (" + strings.TrimSuffix(ce.Message, ".") + ")"
 	}
 	switch {

@@ -85,6 +85,14 @@ type Faults struct {
 	Slow time.Duration
 }
 
+// SetFaults replaces the faults from now on (the zero value stops them), so
+// a test can read a clean world first and a faulty one after.
+func (s *Server) SetFaults(f Faults) {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	s.faults = newFaultPicker(f)
+}
+
 // faultPicker decides, request by request, whether and how an answer goes
 // wrong. It has its own lock: it is consulted before the world's.
 type faultPicker struct {
@@ -127,12 +135,14 @@ func (p *faultPicker) pick(allowed func(Fault) bool) Fault {
 	return kinds[p.rng.IntN(len(kinds))]
 }
 
-// slow is how late a FaultSlow answer comes.
-func (p *faultPicker) slow() time.Duration {
-	if p == nil {
+// slowFor is how late a FaultSlow answer comes.
+func (s *Server) slowFor() time.Duration {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if s.faults == nil {
 		return 0
 	}
-	return p.f.Slow
+	return s.faults.f.Slow
 }
 
 // serverStatus is the 5xx a FaultServer answers with.

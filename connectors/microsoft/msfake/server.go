@@ -228,7 +228,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case FaultDrop:
 		panic(http.ErrAbortHandler) // net/http closes the connection unanswered
 	case FaultSlow:
-		if !s.wait(r, s.faults.slow()) {
+		if !s.wait(r, s.slowFor()) {
 			return
 		}
 	}
