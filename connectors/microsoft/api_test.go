@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -397,5 +400,57 @@ func TestGDAPAssignmentFaultCostsOneRelationship(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCallsInFlightReuseConnections: with many calls in flight, finished
+// connections are kept for the next calls instead of closed (net/http keeps
+// two per host by default), so a sync does not TLS-handshake per call.
+func TestCallsInFlightReuseConnections(t *testing.T) {
+	t.Parallel()
+	ms := msfake.New(msfake.SmallWorld(), msfake.Options{Latency: 5 * time.Millisecond})
+	srv := httptest.NewUnstartedServer(ms)
+	var opened atomic.Int64
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	w := ms.World()
+	ep := msfake.EndpointsFor(srv.URL)
+	c, err := microsoft.New(microsoft.Config{ClientID: w.ClientID, AuthorityHost: ep.AuthorityHost, GraphURL: ep.GraphURL,
+		PartnerCenterURL: ep.PartnerCenterURL, GDAP: true, HTTPClient: srv.Client(), Concurrency: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, c)
+	var tenant string
+	for _, cu := range w.Customers {
+		if cu.Consent != nil {
+			tenant = cu.TenantID
+		}
+	}
+	round := func() {
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := c.Verify(testCtx(t), tenant); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	round()
+	before := opened.Load()
+	for range 3 {
+		round()
+	}
+	if n := opened.Load() - before; n > 2 {
+		t.Fatalf("%d new connections for 48 more calls, 8 in flight: idle connections are not kept", n)
 	}
 }
