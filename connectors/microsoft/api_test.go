@@ -1,6 +1,9 @@
 package microsoft_test
 
 import (
+	"context"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+
 	"bytes"
 	"errors"
 	"log/slog"
@@ -452,5 +455,42 @@ func TestCallsInFlightReuseConnections(t *testing.T) {
 	}
 	if n := opened.Load() - before; n > 2 {
 		t.Fatalf("%d new connections for 48 more calls, 8 in flight: idle connections are not kept", n)
+	}
+}
+
+// countingCache counts MSAL's reads of the token cache.
+type countingCache struct {
+	*microsoft.TokenCache
+	replaces atomic.Int64
+}
+
+func (c *countingCache) Replace(ctx context.Context, u cache.Unmarshaler, h cache.ReplaceHints) error {
+	c.replaces.Add(1)
+	return c.TokenCache.Replace(ctx, u, h)
+}
+
+// TestTenantTokenAskedOfMSALOncePerProcess: once a tenant's token was
+// issued, further calls for it (and the account lookup) do not go back to
+// MSAL, whose every lookup scans a cache holding an entry per tenant.
+func TestTenantTokenAskedOfMSALOncePerProcess(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	cc := &countingCache{TokenCache: microsoft.NewTokenCache(newMemSecrets())}
+	c := f.client(t, func(cfg *microsoft.Config) { cfg.Cache = cc })
+	signIn(t, c)
+	consented := tenantWhere(t, f, func(c msfake.Customer, roles map[string]bool, usable bool) bool {
+		return usable && hasReadRole(roles) && c.Consent != nil
+	})
+	if err := c.Verify(testCtx(t), consented); err != nil {
+		t.Fatal(err)
+	}
+	before := cc.replaces.Load()
+	for range 5 {
+		if err := c.Verify(testCtx(t), consented); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cc.replaces.Load() - before; n != 0 {
+		t.Fatalf("MSAL read its cache %d times for a token already issued", n)
 	}
 }

@@ -127,6 +127,15 @@ type Client struct {
 	sleep func(ctx context.Context, d time.Duration) error
 	// flushMu serialises the flushes after sign-in and sign-out.
 	flushMu sync.Mutex
+
+	// memoMu guards acct and tokens: the signed-in account and the access
+	// tokens already issued in this process, by tenant and scopes. MSAL
+	// finds both by scanning its whole cache, which holds an account, an
+	// ID token and an access token per customer tenant: asked once per
+	// call, that cost grew with the square of the tenants.
+	memoMu sync.Mutex
+	acct   *public.Account
+	tokens map[string]memoToken
 }
 
 // The Client is a connectors.Microsoft.
@@ -308,6 +317,10 @@ func (c *Client) customerScopes() []string {
 // token returns an access token for scopes, silently, for the first cached
 // account; tenantID "" means the sign-in authority's tenant.
 func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID string) (string, error) {
+	key := tenantID + "\x00" + strings.Join(scopes, " ")
+	if tok, ok := c.memoized(key); ok {
+		return tok, nil
+	}
 	acct, err := c.firstAccount(ctx)
 	if err != nil {
 		return "", err
@@ -319,6 +332,7 @@ func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID
 	for attempt := 1; ; attempt++ {
 		res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)
 		if err == nil {
+			c.memoize(key, res.AccessToken, res.ExpiresOn)
 			return res.AccessToken, nil
 		}
 		cerr := classifyAuth(ctx, op, flowSilent, err)
@@ -345,8 +359,16 @@ func transientAuth(err error) bool {
 	return false
 }
 
-// firstAccount is the signed-in partner user: the first cached account.
+// firstAccount is the signed-in partner user: the first cached account,
+// looked up once per process (or sign-in).
 func (c *Client) firstAccount(ctx context.Context) (public.Account, error) {
+	c.memoMu.Lock()
+	if c.acct != nil {
+		a := *c.acct
+		c.memoMu.Unlock()
+		return a, nil
+	}
+	c.memoMu.Unlock()
 	accts, err := c.pca.Accounts(ctx)
 	if err != nil {
 		return public.Account{}, classifyCacheErr(ctx, err)
@@ -354,7 +376,46 @@ func (c *Client) firstAccount(ctx context.Context) (public.Account, error) {
 	if len(accts) == 0 {
 		return public.Account{}, errNotSignedIn()
 	}
+	c.memoMu.Lock()
+	c.acct = &accts[0]
+	c.memoMu.Unlock()
 	return accts[0], nil
+}
+
+// memoToken is an access token issued in this process.
+type memoToken struct {
+	token     string
+	expiresOn time.Time
+}
+
+// memoSlack is how long before its expiry a memoised token is no longer
+// used (MSAL refreshes five minutes early too).
+const memoSlack = 5 * time.Minute
+
+func (c *Client) memoized(key string) (string, bool) {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
+	m, ok := c.tokens[key]
+	if !ok || !time.Now().Add(memoSlack).Before(m.expiresOn) {
+		return "", false
+	}
+	return m.token, true
+}
+
+func (c *Client) memoize(key, token string, expiresOn time.Time) {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
+	if c.tokens == nil {
+		c.tokens = map[string]memoToken{}
+	}
+	c.tokens[key] = memoToken{token: token, expiresOn: expiresOn}
+}
+
+// forget drops the memoised account and tokens (sign-in, sign-out).
+func (c *Client) forget() {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
+	c.acct, c.tokens = nil, nil
 }
 
 func errNotSignedIn() error {
