@@ -153,6 +153,12 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	// at the same time finds either nothing or a working server.
 	defer lock.unlock()
 
+	statePath := filepath.Join(o.Dir, stateFileName)
+	if s, ok := joinServed(ctx, o.Dir, statePath, logf); ok {
+		// Another process serves this world: joining it needs neither the
+		// world (a large file to parse) nor a listener.
+		return s, nil
+	}
 	w, err := loadOrGenerateWorld(o, now(), logf)
 	if err != nil {
 		return nil, err
@@ -164,7 +170,6 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	if created {
 		logf("sandbox: created a CA in %s (seats trusts it through tls.ca_file)", filepath.Join(o.Dir, caFileName))
 	}
-	statePath := filepath.Join(o.Dir, stateFileName)
 	st, err := loadState(statePath)
 	if err != nil {
 		return nil, err
@@ -180,8 +185,8 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	s.base = "https://127.0.0.1:" + strconv.Itoa(port)
-	if st.Port != port || st.WorldID != s.worldID {
-		if err := saveState(statePath, state{Port: port, WorldID: s.worldID}); err != nil {
+	if st.Port != port || st.WorldID != s.worldID || st.ClientID != s.clientID {
+		if err := saveState(statePath, state{Port: port, WorldID: s.worldID, ClientID: s.clientID}); err != nil {
 			ln.Close()
 			return nil, err
 		}
@@ -204,6 +209,28 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		logf("sandbox: spoiling %.0f%% of the answers with faults: %s", o.Faults.Rate*100, strings.Join(names, ", "))
 	}
 	return s, nil
+}
+
+// joinServed returns an External sandbox when sandbox.json records a port
+// where this directory's world is served already (its health check names
+// the recorded world), without reading the world.
+func joinServed(ctx context.Context, dir, statePath string, logf func(string, ...any)) (*Sandbox, bool) {
+	st, err := loadState(statePath)
+	if err != nil || st.Port == 0 || st.WorldID == "" || st.ClientID == "" {
+		return nil, false
+	}
+	ca, err := loadCA(dir)
+	if err != nil {
+		return nil, false
+	}
+	id, err := probe(ctx, st.Port, ca.pool())
+	if err != nil || id != st.WorldID {
+		return nil, false
+	}
+	s := &Sandbox{dir: dir, clientID: st.ClientID, worldID: st.WorldID, logf: logf, external: true,
+		base: "https://127.0.0.1:" + strconv.Itoa(st.Port)}
+	logf("sandbox: using the sandbox already serving this world at %s", s.base)
+	return s, true
 }
 
 // loadOrGenerateWorld returns the world of o.Dir, generating and writing it
