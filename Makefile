@@ -19,7 +19,7 @@ vet: ## go vet here, and for Windows and macOS too: MSP engineers use all three
 test: vet ## vet, every unit test with the race detector, and the end-to-end tests of the built binary
 	$(GO) test -race -count=1 $(PKGS)
 
-bench: ## benchmarks, including reading the licences of 1,000 sandbox tenants at 50 ms per call
+bench: ## benchmarks; prints the sync, consent, memory and CPU rows at 1,000-10,000 tenants, 50 ms per call, beside their goals
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
 FUZZTIME ?= 30s

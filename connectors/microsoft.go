@@ -103,6 +103,12 @@ type GDAPRelationship struct {
 	// read; then Roles is all we know.
 	AssignedRoles   []string `json:"assigned_roles,omitempty"`
 	AssignmentsRead bool     `json:"assignments_read"`
+	// AssignmentsError says why the access assignments could not be read
+	// when that was a fault (an answer cut short, a relationship ended a
+	// moment ago), not a refusal; "" otherwise. Then nothing is known of
+	// this relationship's roles now, and the customer keeps the GDAP
+	// summary last known, marked stale with this reason.
+	AssignmentsError string `json:"assignments_error,omitempty"`
 }
 
 // GDAPStatus is one customer's GDAP state, summarised over all its relationships.
@@ -155,6 +161,11 @@ type GDAPSummary struct {
 	// access assignments were readable, else the relationship's ceiling.
 	Roles         []string `json:"roles,omitempty"`
 	RolesAssigned bool     `json:"roles_assigned"` // true when Roles came from access assignments
+	// Stale is set when the last refresh could not read this customer's
+	// GDAP whole; the summary is the one read before, and StaleReason says
+	// what went wrong.
+	Stale       bool   `json:"stale,omitempty"`
+	StaleReason string `json:"stale_reason,omitempty"`
 }
 
 // HasRole reports whether the summary's roles include id.
@@ -288,6 +299,12 @@ type ConsentRecord struct {
 	Reason     string        `json:"reason,omitempty"` // why not Ready, in one sentence
 	UpdatedAt  time.Time     `json:"updated_at"`
 	VerifiedAt time.Time     `json:"verified_at,omitzero"` // last successful verification
+	// LinkSentAt is when an admin-consent link (Option A) was last handed
+	// out for this tenant and not yet seen accepted; zero otherwise.
+	LinkSentAt time.Time `json:"link_sent_at,omitzero"`
+	// PID is the process that recorded a Verifying state, so that a state
+	// left by a seats that no longer runs reads as interrupted.
+	PID int `json:"pid,omitempty"`
 }
 
 // PrepaidUnits are a subscribed SKU's licence counts by state.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -180,12 +181,46 @@ func (s *Store) SaveConsent(r connectors.ConsentRecord) error {
 	r.TenantID = key
 	r.UpdatedAt = r.UpdatedAt.UTC()
 	r.VerifiedAt = r.VerifiedAt.UTC()
+	r.LinkSentAt = r.LinkSentAt.UTC()
 	return s.update("save consent", func(tx *bolt.Tx) error {
 		b, err := bucket(tx, pathConsents...)
 		if err != nil {
 			return err
 		}
 		return put(b, []byte(key), r)
+	})
+}
+
+// SaveConsents records many consent records in one write, as a refresh
+// that re-checks every customer does. A record without a tenant id is an
+// error and then nothing is written.
+func (s *Store) SaveConsents(rs []connectors.ConsentRecord) error {
+	keyed := make([]connectors.ConsentRecord, 0, len(rs))
+	for _, r := range rs {
+		key := tenantKey(r.TenantID)
+		if key == "" {
+			return fmt.Errorf("store: save consents: %w", errNoTenant)
+		}
+		r.TenantID = key
+		r.UpdatedAt = r.UpdatedAt.UTC()
+		r.VerifiedAt = r.VerifiedAt.UTC()
+		r.LinkSentAt = r.LinkSentAt.UTC()
+		keyed = append(keyed, r)
+	}
+	if len(keyed) == 0 {
+		return nil
+	}
+	return s.update("save consents", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, pathConsents...)
+		if err != nil {
+			return err
+		}
+		for _, r := range keyed {
+			if err := put(b, []byte(r.TenantID), r); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -296,8 +331,36 @@ func (s *Store) decodeStatus(r statusRow) (connectors.CustomerStatus, error) {
 		if err := s.decode(bucketName(pathConsents)+"/"+key, r.consent, &st.Consent); err != nil {
 			return st, err
 		}
+		st.Consent = settleOrphan(st.Consent, time.Now())
 	}
 	return st, nil
+}
+
+// orphanAfter is how old a Verifying record without a process id may get
+// before it reads as interrupted: far longer than any verification waits.
+const orphanAfter = 30 * time.Minute
+
+// settleOrphan reads a Verifying record left by a seats that no longer runs
+// (killed mid-consent) as what it is: an interrupted consent, Failed with a
+// reason that says so. Nothing is written; the next consent replaces it.
+// Records of seats versions that kept no process id read so once they are
+// older than orphanAfter.
+func settleOrphan(r connectors.ConsentRecord, now time.Time) connectors.ConsentRecord {
+	if r.State != connectors.ConsentVerifying {
+		return r
+	}
+	switch {
+	case r.PID == os.Getpid():
+		return r
+	case r.PID != 0 && processRunning(r.PID):
+		return r
+	case r.PID == 0 && now.Sub(r.UpdatedAt) < orphanAfter:
+		return r
+	}
+	r.State = connectors.ConsentFailed
+	r.Reason = "the consent was interrupted (the seats running it stopped): consent again to finish (an existing consent is not an error)"
+	r.PID = 0
+	return r
 }
 
 // SaveSnapshot records a tenant's latest good licence read, replacing the
@@ -386,6 +449,39 @@ func (s *Store) Snapshots() ([]connectors.LicenceSnapshot, error) {
 	return out, nil
 }
 
+// MarkStaleMany is MarkStale for many tenants in one write: reasons maps
+// tenant ids to why each one's sync failed.
+func (s *Store) MarkStaleMany(reasons map[string]string, at time.Time) error {
+	if len(reasons) == 0 {
+		return nil
+	}
+	keyed := make(map[string]string, len(reasons))
+	for id, reason := range reasons {
+		key := tenantKey(id)
+		if key == "" {
+			return fmt.Errorf("store: mark stale: %w", errNoTenant)
+		}
+		keyed[key] = reason
+	}
+	keys := make([]string, 0, len(keyed))
+	for k := range keyed {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return s.update("mark stale", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, pathSnapshots...)
+		if err != nil {
+			return err
+		}
+		for _, key := range keys {
+			if err := s.markStaleIn(b, key, keyed[key], at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // MarkStale records that a tenant's sync failed at at, for reason. The
 // previous snapshot is kept (it is still the best data there is) with Stale
 // set and StaleReason replaced; StaleSince keeps the first failure's time
@@ -401,20 +497,25 @@ func (s *Store) MarkStale(tenantID, reason string, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		snap := connectors.LicenceSnapshot{TenantID: key}
-		if data := get(b, []byte(key)); data != nil {
-			// Decoded inside the write: the change depends on it.
-			if err := s.decode(bucketName(pathSnapshots)+"/"+key, data, &snap); err != nil {
-				return err
-			}
-		}
-		if !snap.Stale || snap.StaleSince.IsZero() {
-			snap.StaleSince = at
-		}
-		snap.Stale = true
-		snap.StaleReason = reason
-		return put(b, []byte(key), normaliseSnapshot(snap))
+		return s.markStaleIn(b, key, reason, at)
 	})
+}
+
+// markStaleIn marks one tenant's snapshot stale inside a write.
+func (s *Store) markStaleIn(b *bolt.Bucket, key, reason string, at time.Time) error {
+	snap := connectors.LicenceSnapshot{TenantID: key}
+	if data := get(b, []byte(key)); data != nil {
+		// Decoded inside the write: the change depends on it.
+		if err := s.decode(bucketName(pathSnapshots)+"/"+key, data, &snap); err != nil {
+			return err
+		}
+	}
+	if !snap.Stale || snap.StaleSince.IsZero() {
+		snap.StaleSince = at
+	}
+	snap.Stale = true
+	snap.StaleReason = reason
+	return put(b, []byte(key), normaliseSnapshot(snap))
 }
 
 // getTenantJSON decodes the value of a tenant in the bucket at path into
@@ -451,6 +552,13 @@ type SyncRun struct {
 	Tenants    int       `json:"tenants"` // tenants the run tried
 	Failed     int       `json:"failed"`  // of which failed (and were marked stale)
 	Error      string    `json:"error,omitempty"`
+	// Interrupted is set when the run was stopped (Ctrl+C) before it had
+	// read every tenant; Read says how many it had read. The tenants not
+	// read are neither failed nor marked: they keep their data as it was.
+	Interrupted bool `json:"interrupted,omitempty"`
+	Read        int  `json:"read"`
+	// Lost counts the customers that stopped working in this run.
+	Lost int `json:"lost,omitempty"`
 }
 
 // AddSyncRun records a finished sync run and returns the id it was given

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -376,5 +377,77 @@ func BenchmarkSaveSnapshots(b *testing.B) {
 		if err := s.SaveSnapshots(snaps); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestSaveConsentsAndMarkStaleManyWriteOnce(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	at := time.Date(2026, 5, 1, 10, 0, 0, 0, cet)
+	recs := []connectors.ConsentRecord{
+		{TenantID: "AAA", State: connectors.ConsentReady, UpdatedAt: at},
+		{TenantID: "bbb", State: connectors.ConsentFailed, Reason: "refused", UpdatedAt: at, LinkSentAt: at},
+	}
+	if err := s.SaveConsents(recs); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range recs {
+		got, ok, err := s.Consent(want.TenantID)
+		if err != nil || !ok || got.State != want.State || got.Reason != want.Reason || got.TenantID != strings.ToLower(want.TenantID) || got.UpdatedAt.Location() != time.UTC {
+			t.Fatalf("consent %s: %+v ok=%v err=%v", want.TenantID, got, ok, err)
+		}
+	}
+	if err := s.SaveConsents([]connectors.ConsentRecord{{TenantID: "ccc"}, {TenantID: ""}}); err == nil {
+		t.Fatal("a record without a tenant id was accepted")
+	}
+	if _, ok, _ := s.Consent("ccc"); ok {
+		t.Fatal("a rejected batch wrote part of itself")
+	}
+	if err := s.SaveSnapshots([]connectors.LicenceSnapshot{sampleSnapshot("aaa", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkStaleMany(map[string]string{"AAA": "Graph answered 503", "ddd": "no access"}, at); err != nil {
+		t.Fatal(err)
+	}
+	snap, ok, _ := s.Snapshot("aaa")
+	if !ok || !snap.Stale || snap.StaleReason != "Graph answered 503" || len(snap.Users) != 2 {
+		t.Fatalf("stale snapshot: ok=%v %+v", ok, snap)
+	}
+	if snap, ok, _ := s.Snapshot("ddd"); !ok || !snap.Stale {
+		t.Fatalf("a tenant without a snapshot gets an empty stale one: ok=%v %+v", ok, snap)
+	}
+}
+
+// TestVerifyingLeftByAGoneProcessReadsInterrupted: a consent killed
+// mid-way left Verifying; read back, it says it was interrupted, while one
+// of a running process stays Verifying.
+func TestVerifyingLeftByAGoneProcessReadsInterrupted(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	now := time.Now()
+	if err := s.ReplaceCustomers([]connectors.Customer{{TenantID: "gone", Name: "Gone"}, {TenantID: "alive", Name: "Alive"}, {TenantID: "old", Name: "Old"}}, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	gonePID := 1 << 22 // beyond any pid a test machine hands out
+	recs := []connectors.ConsentRecord{
+		{TenantID: "gone", State: connectors.ConsentVerifying, PID: gonePID, UpdatedAt: now},
+		{TenantID: "alive", State: connectors.ConsentVerifying, PID: os.Getpid(), UpdatedAt: now},
+		{TenantID: "old", State: connectors.ConsentVerifying, UpdatedAt: now.Add(-time.Hour)},
+	}
+	if err := s.SaveConsents(recs); err != nil {
+		t.Fatal(err)
+	}
+	statuses, err := s.CustomerStatuses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range statuses {
+		interrupted := st.Consent.State == connectors.ConsentFailed && strings.Contains(st.Consent.Reason, "interrupted")
+		if want := st.TenantID != "alive"; interrupted != want {
+			t.Errorf("%s: %+v, want interrupted=%v", st.Name, st.Consent, want)
+		}
+	}
+	if one, _, _ := s.CustomerStatus("gone"); one.Consent.State != connectors.ConsentFailed {
+		t.Errorf("one customer's status: %+v", one.Consent)
 	}
 }

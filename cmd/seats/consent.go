@@ -55,9 +55,15 @@ Exit status: 0 when none failed, 3 when some failed, 1 on error.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
-			if _, err := customers.Refresh(ctx); err != nil {
+			// A customer list read within sync.customers_fresh_for is
+			// used as it is; the states are read from the store anyway.
+			if fresh, err := customers.Fresh(); err != nil {
 				return err
+			} else if !fresh {
+				fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
+				if _, err := customers.Refresh(ctx); err != nil {
+					return err
+				}
 			}
 			var ids []string
 			if o.tenant != "" {
@@ -78,7 +84,7 @@ Exit status: 0 when none failed, 3 when some failed, 1 on error.`,
 					fmt.Fprintf(f.stderr, "  %-13s %s %s\n", r.Outcome, r.Name, r.Reason)
 				}
 			}
-			results, err := customers.ConsentMany(ctx, ids, method, 4, onBefore, onResult)
+			results, err := customers.ConsentMany(ctx, ids, method, 0, onBefore, onResult)
 			if err != nil {
 				return err
 			}

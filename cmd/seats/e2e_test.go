@@ -200,10 +200,21 @@ func TestSandboxLoginConsentStatusSync(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Fatalf("secrets mode %v, want 0600", st.Mode().Perm())
 	}
+	// The token cache is a sealed file of its own; the secrets hold its key.
+	cacheFile := filepath.Join(home, "sandbox", "token-cache")
+	if st, err := os.Stat(cacheFile); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("token cache file %s: %v (want it, mode 0600)", cacheFile, err)
+	}
+	if data, _ := os.ReadFile(cacheFile); strings.Contains(string(data), "RefreshToken") {
+		t.Fatalf("the token cache file is not encrypted")
+	}
 
 	// logout removes the token cache: the next sync asks to sign in again.
 	if r := seats(t, home, time.Minute, "--sandbox", "logout"); r.code != 0 {
 		t.Fatalf("logout: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(cacheFile); !os.IsNotExist(err) {
+		t.Fatalf("logout left the token cache file: %v", err)
 	}
 	r = seats(t, home, time.Minute, "--sandbox", "sync")
 	if r.code != exitError || !strings.Contains(r.stderr, "seats login") {

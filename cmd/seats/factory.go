@@ -210,6 +210,12 @@ func (f *factory) SecretsBackend() string {
 	return s.Backend()
 }
 
+// tokenCacheStore is where the MSAL token cache is kept: a 0600 file in the
+// home, encrypted with a key kept in the secret store (see secret.Sealed).
+func (f *factory) tokenCacheStore(secrets *secret.Store) *secret.Sealed {
+	return secrets.Sealed(microsoft.TokenCacheSecret, microsoft.TokenCacheFile, microsoft.TokenCacheKey)
+}
+
 // Microsoft builds the Microsoft client from the settings.
 func (f *factory) Microsoft(ctx context.Context) (*microsoft.Client, error) {
 	if f.client != nil {
@@ -235,7 +241,7 @@ func (f *factory) Microsoft(ctx context.Context) (*microsoft.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.cache = microsoft.NewTokenCache(secrets)
+	f.cache = microsoft.NewTokenCache(f.tokenCacheStore(secrets))
 	client, err := microsoft.New(microsoft.Config{
 		ClientID:         settings.Microsoft.ClientID,
 		TenantID:         settings.Microsoft.TenantID,
@@ -265,7 +271,9 @@ func (f *factory) Customers(ctx context.Context) (*workflow.Customers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &workflow.Customers{MS: client, Keep: st}, nil
+	settings := f.cfg.Settings()
+	return &workflow.Customers{MS: client, Keep: st,
+		Parallel: settings.Sync.Concurrency, FreshFor: settings.Sync.CustomersFreshFor}, nil
 }
 
 // Session is the sign-in workflow.

@@ -19,7 +19,10 @@ func newSandboxCmd(f *factory) *cobra.Command {
 world of made-up customers, kept in <home>/sandbox/. Any seats command run with --sandbox uses it;
 it starts by itself when needed. Size, seed and latency come from flags or from SEATS_SANDBOX_SEED,
 SEATS_SANDBOX_CUSTOMERS, SEATS_SANDBOX_LATENCY, SEATS_SANDBOX_APPROVE_AFTER and
-SEATS_SANDBOX_ADMIN_CONSENT_AUTO; seed and size apply when the world is first made.`,
+SEATS_SANDBOX_ADMIN_CONSENT_AUTO; seed and size apply when the world is first made.
+Faults (429s, 5xx, dropped connections, bodies cut mid-stream, truncated JSON, slow answers) come
+from --faults/--fault-rate/--fault-seed or SEATS_SANDBOX_FAULTS, SEATS_SANDBOX_FAULT_RATE and
+SEATS_SANDBOX_FAULT_SEED, for watching seats stay calm.`,
 	}
 	// The sandbox commands always work on <home>/sandbox/: decide that
 	// before the home is resolved (and the config there checked).
@@ -35,7 +38,8 @@ SEATS_SANDBOX_ADMIN_CONSENT_AUTO; seed and size apply when the world is first ma
 func newSandboxServeCmd(f *factory) *cobra.Command {
 	var seed int64
 	var customers int
-	var latency, approve string
+	var latency, approve, faults, faultRate string
+	var faultSeed uint64
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the sandbox in this process until interrupted",
@@ -50,6 +54,9 @@ func newSandboxServeCmd(f *factory) *cobra.Command {
 			set("customers", "SEATS_SANDBOX_CUSTOMERS", strconv.Itoa(customers))
 			set("latency", "SEATS_SANDBOX_LATENCY", latency)
 			set("approve-after", "SEATS_SANDBOX_APPROVE_AFTER", approve)
+			set("faults", sandbox.EnvFaults, faults)
+			set("fault-rate", sandbox.EnvFaultRate, faultRate)
+			set("fault-seed", sandbox.EnvFaultSeed, strconv.FormatUint(faultSeed, 10))
 			sb, err := f.Sandbox(cmd.Context())
 			if err != nil {
 				return err
@@ -68,6 +75,9 @@ func newSandboxServeCmd(f *factory) *cobra.Command {
 	cmd.Flags().IntVar(&customers, "customers", 40, "number of customers in the generated world")
 	cmd.Flags().StringVar(&latency, "latency", "0s", "delay added to every Graph and Partner Center call, e.g. 50ms")
 	cmd.Flags().StringVar(&approve, "approve-after", "3s", "how long until the sandbox approves a device code by itself")
+	cmd.Flags().StringVar(&faults, "faults", "", "spoil answers with these faults: 429,5xx,drop,cut,truncated,slow or all")
+	cmd.Flags().StringVar(&faultRate, "fault-rate", "0.1", "share of answers spoiled when --faults is given, e.g. 0.1 or 10%")
+	cmd.Flags().Uint64Var(&faultSeed, "fault-seed", 0, "seed that makes the faults repeatable (0: a new one each run)")
 	return cmd
 }
 
@@ -91,7 +101,7 @@ func newSandboxResetCmd(f *factory) *cobra.Command {
 			}
 			secrets, err := f.Secrets()
 			if err == nil {
-				_ = secrets.Delete(microsoft.TokenCacheSecret)
+				_ = f.tokenCacheStore(secrets).Delete(microsoft.TokenCacheSecret)
 			}
 			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again.\n", home)
 			return nil

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -9,16 +14,28 @@ import (
 	"github.com/seats-msp/seats/store"
 )
 
+// errInterrupted ends a sync stopped by Ctrl+C; what it read is kept and
+// the message has already said how much.
+var errInterrupted = errors.New("sync interrupted")
+
+// syncLinesUpTo is the most Ready tenants for which sync prints a line per
+// tenant; above it, a progress line every few percent (and a line per
+// failure) keeps stderr readable at thousands of tenants.
+const syncLinesUpTo = 200
+
 func newSyncCmd(f *factory) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Read the licences of every Ready customer",
-		Long: `Re-check GDAP and consent, then read subscribed SKUs, subscriptions and users (with their
-licences) of every Ready customer, sync.concurrency tenants at a time. A tenant that fails keeps
-its previous data, marked stale with the reason; a customer that stopped working turns Lost.
+		Long: `Re-check GDAP and consent (a customer whose admin accepted a consent link since turns Ready),
+then read subscribed SKUs, subscriptions and users (with their licences) of every Ready customer,
+many tenants at a time (sync.concurrency is the ceiling). A tenant that fails keeps its previous
+data, marked stale with the reason; a customer that stopped working turns Lost and is listed with
+why. Ctrl+C stops at once: what was read is kept and nothing else is marked.
 Progress goes to stderr; --json prints the report on stdout.
-Exit status: 0 when all tenants were read, 3 when some failed, 1 on error.`,
+Exit status: 0 when all tenants were read, 3 when some failed or turned Lost, 1 on error or
+interruption.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -26,29 +43,22 @@ Exit status: 0 when all tenants were read, 3 when some failed, 1 on error.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := f.Config(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(f.stderr, "Checking customers and GDAP...")
-			rep, syncErr := customers.Sync(ctx, cfg.Settings().Sync.Concurrency, func(done, total int, r workflow.SyncResult) {
-				mark := "ok"
-				if !r.OK {
-					mark = "FAILED: " + r.Error
-				}
-				fmt.Fprintf(f.stderr, "[%d/%d] %s %s\n", done, total, r.Name, mark)
-			})
+			p := &syncPrinter{w: f.stderr}
+			customers.Progress = p.step
+			fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
+			rep, syncErr := customers.Sync(ctx, 0, p.tenant)
 			st, err := f.Store()
 			if err != nil {
 				return err
 			}
-			run := store.SyncRun{Kind: "microsoft", StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt, Tenants: rep.Tenants, Failed: rep.Failed}
-			if syncErr != nil {
-				run.Error = syncErr.Error()
-			}
 			if !rep.StartedAt.IsZero() {
+				run := store.SyncRun{Kind: "microsoft", StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt,
+					Tenants: rep.Tenants, Failed: rep.Failed, Read: rep.Succeeded, Lost: len(rep.Lost), Interrupted: rep.Interrupted}
+				if syncErr != nil {
+					run.Error = syncErr.Error()
+				}
 				if _, err := st.AddSyncRun(run); err != nil {
-					return err
+					return errors.Join(syncErr, err)
 				}
 			}
 			if asJSON {
@@ -59,8 +69,11 @@ Exit status: 0 when all tenants were read, 3 when some failed, 1 on error.`,
 			if syncErr != nil {
 				return syncErr
 			}
-			fmt.Fprintf(f.stderr, "Read %d of %d Ready customers.\n", rep.Succeeded, rep.Tenants)
-			if rep.Failed > 0 {
+			printSyncSummary(f.stderr, rep, f.sandbox)
+			switch {
+			case rep.Interrupted:
+				return errInterrupted
+			case rep.Failed > 0 || len(rep.Lost) > 0:
 				return errPartial
 			}
 			return nil
@@ -68,4 +81,84 @@ Exit status: 0 when all tenants were read, 3 when some failed, 1 on error.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the sync report as JSON on stdout")
 	return cmd
+}
+
+// syncPrinter writes a sync's progress to stderr: the steps of the refresh
+// and the tenants read, without flooding a terminal at 10,000 tenants.
+type syncPrinter struct {
+	w io.Writer
+
+	mu       sync.Mutex
+	lastStep string
+	lastPct  int
+	lastAt   time.Time
+}
+
+// step reports a refresh step: its start, then every tenth of the way.
+func (p *syncPrinter) step(step string, done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case total == 0:
+		return // the step's own line was printed before it started
+	case step != p.lastStep:
+		p.lastStep, p.lastPct = step, 0
+		fmt.Fprintf(p.w, "%s of %d customers...\n", step, total)
+	case done == total || done*10/total > p.lastPct:
+		p.lastPct = done * 10 / total
+		fmt.Fprintf(p.w, "%s... %d/%d\n", step, done, total)
+	}
+}
+
+// tenant reports one tenant read (or failed).
+func (p *syncPrinter) tenant(done, total int, r workflow.SyncResult) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if done == 1 {
+		fmt.Fprintf(p.w, "Reading the licences of %d Ready customers...\n", total)
+	}
+	switch {
+	case total <= syncLinesUpTo && r.OK:
+		fmt.Fprintf(p.w, "[%d/%d] %s ok\n", done, total, r.Name)
+	case !r.OK:
+		fmt.Fprintf(p.w, "[%d/%d] %s FAILED: %s\n", done, total, r.Name, r.Error)
+	case done == total || done*20/total > p.lastPct || time.Since(p.lastAt) > 2*time.Second:
+		p.lastPct, p.lastAt = done*20/total, time.Now()
+		fmt.Fprintf(p.w, "[%d/%d] read\n", done, total)
+	}
+}
+
+// printSyncSummary says what the sync did, who turned Lost and why, and
+// what to do when nothing could be read.
+func printSyncSummary(w io.Writer, rep workflow.SyncReport, sandbox bool) {
+	for _, l := range rep.Lost {
+		fmt.Fprintf(w, "Lost: %s (%s): %s\n", l.Name, l.TenantID, l.Reason)
+	}
+	switch {
+	case rep.Interrupted:
+		fmt.Fprintf(w, "Sync interrupted: read %d of %d Ready customers. The others keep their previous data; nothing was marked stale.\n", rep.Succeeded, rep.Tenants)
+	case rep.Tenants == 0 && rep.Customers == 0:
+		fmt.Fprintf(w, "Partner Center lists no customers for this partner account, so there is nothing to read. Check the account with %s.\n", syncHint(sandbox, "status"))
+	case rep.Tenants == 0:
+		fmt.Fprintf(w, "None of the %d customers is Ready, so no licences were read. A customer is Ready once its GDAP is active and seats is consented there: run %s (or the wizard), then sync again.\n",
+			rep.Customers, syncHint(sandbox, "consent --all --method partner"))
+	default:
+		fmt.Fprintf(w, "Read %d of %d Ready customers", rep.Succeeded, rep.Tenants)
+		if rep.Failed > 0 {
+			fmt.Fprintf(w, "; %d failed and keep their previous data, marked stale", rep.Failed)
+		}
+		fmt.Fprintln(w, ".")
+	}
+	if len(rep.Lost) > 0 {
+		fmt.Fprintf(w, "%d customers stopped working in this run; see the reasons above, then %s.\n", len(rep.Lost), syncHint(sandbox, "consent --all --method partner"))
+	}
+}
+
+// syncHint is a seats command line as the user should type it now.
+func syncHint(sandbox bool, args string) string {
+	parts := []string{"seats"}
+	if sandbox {
+		parts = append(parts, "--sandbox")
+	}
+	return "`" + strings.Join(append(parts, args), " ") + "`"
 }

@@ -104,14 +104,13 @@ func TestWizardOnSandbox(t *testing.T) {
 	term.keys("Enter")
 
 	s = term.waitFor("Loaded 40 customers", time.Minute)
-	for _, want := range []string{"Customers & consent", "Not consented 40", "GDAP"} {
+	// The refresh looks at every customer with usable GDAP: the two the
+	// sandbox consented long ago are Ready at once, the others are not.
+	for _, want := range []string{"Customers & consent", "Ready 2", "Not consented 38", "GDAP"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("customer screen lacks %q:\n%s", want, s)
 		}
 	}
-	// Continue is refused until one customer is Ready, and says so.
-	term.keys("Enter")
-	term.waitFor("at least one Ready customer", 10*time.Second)
 
 	term.keys("a")
 	term.waitFor("yes, consent them", 10*time.Second)

@@ -370,16 +370,16 @@ type errorCase struct {
 	want       connectors.Kind
 }
 
-// errorCases: 503 is injected more often than any connector retries, so
-// it surfaces once retries run out.
+// errorCases: 503 and malformed JSON on a read are injected more often than
+// any connector retries, so they surface once retries run out.
 var errorCases = []errorCase{
 	{"CustomersUnauthorized", CallCustomers, 401, "", 1, false, connectors.ErrUnauthorized},
-	{"CustomersMalformedJSON", CallCustomers, 200, "{not json", 1, false, connectors.ErrBadResponse},
+	{"CustomersMalformedJSON", CallCustomers, 200, "{not json", 100, false, connectors.ErrBadResponse},
 	{"CustomersUnavailable", CallCustomers, 503, "", 100, false, connectors.ErrUnavailable},
 	{"GDAPForbidden", CallGDAP, 403, "", 1, false, connectors.ErrForbidden},
 	{"LicencesForbidden", CallSubscribedSkus, 403, "", 1, true, connectors.ErrForbidden},
 	{"LicencesUnauthorized", CallUsers, 401, "", 1, true, connectors.ErrUnauthorized},
-	{"LicencesMalformedJSON", CallUsers, 200, "{not json", 1, true, connectors.ErrBadResponse},
+	{"LicencesMalformedJSON", CallUsers, 200, "{not json", 100, true, connectors.ErrBadResponse},
 }
 
 func runErrorCase(t *testing.T, m connectors.Microsoft, l MicrosoftLevers, ec errorCase) {

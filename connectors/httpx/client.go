@@ -203,7 +203,9 @@ func (e *StatusError) Error() string {
 // error with ErrBadResponse for a 2xx body that does not decode into out.
 //
 // Retries happen only for GET, HEAD, PUT, DELETE, OPTIONS or r.Idempotent,
-// on 429, 500, 502, 503, 504 and transport errors, at most MaxAttempts tries
+// on 429, 500, 502, 503, 504 and transport errors (a GET or idempotent
+// request also on a 2xx body that does not decode: JSON cut short on the
+// way), at most MaxAttempts tries
 // in all, waiting Retry-After when the server sent one, else an exponential
 // backoff with jitter, each wait capped by MaxRetryWait.
 //
@@ -269,7 +271,22 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*http.Response, er
 			}
 			if out != nil && status != http.StatusNoContent && method != http.MethodHead && len(bytes.TrimSpace(body)) > 0 {
 				if err := json.Unmarshal(body, out); err != nil {
-					return resp, fail(connectors.ErrBadResponse, status, fmt.Errorf("decode response: %w", err))
+					// A 200 whose JSON is cut short is a fault on the way
+					// (a proxy, a dropped stream), not the service's
+					// answer: a read (or a request marked idempotent) is
+					// asked again, within the same budget as a 503.
+					if attempt < attempts && (method == http.MethodGet || r.Idempotent) {
+						if werr := c.wait(ctx, op, attempt, c.backoff(attempt), "undecodable answer"); werr != nil {
+							return resp, fail(connectors.ErrCanceled, status, werr)
+						}
+						continue
+					}
+					e := fail(connectors.ErrBadResponse, status, fmt.Errorf("decode response: %w", err))
+					e.Message = fmt.Sprintf("the answer could not be read (%d tries)", attempt)
+					if attempt == 1 {
+						e.Message = "the answer could not be read"
+					}
+					return resp, e
 				}
 			}
 			return resp, nil

@@ -728,3 +728,43 @@ func equalDurations(a, b []time.Duration) bool {
 	}
 	return true
 }
+
+// TestDoRetriesAnUndecodableReadAnswer: a 200 whose JSON was cut short on
+// the way is asked again within the retry budget when it answers a read; a
+// write is not repeated, and a body that never decodes ends as
+// ErrBadResponse after the budget.
+func TestDoRetriesAnUndecodableReadAnswer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		method   string
+		replies  []reply
+		wantHits int
+		wantErr  connectors.Kind
+	}{
+		{name: "GET cut short once", method: http.MethodGet, replies: []reply{{body: `{"ok":tr`}, {body: `{"ok":true}`}}, wantHits: 2},
+		{name: "GET never whole", method: http.MethodGet, replies: []reply{{body: `{"ok":tr`}}, wantHits: DefaultMaxAttempts, wantErr: connectors.ErrBadResponse},
+		{name: "POST is not repeated", method: http.MethodPost, replies: []reply{{body: `{"ok":tr`}, {body: `{"ok":true}`}}, wantHits: 1, wantErr: connectors.ErrBadResponse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, s := newScript(t, tt.replies...)
+			c, _ := testClient(srv, Options{})
+			var out okBody
+			_, err := c.Do(context.Background(), Request{Method: tt.method, URL: srv.URL}, &out)
+			if s.hits() != tt.wantHits {
+				t.Errorf("%d requests, want %d", s.hits(), tt.wantHits)
+			}
+			if tt.wantErr == connectors.KindUnknown {
+				if err != nil || !out.OK {
+					t.Fatalf("Do: %v, out %+v", err, out)
+				}
+				return
+			}
+			if connectors.KindOf(err) != tt.wantErr {
+				t.Fatalf("Do: %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}

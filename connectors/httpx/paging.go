@@ -58,6 +58,33 @@ func ODataEach[T any](ctx context.Context, c *Client, url string, header http.He
 	return nil
 }
 
+// ODataEachFrom is ODataEach for a walk whose first page has already been
+// fetched (as the answer to one request of a Graph JSON batch): page is
+// that page's JSON and pageURL the absolute URL it answers, against which
+// the next links are checked. The elements of page go to fn, then the walk
+// goes on from page's "@odata.nextLink", if any, exactly as ODataEach does.
+func ODataEachFrom[T any](ctx context.Context, c *Client, page json.RawMessage, pageURL string, header http.Header, op string, fn func(T) error) error {
+	var first odataPage
+	if err := json.Unmarshal(page, &first); err != nil {
+		return pagingError(c, op, "the page is not an OData collection", err)
+	}
+	if err := eachElement(c, op, "value", first.Value, fn); err != nil {
+		return err
+	}
+	if first.NextLink == "" {
+		return nil
+	}
+	walk := newPageWalk(c, op, pageURL)
+	if err := walk.visit(pageURL, nil); err != nil {
+		return err
+	}
+	next, err := walk.resolve(pageURL, first.NextLink)
+	if err != nil {
+		return err
+	}
+	return ODataEach(ctx, c, next, header, op, fn)
+}
+
 // pcLink is a Partner Center link object.
 type pcLink struct {
 	URI     string `json:"uri"`

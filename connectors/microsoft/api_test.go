@@ -1,14 +1,20 @@
 package microsoft_test
 
 import (
+	"context"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+
 	"bytes"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -293,5 +299,198 @@ func TestVerifyAndLicencesNeedATenant(t *testing.T) {
 	}
 	if err := c.ConsentPartner(ctx, ""); !errors.Is(err, connectors.ErrBadRequest) {
 		t.Errorf("ConsentPartner(\"\") = %v, want bad request", err)
+	}
+}
+
+// TestLicencesInOneBatch: a small tenant's SKUs, subscriptions and users
+// cost one Graph round trip; an item Graph throttles inside the batch is
+// sent again alone, and an item that keeps failing names its listing.
+func TestLicencesInOneBatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		inject    func(ms *msfake.Server)
+		wantCalls int64
+		wantKind  connectors.Kind
+		wantOp    string
+	}{
+		{name: "one round trip", inject: func(*msfake.Server) {}, wantCalls: 1},
+		{name: "throttled item sent again", inject: func(ms *msfake.Server) {
+			ms.FailNext("GET", "/graph/v1.0/users", 429, "", 1)
+		}, wantCalls: 2},
+		{name: "item failing every time", inject: func(ms *msfake.Server) {
+			ms.FailNext("GET", "/graph/v1.0/subscribedSkus", 503, "", 100)
+		}, wantCalls: 4, wantKind: connectors.ErrUnavailable, wantOp: "subscribed SKUs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, msfake.Options{})
+			c := f.client(t)
+			signIn(t, c)
+			consented := tenantWhere(t, f, func(c msfake.Customer, roles map[string]bool, usable bool) bool {
+				return usable && hasReadRole(roles) && c.Consent != nil && len(c.Users) < 100
+			})
+			tt.inject(f.ms)
+			before := f.ms.Calls()
+			snap, err := c.Licences(testCtx(t), consented)
+			if n := f.ms.Calls() - before; n != tt.wantCalls {
+				t.Errorf("%d Graph calls, want %d", n, tt.wantCalls)
+			}
+			if tt.wantKind != connectors.KindUnknown {
+				var ce *connectors.Error
+				if !errors.As(err, &ce) || ce.Kind != tt.wantKind || ce.Op != tt.wantOp || ce.Status != 503 {
+					t.Fatalf("Licences: %v, want %v for %q with status 503", err, tt.wantKind, tt.wantOp)
+				}
+				return
+			}
+			if err != nil || len(snap.Skus) == 0 || len(snap.Users) == 0 {
+				t.Fatalf("Licences: %d SKUs, %d users, %v", len(snap.Skus), len(snap.Users), err)
+			}
+		})
+	}
+}
+
+// TestGDAPAssignmentFaultCostsOneRelationship: a relationship whose access
+// assignments answer 404 (ended a moment ago) or keep failing is marked
+// with the reason; the call itself succeeds with every other relationship.
+// A batch whose answer is cut short every time marks its relationships,
+// and still fails nothing else.
+func TestGDAPAssignmentFaultCostsOneRelationship(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		inject func(f *fake, rel string)
+		all    bool // every active relationship is marked
+	}{
+		{name: "404 for one", inject: func(f *fake, rel string) {
+			f.ms.FailNext(http.MethodGet, "/graph/v1.0/tenantRelationships/delegatedAdminRelationships/"+rel+"/accessAssignments", http.StatusNotFound, "", 1)
+		}},
+		{name: "503 for one every time", inject: func(f *fake, rel string) {
+			f.ms.FailNext(http.MethodGet, "/graph/v1.0/tenantRelationships/delegatedAdminRelationships/"+rel+"/accessAssignments", http.StatusServiceUnavailable, "", 100)
+		}},
+		{name: "batch truncated every time", all: true, inject: func(f *fake, _ string) {
+			f.ms.FailNextFault(http.MethodPost, "/graph/v1.0/$batch", msfake.FaultTruncated, 100)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, msfake.Options{})
+			c := f.client(t)
+			signIn(t, c)
+			var target string
+			for _, cu := range f.world.Customers {
+				for _, r := range cu.GDAP {
+					if target == "" && r.Status == connectors.RelActive {
+						target = r.ID
+					}
+				}
+			}
+			tc.inject(f, target)
+			rels, _, err := c.GDAPRelationships(testCtx(t))
+			if err != nil {
+				t.Fatalf("GDAPRelationships: %v; one relationship's assignments must not fail the call", err)
+			}
+			for _, r := range rels {
+				active := r.Status == connectors.RelActive || r.Status == connectors.RelExpiring
+				marked := r.AssignmentsError != ""
+				want := r.ID == target || (tc.all && active)
+				if marked != want {
+					t.Errorf("relationship %s: assignments error %q, want marked=%t", r.ID, r.AssignmentsError, want)
+				}
+				if marked && !strings.Contains(r.AssignmentsError, "Graph answered") {
+					t.Errorf("relationship %s: reason %q does not name what answered", r.ID, r.AssignmentsError)
+				}
+			}
+		})
+	}
+}
+
+// TestCallsInFlightReuseConnections: with many calls in flight, finished
+// connections are kept for the next calls instead of closed (net/http keeps
+// two per host by default), so a sync does not TLS-handshake per call.
+func TestCallsInFlightReuseConnections(t *testing.T) {
+	t.Parallel()
+	ms := msfake.New(msfake.SmallWorld(), msfake.Options{Latency: 5 * time.Millisecond})
+	srv := httptest.NewUnstartedServer(ms)
+	var opened atomic.Int64
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	w := ms.World()
+	ep := msfake.EndpointsFor(srv.URL)
+	c, err := microsoft.New(microsoft.Config{ClientID: w.ClientID, AuthorityHost: ep.AuthorityHost, GraphURL: ep.GraphURL,
+		PartnerCenterURL: ep.PartnerCenterURL, GDAP: true, HTTPClient: srv.Client(), Concurrency: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, c)
+	var tenant string
+	for _, cu := range w.Customers {
+		if cu.Consent != nil {
+			tenant = cu.TenantID
+		}
+	}
+	round := func() {
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := c.Verify(testCtx(t), tenant); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	round()
+	before := opened.Load()
+	for range 3 {
+		round()
+	}
+	if n := opened.Load() - before; n > 2 {
+		t.Fatalf("%d new connections for 48 more calls, 8 in flight: idle connections are not kept", n)
+	}
+}
+
+// countingCache counts MSAL's reads of the token cache.
+type countingCache struct {
+	*microsoft.TokenCache
+	replaces atomic.Int64
+}
+
+func (c *countingCache) Replace(ctx context.Context, u cache.Unmarshaler, h cache.ReplaceHints) error {
+	c.replaces.Add(1)
+	return c.TokenCache.Replace(ctx, u, h)
+}
+
+// TestTenantTokenAskedOfMSALOncePerProcess: once a tenant's token was
+// issued, further calls for it (and the account lookup) do not go back to
+// MSAL, whose every lookup scans a cache holding an entry per tenant.
+func TestTenantTokenAskedOfMSALOncePerProcess(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	cc := &countingCache{TokenCache: microsoft.NewTokenCache(newMemSecrets())}
+	c := f.client(t, func(cfg *microsoft.Config) { cfg.Cache = cc })
+	signIn(t, c)
+	consented := tenantWhere(t, f, func(c msfake.Customer, roles map[string]bool, usable bool) bool {
+		return usable && hasReadRole(roles) && c.Consent != nil
+	})
+	if err := c.Verify(testCtx(t), consented); err != nil {
+		t.Fatal(err)
+	}
+	before := cc.replaces.Load()
+	for range 5 {
+		if err := c.Verify(testCtx(t), consented); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cc.replaces.Load() - before; n != 0 {
+		t.Fatalf("MSAL read its cache %d times for a token already issued", n)
 	}
 }

@@ -26,9 +26,37 @@ const (
 	DefaultPartnerCenterURL = "https://api.partnercenter.microsoft.com"
 )
 
-// DefaultConcurrency is how many Graph (and, separately, Partner Center)
-// calls one Client keeps in flight at most when Config.Concurrency is 0.
-const DefaultConcurrency = 8
+// The calls one Client keeps in flight to each service, chosen from what
+// each service documents about its limits; Config.Concurrency (the user's
+// sync.concurrency) is a ceiling over all three.
+const (
+	// GraphConcurrency: Graph throttles per application per tenant
+	// (thousands of requests per 10 s each) and allows 130,000 requests per
+	// 10 s per application across tenants, so calls to different tenants
+	// can run wide; seats works on one tenant with one call at a time.
+	GraphConcurrency = 32
+	// PartnerCenterConcurrency: Partner Center throttles per partner (and
+	// applicationconsents at 50 requests a second per application), so it
+	// gets fewer.
+	PartnerCenterConcurrency = 8
+	// TokenConcurrency: the token endpoint issues one token per customer
+	// tenant; Entra throttles token requests per application and tenant,
+	// and each costs it a signature, so a middle number.
+	TokenConcurrency = 16
+)
+
+// DefaultConcurrency is the ceiling when Config.Concurrency is 0: the
+// widest of the service defaults.
+const DefaultConcurrency = GraphConcurrency
+
+// tokenAttempts is how many times a token request that failed on the way
+// (5xx, a dropped connection, a timeout, an answer cut short) is made in
+// all. A refusal (invalid_grant, consent_required) is never repeated.
+const tokenAttempts = 4
+
+// tokenBackoff is the first wait before a token request is made again;
+// each further wait doubles it.
+const tokenBackoff = 500 * time.Millisecond
 
 // RedirectURI is the public-client redirect URI seats uses for the browser
 // sign-in (MSAL listens on http://localhost:<free port>, which Entra accepts
@@ -71,8 +99,11 @@ type Config struct {
 	Cache cache.ExportReplace
 	// Logger receives httpx's redacted debug log; nil = none.
 	Logger *slog.Logger
-	// Concurrency bounds the calls in flight per service (Graph, Partner
-	// Center), whatever the caller does; 0 = DefaultConcurrency.
+	// Concurrency is the ceiling on calls in flight to any one service
+	// (Graph, Partner Center, the token endpoint), whatever the caller
+	// does; each service gets the smaller of it and its own default
+	// (GraphConcurrency, PartnerCenterConcurrency, TokenConcurrency).
+	// 0 = DefaultConcurrency.
 	Concurrency int
 	// Now is the clock (licence snapshots are stamped with it); nil = time.Now.
 	Now func() time.Time
@@ -93,8 +124,18 @@ type Client struct {
 	pca   public.Client
 	graph *httpx.Client
 	pc    *httpx.Client
+	sleep func(ctx context.Context, d time.Duration) error
 	// flushMu serialises the flushes after sign-in and sign-out.
 	flushMu sync.Mutex
+
+	// memoMu guards acct and tokens: the signed-in account and the access
+	// tokens already issued in this process, by tenant and scopes. MSAL
+	// finds both by scanning its whole cache, which holds an account, an
+	// ID token and an access token per customer tenant: asked once per
+	// call, that cost grew with the square of the tenants.
+	memoMu sync.Mutex
+	acct   *public.Account
+	tokens map[string]memoToken
 }
 
 // The Client is a connectors.Microsoft.
@@ -138,16 +179,20 @@ func New(cfg Config) (*Client, error) {
 		// Microsoft hosts keep the validation.
 		opts = append(opts, public.WithInstanceDiscovery(false))
 	}
-	if cfg.HTTPClient != nil || cfg.Logger != nil {
-		// MSAL's own traffic (sign-in, token refresh) goes into the same
-		// redacted debug log as the API calls.
-		msal := *httpx.DefaultHTTPClient()
-		if cfg.HTTPClient != nil {
-			msal = *cfg.HTTPClient
-		}
-		msal.Transport = httpx.LogTransport(msal.Transport, cfg.Logger, serviceSignIn)
-		opts = append(opts, public.WithHTTPClient(&msal))
+	// MSAL's own traffic (sign-in, token refresh) goes into the same
+	// redacted debug log as the API calls, and at most TokenConcurrency
+	// requests at a time.
+	msal := *httpx.DefaultHTTPClient()
+	if cfg.HTTPClient != nil {
+		msal = *cfg.HTTPClient
 	}
+	msalBase := pooled(msal.Transport, cfg.Concurrency)
+	tokens := newLimitTransport(msalBase, min(TokenConcurrency, cfg.Concurrency))
+	// Only the token requests count against the bound: the OpenID
+	// configuration MSAL reads once per tenant is a static document.
+	tokens.only = func(r *http.Request) bool { return r.Method == http.MethodPost }
+	msal.Transport = httpx.LogTransport(tokens, cfg.Logger, serviceSignIn)
+	opts = append(opts, public.WithHTTPClient(&msal))
 	if cfg.Cache != nil {
 		opts = append(opts, public.WithCache(cfg.Cache))
 	}
@@ -164,26 +209,26 @@ func New(cfg Config) (*Client, error) {
 		now:           now,
 		pca:           pca,
 	}
-	c.graph = c.newHTTP("graph")
-	c.pc = c.newHTTP("partner center")
+	c.sleep = cfg.Sleep
+	if c.sleep == nil {
+		c.sleep = httpx.Sleep
+	}
+	c.graph = c.newHTTP("graph", min(GraphConcurrency, cfg.Concurrency))
+	c.pc = c.newHTTP("partner center", min(PartnerCenterConcurrency, cfg.Concurrency))
 	return c, nil
 }
 
 // newHTTP builds the httpx client of one service over a copy of the
-// configured *http.Client whose transport admits at most Concurrency
-// requests at a time. Bounding at the transport bounds every call,
+// configured *http.Client whose transport admits at most limit requests at
+// a time. Bounding at the transport bounds every call,
 // including each page of a listing, without holding a slot while httpx
 // waits to retry.
-func (c *Client) newHTTP(service string) *httpx.Client {
+func (c *Client) newHTTP(service string, limit int) *httpx.Client {
 	hc := *httpx.DefaultHTTPClient()
 	if c.cfg.HTTPClient != nil {
 		hc = *c.cfg.HTTPClient
 	}
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	hc.Transport = newLimitTransport(base, c.cfg.Concurrency)
+	hc.Transport = newLimitTransport(pooled(hc.Transport, limit), limit)
 	return httpx.New(httpx.Options{
 		Service:    service,
 		HTTPClient: &hc,
@@ -191,6 +236,25 @@ func (c *Client) newHTTP(service string) *httpx.Client {
 		Sleep:      c.cfg.Sleep,
 		UserAgent:  "seats",
 	})
+}
+
+// pooled returns a transport that keeps up to n idle connections per host,
+// so that n calls in flight reuse their connections instead of opening
+// (and TLS-handshaking) new ones: net/http keeps only 2 by default, and at
+// 32 calls in flight the handshakes were most of a sync's CPU. A transport
+// that is not an *http.Transport is returned as it is.
+func pooled(rt http.RoundTripper, n int) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		return rt
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, n)
+	t.MaxIdleConns = max(t.MaxIdleConns, n)
+	return t
 }
 
 // rootURL validates a configured service root and trims its trailing slash.
@@ -253,6 +317,10 @@ func (c *Client) customerScopes() []string {
 // token returns an access token for scopes, silently, for the first cached
 // account; tenantID "" means the sign-in authority's tenant.
 func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID string) (string, error) {
+	key := tenantID + "\x00" + strings.Join(scopes, " ")
+	if tok, ok := c.memoized(key); ok {
+		return tok, nil
+	}
 	acct, err := c.firstAccount(ctx)
 	if err != nil {
 		return "", err
@@ -261,15 +329,46 @@ func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID
 	if tenantID != "" {
 		opts = append(opts, public.WithTenantID(tenantID))
 	}
-	res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)
-	if err != nil {
-		return "", classifyAuth(ctx, op, flowSilent, err)
+	for attempt := 1; ; attempt++ {
+		res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)
+		if err == nil {
+			c.memoize(key, res.AccessToken, res.ExpiresOn)
+			return res.AccessToken, nil
+		}
+		cerr := classifyAuth(ctx, op, flowSilent, err)
+		if attempt >= tokenAttempts || !transientAuth(cerr) || ctx.Err() != nil {
+			return "", cerr
+		}
+		// Neither MSAL nor Entra repeats a token request that failed on
+		// the way; one such failure would cost a tenant (or, for the
+		// partner's own token, the whole sync).
+		if serr := c.sleep(ctx, tokenBackoff<<(attempt-1)); serr != nil {
+			return "", classifyAuth(ctx, op, flowSilent, ctx.Err())
+		}
 	}
-	return res.AccessToken, nil
 }
 
-// firstAccount is the signed-in partner user: the first cached account.
+// transientAuth reports whether a failed token request may succeed when
+// made again: the service failed or throttled, or its answer did not
+// arrive whole. Refusals (consent, sign-in, access) are final.
+func transientAuth(err error) bool {
+	switch connectors.KindOf(err) {
+	case connectors.ErrUnavailable, connectors.ErrRateLimited, connectors.ErrBadResponse:
+		return true
+	}
+	return false
+}
+
+// firstAccount is the signed-in partner user: the first cached account,
+// looked up once per process (or sign-in).
 func (c *Client) firstAccount(ctx context.Context) (public.Account, error) {
+	c.memoMu.Lock()
+	if c.acct != nil {
+		a := *c.acct
+		c.memoMu.Unlock()
+		return a, nil
+	}
+	c.memoMu.Unlock()
 	accts, err := c.pca.Accounts(ctx)
 	if err != nil {
 		return public.Account{}, classifyCacheErr(ctx, err)
@@ -277,7 +376,46 @@ func (c *Client) firstAccount(ctx context.Context) (public.Account, error) {
 	if len(accts) == 0 {
 		return public.Account{}, errNotSignedIn()
 	}
+	c.memoMu.Lock()
+	c.acct = &accts[0]
+	c.memoMu.Unlock()
 	return accts[0], nil
+}
+
+// memoToken is an access token issued in this process.
+type memoToken struct {
+	token     string
+	expiresOn time.Time
+}
+
+// memoSlack is how long before its expiry a memoised token is no longer
+// used (MSAL refreshes five minutes early too).
+const memoSlack = 5 * time.Minute
+
+func (c *Client) memoized(key string) (string, bool) {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
+	m, ok := c.tokens[key]
+	if !ok || !time.Now().Add(memoSlack).Before(m.expiresOn) {
+		return "", false
+	}
+	return m.token, true
+}
+
+func (c *Client) memoize(key, token string, expiresOn time.Time) {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
+	if c.tokens == nil {
+		c.tokens = map[string]memoToken{}
+	}
+	c.tokens[key] = memoToken{token: token, expiresOn: expiresOn}
+}
+
+// forget drops the memoised account and tokens (sign-in, sign-out).
+func (c *Client) forget() {
+	c.memoMu.Lock()
+	defer c.memoMu.Unlock()
+	c.acct, c.tokens = nil, nil
 }
 
 func errNotSignedIn() error {
@@ -307,6 +445,8 @@ func partnerCenterHeader(token string) http.Header {
 type limitTransport struct {
 	base http.RoundTripper
 	sem  chan struct{}
+	// only, if set, picks the requests that count; others pass freely.
+	only func(*http.Request) bool
 }
 
 func newLimitTransport(base http.RoundTripper, n int) *limitTransport {
@@ -315,6 +455,9 @@ func newLimitTransport(base http.RoundTripper, n int) *limitTransport {
 
 // RoundTrip waits for a slot (or the request's context) and sends req.
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.only != nil && !t.only(req) {
+		return t.base.RoundTrip(req)
+	}
 	select {
 	case t.sem <- struct{}{}:
 	case <-req.Context().Done():

@@ -2,10 +2,13 @@ package microsoft
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"net/http"
+	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -54,11 +57,13 @@ type graphAccessAssignment struct {
 
 // GDAPRelationships lists the partner's delegated admin relationships (all
 // pages) and, for each active or expiring one, the roles of its active
-// access assignments (fetched concurrently, bounded by Concurrency). An
+// access assignments, read 20 relationships to a Graph JSON batch. An
 // assignments listing that answers 403 leaves that relationship with
-// AssignmentsRead=false instead of failing the whole call. Without the GDAP
-// API (Config.GDAP false: sovereign clouds) it answers available=false
-// without a call.
+// AssignmentsRead=false; one that fails otherwise (after retries: an
+// answer cut short, a relationship ended a moment ago) sets its
+// AssignmentsError and costs that relationship only, never the whole call.
+// Without the GDAP API (Config.GDAP false: sovereign clouds) it answers
+// available=false without a call.
 func (c *Client) GDAPRelationships(ctx context.Context) ([]connectors.GDAPRelationship, bool, error) {
 	if !c.cfg.GDAP {
 		return nil, false, nil
@@ -88,30 +93,18 @@ func (c *Client) GDAPRelationships(ctx context.Context) ([]connectors.GDAPRelati
 		return nil, true, err
 	}
 
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.cfg.Concurrency)
-	for i := range rels {
-		r := &rels[i]
-		if r.Status != connectors.RelActive && r.Status != connectors.RelExpiring {
-			continue
+	var active []int
+	for i, r := range rels {
+		if r.Status == connectors.RelActive || r.Status == connectors.RelExpiring {
+			active = append(active, i)
 		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(min(GraphConcurrency, c.cfg.Concurrency))
+	for start := 0; start < len(active); start += maxBatch {
+		chunk := active[start:min(start+maxBatch, len(active))]
 		g.Go(func() error {
-			roles, err := c.assignedRoles(gctx, hdr.Clone(), base+"/"+url.PathEscape(r.ID)+"/accessAssignments?$top=300")
-			switch {
-			case err == nil && len(roles) > 0:
-				r.AssignedRoles, r.AssignmentsRead = roles, true
-			case err == nil:
-				// No active assignment yet (often while the MSP is still
-				// setting the relationship up): show the relationship's
-				// roles, which are what assignments can grant, rather
-				// than claim the relationship grants nothing.
-			case errors.Is(err, connectors.ErrForbidden):
-				// Not readable by this user: the relationship's roles
-				// are all we know.
-			default:
-				return err
-			}
-			return nil
+			return c.readAssignments(gctx, tok, rels, chunk)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -120,11 +113,81 @@ func (c *Client) GDAPRelationships(ctx context.Context) ([]connectors.GDAPRelati
 	return rels, true, nil
 }
 
-// assignedRoles reads every page of one relationship's access assignments
-// and returns the roles of the active ones, sorted and without duplicates.
-func (c *Client) assignedRoles(ctx context.Context, hdr http.Header, u string) ([]string, error) {
+// readAssignments reads the access assignments of the relationships
+// rels[i] for i in chunk in one batch and records, per relationship, the
+// assigned roles, or why they are unknown. Only a cancelled ctx is an
+// error.
+func (c *Client) readAssignments(ctx context.Context, tok string, rels []connectors.GDAPRelationship, chunk []int) error {
+	const op = "list GDAP access assignments"
+	items := make([]batchItem, len(chunk))
+	for n, i := range chunk {
+		items[n] = batchItem{id: strconv.Itoa(i), url: "/tenantRelationships/delegatedAdminRelationships/" + url.PathEscape(rels[i].ID) + "/accessAssignments?$top=300", op: op}
+	}
+	got, err := c.graphBatch(ctx, tok, items)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		for _, i := range chunk {
+			rels[i].AssignmentsError = describe(err)
+		}
+		return nil
+	}
+	for n, i := range chunk {
+		r := &rels[i]
+		res := got[items[n].id]
+		var roles []string
+		err := res.err
+		if err == nil {
+			roles, err = c.assignedRoles(ctx, tok, res.body, c.graphURL+"/v1.0"+items[n].url)
+		}
+		switch {
+		case err == nil && len(roles) > 0:
+			r.AssignedRoles, r.AssignmentsRead = roles, true
+		case err == nil:
+			// No active assignment yet (often while the MSP is still
+			// setting the relationship up): show the relationship's
+			// roles, which are what assignments can grant, rather than
+			// claim the relationship grants nothing.
+		case errors.Is(err, connectors.ErrForbidden):
+			// Not readable by this user: the relationship's roles are
+			// all we know.
+		case ctx.Err() != nil:
+			return err
+		default:
+			r.AssignmentsError = describe(err)
+		}
+	}
+	return nil
+}
+
+// describe is an error as one line for a stale mark: the service's own
+// words when it gave some.
+func describe(err error) string {
+	var ce *connectors.Error
+	if errors.As(err, &ce) {
+		what := ce.Kind.Error()
+		if ce.Status != 0 {
+			what = fmt.Sprintf("HTTP %d", ce.Status)
+			var se *httpx.StatusError
+			if errors.As(err, &se) && se.Attempts > 1 {
+				what += fmt.Sprintf(" %d times", se.Attempts)
+			}
+		}
+		if ce.Message != "" {
+			what += ": " + strings.TrimSuffix(ce.Message, ".")
+		}
+		return fmt.Sprintf("Graph answered %s when reading the GDAP access assignments", what)
+	}
+	return "the GDAP access assignments could not be read: " + err.Error()
+}
+
+// assignedRoles reads one relationship's access assignments, starting from
+// the first page already fetched in a batch, and returns the roles of the
+// active ones, sorted and without duplicates.
+func (c *Client) assignedRoles(ctx context.Context, tok string, page json.RawMessage, pageURL string) ([]string, error) {
 	seen := map[string]bool{}
-	err := httpx.ODataEach(ctx, c.graph, u, hdr, "list GDAP access assignments", func(a graphAccessAssignment) error {
+	err := httpx.ODataEachFrom(ctx, c.graph, page, pageURL, bearer(tok), "list GDAP access assignments", func(a graphAccessAssignment) error {
 		if a.Status != "active" {
 			return nil
 		}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
 )
@@ -55,6 +53,16 @@ func (c *Client) Verify(ctx context.Context, tenantID string) error {
 		Header: bearer(tok),
 		Op:     "verify access to the tenant",
 	}, nil)
+	return err
+}
+
+// CheckConsent is the cheap check that seats is consented in a customer
+// tenant: one token attempt for the tenant, no Graph call (an issued token
+// proves the application is there and the partner user reaches the tenant).
+// Kinds are Verify's: ErrConsentRequired when seats is not consented,
+// ErrForbidden without GDAP access.
+func (c *Client) CheckConsent(ctx context.Context, tenantID string) error {
+	_, err := c.tenantToken(ctx, tenantID)
 	return err
 }
 
@@ -117,9 +125,10 @@ const (
 )
 
 // Licences reads one customer tenant's subscribed SKUs, directory
-// subscriptions and users with their licences (every page of each; the
-// three listings run at once within the Concurrency bound). TakenAt is
-// Config.Now.
+// subscriptions and users with their licences: the first page of each in
+// one Graph JSON batch (one round trip, not three), then any further pages
+// of each. TakenAt is Config.Now. An error names the listing that failed
+// (its Op) and carries Graph's status for it.
 func (c *Client) Licences(ctx context.Context, tenantID string) (connectors.LicenceSnapshot, error) {
 	tok, err := c.tenantToken(ctx, tenantID)
 	if err != nil {
@@ -132,63 +141,84 @@ func (c *Client) Licences(ctx context.Context, tenantID string) (connectors.Lice
 		Subscriptions: []connectors.DirectorySubscription{},
 		Users:         []connectors.User{},
 	}
-	root := c.graphURL + "/v1.0/"
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return httpx.ODataEach(gctx, c.graph, root+"subscribedSkus?$select="+selectSkus, bearer(tok), "list subscribed SKUs", func(s graphSku) error {
-			snap.Skus = append(snap.Skus, connectors.SubscribedSku{
-				SkuID:            s.SkuID,
-				SkuPartNumber:    s.SkuPartNumber,
-				CapabilityStatus: s.CapabilityStatus,
-				AppliesTo:        s.AppliesTo,
-				ConsumedUnits:    s.ConsumedUnits,
-				PrepaidUnits: connectors.PrepaidUnits{
-					Enabled:   s.PrepaidUnits.Enabled,
-					Suspended: s.PrepaidUnits.Suspended,
-					Warning:   s.PrepaidUnits.Warning,
-					LockedOut: s.PrepaidUnits.LockedOut,
-				},
-				SubscriptionIDs: s.SubscriptionIDs,
-			})
-			return nil
+	items := []batchItem{
+		{id: "skus", url: "/subscribedSkus?$select=" + selectSkus, op: opSkus},
+		{id: "subscriptions", url: "/directory/subscriptions?$select=" + selectSubscriptions, op: opSubscriptions},
+		{id: "users", url: "/users?$select=" + selectUsers + "&$top=999", op: opUsers},
+	}
+	got, err := c.graphBatch(ctx, tok, items)
+	if err != nil {
+		return connectors.LicenceSnapshot{}, err
+	}
+	for _, it := range items {
+		if err := got[it.id].err; err != nil {
+			return connectors.LicenceSnapshot{}, err
+		}
+	}
+	hdr := bearer(tok)
+	root := c.graphURL + "/v1.0"
+	err = httpx.ODataEachFrom(ctx, c.graph, got["skus"].body, root+items[0].url, hdr, opSkus, func(s graphSku) error {
+		snap.Skus = append(snap.Skus, connectors.SubscribedSku{
+			SkuID:            s.SkuID,
+			SkuPartNumber:    s.SkuPartNumber,
+			CapabilityStatus: s.CapabilityStatus,
+			AppliesTo:        s.AppliesTo,
+			ConsumedUnits:    s.ConsumedUnits,
+			PrepaidUnits: connectors.PrepaidUnits{
+				Enabled:   s.PrepaidUnits.Enabled,
+				Suspended: s.PrepaidUnits.Suspended,
+				Warning:   s.PrepaidUnits.Warning,
+				LockedOut: s.PrepaidUnits.LockedOut,
+			},
+			SubscriptionIDs: s.SubscriptionIDs,
 		})
+		return nil
 	})
-	g.Go(func() error {
-		return httpx.ODataEach(gctx, c.graph, root+"directory/subscriptions?$select="+selectSubscriptions, bearer(tok), "list directory subscriptions", func(s graphSubscription) error {
-			snap.Subscriptions = append(snap.Subscriptions, connectors.DirectorySubscription{
-				ID:                     s.ID,
-				CommerceSubscriptionID: s.CommerceSubscriptionID,
-				SkuID:                  s.SkuID,
-				SkuPartNumber:          s.SkuPartNumber,
-				Status:                 s.Status,
-				TotalLicenses:          s.TotalLicenses,
-				IsTrial:                s.IsTrial,
-				CreatedAt:              timeOf(s.CreatedDateTime),
-				NextLifecycleAt:        timeOf(s.NextLifecycleDateTime),
-				OwnerTenantID:          s.OwnerTenantID,
-			})
-			return nil
+	if err != nil {
+		return connectors.LicenceSnapshot{}, err
+	}
+	err = httpx.ODataEachFrom(ctx, c.graph, got["subscriptions"].body, root+items[1].url, hdr, opSubscriptions, func(s graphSubscription) error {
+		snap.Subscriptions = append(snap.Subscriptions, connectors.DirectorySubscription{
+			ID:                     s.ID,
+			CommerceSubscriptionID: s.CommerceSubscriptionID,
+			SkuID:                  s.SkuID,
+			SkuPartNumber:          s.SkuPartNumber,
+			Status:                 s.Status,
+			TotalLicenses:          s.TotalLicenses,
+			IsTrial:                s.IsTrial,
+			CreatedAt:              timeOf(s.CreatedDateTime),
+			NextLifecycleAt:        timeOf(s.NextLifecycleDateTime),
+			OwnerTenantID:          s.OwnerTenantID,
 		})
+		return nil
 	})
-	g.Go(func() error {
-		return httpx.ODataEach(gctx, c.graph, root+"users?$select="+selectUsers+"&$top=999", bearer(tok), "list users", func(u graphUser) error {
-			user := connectors.User{
-				ID:                u.ID,
-				DisplayName:       u.DisplayName,
-				UserPrincipalName: u.UserPrincipalName,
-				// Graph omits accountEnabled for some synced accounts;
-				// absent means it was never disabled.
-				AccountEnabled: u.AccountEnabled == nil || *u.AccountEnabled,
-			}
-			for _, l := range u.AssignedLicenses {
-				user.Licenses = append(user.Licenses, connectors.AssignedLicense{SkuID: l.SkuID, DisabledPlans: l.DisabledPlans})
-			}
-			snap.Users = append(snap.Users, user)
-			return nil
-		})
+	if err != nil {
+		return connectors.LicenceSnapshot{}, err
+	}
+	err = httpx.ODataEachFrom(ctx, c.graph, got["users"].body, root+items[2].url, hdr, opUsers, func(u graphUser) error {
+		user := connectors.User{
+			ID:                u.ID,
+			DisplayName:       u.DisplayName,
+			UserPrincipalName: u.UserPrincipalName,
+			// Graph omits accountEnabled for some synced accounts;
+			// absent means it was never disabled.
+			AccountEnabled: u.AccountEnabled == nil || *u.AccountEnabled,
+		}
+		for _, l := range u.AssignedLicenses {
+			user.Licenses = append(user.Licenses, connectors.AssignedLicense{SkuID: l.SkuID, DisabledPlans: l.DisabledPlans})
+		}
+		snap.Users = append(snap.Users, user)
+		return nil
 	})
-	if err := g.Wait(); err != nil {
+	if err != nil {
 		return connectors.LicenceSnapshot{}, err
 	}
 	return snap, nil
 }
+
+// What Licences reads, as errors name it.
+const (
+	opSkus          = "subscribed SKUs"
+	opSubscriptions = "directory subscriptions"
+	opUsers         = "users"
+)

@@ -55,6 +55,7 @@ func (c *Client) WaitDeviceCode(ctx context.Context, dc *DeviceCode) (connectors
 	if err != nil {
 		return connectors.Account{}, classifyAuth(ctx, "device-code sign-in", flowDeviceCode, err)
 	}
+	c.forget()
 	if err := c.flush(); err != nil {
 		return connectors.Account{}, err
 	}
@@ -74,6 +75,7 @@ func (c *Client) SignInBrowser(ctx context.Context, openURL func(url string) err
 	if err != nil {
 		return connectors.Account{}, classifyAuth(ctx, "browser sign-in", flowBrowser, err)
 	}
+	c.forget()
 	if err := c.flush(); err != nil {
 		return connectors.Account{}, err
 	}
@@ -130,6 +132,7 @@ func (c *Client) SignOut(ctx context.Context) error {
 	if err != nil {
 		return classifyCacheErr(ctx, err)
 	}
+	c.forget()
 	for _, a := range accts {
 		if err := c.pca.RemoveAccount(ctx, a); err != nil {
 			return classifyCacheErr(ctx, err)

@@ -444,3 +444,40 @@ func TestAccountAfterExpiredSignIn(t *testing.T) {
 		t.Fatalf("after revocation: ok=%v err=%v, want not signed in with ErrSignInRequired", ok, err)
 	}
 }
+
+// TestTokenRequestsRetryFaultsNotRefusals: a token request that fails on
+// the way (503, or a drop) is made again with backoff; a refusal is not.
+func TestTokenRequestsRetryFaultsNotRefusals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		consented    bool
+		fail         int // 503s injected on the tenant's token endpoint
+		wantKind     connectors.Kind
+		wantRequests int64
+	}{
+		{name: "503 twice, then a token", consented: true, fail: 2, wantRequests: 3},
+		{name: "503 every time", consented: true, fail: 100, wantKind: connectors.ErrUnavailable, wantRequests: 4},
+		{name: "consent_required is final", consented: false, wantKind: connectors.ErrConsentRequired, wantRequests: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, msfake.Options{})
+			c := f.client(t)
+			signIn(t, c)
+			tenant := tenantWhere(t, f, func(c msfake.Customer, roles map[string]bool, usable bool) bool {
+				return usable && hasReadRole(roles) && (c.Consent != nil) == tt.consented
+			})
+			f.ms.FailNext("POST", "/"+tenant+"/oauth2/v2.0/token", 503, "", tt.fail)
+			before := f.spy.tokenRequests.Load()
+			err := c.Verify(testCtx(t), tenant)
+			if connectors.KindOf(err) != tt.wantKind || (tt.wantKind == connectors.KindUnknown) != (err == nil) {
+				t.Fatalf("Verify: %v, want kind %v", err, tt.wantKind)
+			}
+			if n := f.spy.tokenRequests.Load() - before; n != tt.wantRequests {
+				t.Fatalf("%d token requests, want %d", n, tt.wantRequests)
+			}
+		})
+	}
+}

@@ -17,6 +17,15 @@ import (
 // (the maintainers' advice for a CLI).
 const TokenCacheSecret = "microsoft.token_cache"
 
+// Where cmd/seats keeps the token cache: in the file TokenCacheFile of the
+// home, encrypted under a key kept in the secret store (the OS keyring) as
+// TokenCacheKey. With a thousand customer tenants the cache is megabytes,
+// more than a keyring holds; the key is 32 bytes.
+const (
+	TokenCacheFile = "token-cache"
+	TokenCacheKey  = "microsoft.token_cache_key"
+)
+
 // SecretStore keeps named secrets. Get reports a missing secret with an
 // error for which errors.Is(err, connectors.ErrNotFound) holds (or with a
 // nil value and no error); any other error is a failure to read. Delete of
@@ -29,19 +38,27 @@ type SecretStore interface {
 
 // TokenCache keeps MSAL's token cache in memory for the whole command and
 // writes it to the secret store once, on Flush. MSAL calls Replace before
-// every read and Export after every write (a silent token for each of a
-// thousand tenants is a thousand Exports); a keyring write each time would
-// be slow and, on some desktops, prompt the user. It implements
-// cache.ExportReplace and is safe for concurrent use, also by several MSAL
-// clients in one process.
+// every read and Export after every new token (a silent token for each of a
+// thousand tenants is a thousand Exports), holding its exclusive cache lock
+// for the Export. Export therefore only notes which in-memory cache is the
+// newest; nothing is serialised until Flush, or until a second MSAL client
+// sharing this TokenCache needs the newest contents. Serialising the whole,
+// growing cache on every Export cost time in the square of the tenants (29 s
+// of CPU at 1,000 tenants, about 50 minutes at 10,000) and made every token
+// request queue behind it. It implements cache.ExportReplace and is safe for
+// concurrent use, also by several MSAL clients in one process.
 type TokenCache struct {
 	store SecretStore
 
 	mu     sync.Mutex
 	loaded bool   // the secret has been read (or cleared) once
-	data   []byte // the cache as last loaded or exported; nil = empty
-	gen    uint64 // bumped whenever data changes
-	dirty  bool   // data differs from what the store holds
+	data   []byte // the cache as last loaded or serialised; nil = empty
+	gen    uint64 // bumped whenever the cache's contents change
+	dirty  bool   // the newest contents differ from what the store holds
+	// live is the MSAL in-memory cache that Exported last: it holds
+	// generation gen, which data does not hold while dataGen lags behind.
+	live    cache.Marshaler
+	dataGen uint64 // the generation data holds
 	// synced remembers, per MSAL in-memory cache, the generation its
 	// contents equal, so Replace skips re-reading a cache that is already
 	// up to date (unmarshalling a large cache on every token read would
@@ -85,10 +102,15 @@ func (t *TokenCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.R
 		}
 		t.loaded = true
 		t.gen++
+		t.dataGen = t.gen
+		t.live = nil
 	}
 	key, keyed := cacheKey(u)
 	if keyed && t.synced[key] == t.gen {
 		return nil
+	}
+	if err := t.catchUp(); err != nil {
+		return err
 	}
 	data := t.data
 	if len(data) == 0 {
@@ -107,15 +129,26 @@ func (t *TokenCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.R
 	return nil
 }
 
-// Export takes MSAL's cache after a write. It only remembers it; Flush
-// writes it to the secret store.
+// catchUp serialises the live MSAL cache into data when data is older than
+// it. Call with mu held.
+func (t *TokenCache) catchUp() error {
+	if t.live == nil || t.dataGen == t.gen {
+		return nil
+	}
+	v, err := t.live.Marshal()
+	if err != nil {
+		return &connectors.Error{Kind: connectors.ErrBadResponse, Service: "token cache", Op: "save the sign-in", Message: "the sign-in could not be serialised", Err: err}
+	}
+	t.data = v
+	t.dataGen = t.gen
+	return nil
+}
+
+// Export takes note that MSAL's cache m changed. It serialises nothing:
+// Flush (or a Replace by another MSAL cache) does, once.
 func (t *TokenCache) Export(ctx context.Context, m cache.Marshaler, _ cache.ExportHints) error {
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	v, err := m.Marshal()
-	if err != nil {
-		return &connectors.Error{Kind: connectors.ErrBadResponse, Service: "token cache", Op: "save the sign-in", Message: "the sign-in could not be serialised", Err: err}
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -124,11 +157,9 @@ func (t *TokenCache) Export(ctx context.Context, m cache.Marshaler, _ cache.Expo
 		// was never loaded would overwrite the saved sign-in.
 		return &connectors.Error{Kind: connectors.ErrUnavailable, Service: "token cache", Op: "save the sign-in", Message: "the saved sign-in was not read first, so it is not overwritten"}
 	}
-	if !bytes.Equal(v, t.data) {
-		t.data = v
-		t.gen++
-		t.dirty = true
-	}
+	t.gen++
+	t.live = m
+	t.dirty = true
 	if key, ok := cacheKey(m); ok {
 		t.synced[key] = t.gen
 	}
@@ -136,12 +167,16 @@ func (t *TokenCache) Export(ctx context.Context, m cache.Marshaler, _ cache.Expo
 }
 
 // Flush writes the cache to the secret store if it changed since the last
-// write (or load); otherwise it does nothing.
+// write (or load); otherwise it does nothing. This is the one time per
+// command the whole cache is serialised.
 func (t *TokenCache) Flush() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !t.dirty {
 		return nil
+	}
+	if err := t.catchUp(); err != nil {
+		return err
 	}
 	if err := t.store.Set(TokenCacheSecret, t.data); err != nil {
 		return &connectors.Error{Kind: connectors.ErrUnavailable, Service: "token cache", Op: "save the sign-in", Message: "the secret store could not be written", Err: err}
@@ -160,9 +195,11 @@ func (t *TokenCache) Clear() error {
 		return &connectors.Error{Kind: connectors.ErrUnavailable, Service: "token cache", Op: "forget the sign-in", Message: "the secret store could not be written", Err: err}
 	}
 	t.data = nil
+	t.live = nil
 	t.loaded = true
 	t.dirty = false
 	t.gen++
+	t.dataGen = t.gen
 	return nil
 }
 

@@ -84,6 +84,7 @@ func (m *memSecrets) setGetErr(err error) {
 type memCache struct {
 	data       []byte
 	unmarshals int
+	marshals   int
 }
 
 func (c *memCache) Unmarshal(b []byte) error {
@@ -92,7 +93,74 @@ func (c *memCache) Unmarshal(b []byte) error {
 	return nil
 }
 
-func (c *memCache) Marshal() ([]byte, error) { return c.data, nil }
+func (c *memCache) Marshal() ([]byte, error) {
+	c.marshals++
+	return c.data, nil
+}
+
+// TestTokenCacheSerialisesOncePerCommand: a thousand new tokens cost no
+// serialisation at all until Flush, which serialises once. Serialising the
+// growing cache on every Export made a sync quadratic in the tenants.
+func TestTokenCacheSerialisesOncePerCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := newMemSecrets()
+	tc := microsoft.NewTokenCache(store)
+	mc := &memCache{}
+	for i := range 1000 {
+		if err := tc.Replace(ctx, mc, cache.ReplaceHints{}); err != nil {
+			t.Fatal(err)
+		}
+		mc.data = []byte(fmt.Sprintf(`{"n":%d}`, i))
+		if err := tc.Export(ctx, mc, cache.ExportHints{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if mc.marshals != 0 {
+		t.Fatalf("%d serialisations before Flush, want 0", mc.marshals)
+	}
+	if err := tc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if mc.marshals != 1 {
+		t.Fatalf("%d serialisations after Flush, want 1", mc.marshals)
+	}
+	if v, _ := store.value(microsoft.TokenCacheSecret); string(v) != `{"n":999}` {
+		t.Fatalf("stored %q, want the last export", v)
+	}
+}
+
+// TestTokenCacheSharedByTwoClients: a second MSAL cache reading after the
+// first one exported sees the newest tokens (serialised then, once).
+func TestTokenCacheSharedByTwoClients(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tc := microsoft.NewTokenCache(newMemSecrets())
+	a, b := &memCache{}, &memCache{}
+	for _, mc := range []*memCache{a, b} {
+		if err := tc.Replace(ctx, mc, cache.ReplaceHints{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.data = []byte(`{"from":"a"}`)
+	if err := tc.Export(ctx, a, cache.ExportHints{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tc.Replace(ctx, b, cache.ReplaceHints{}); err != nil {
+		t.Fatal(err)
+	}
+	if string(b.data) != `{"from":"a"}` {
+		t.Fatalf("second cache holds %q, want the first one's export", b.data)
+	}
+	// a is still in sync: reading again costs nothing.
+	before := a.unmarshals
+	if err := tc.Replace(ctx, a, cache.ReplaceHints{}); err != nil {
+		t.Fatal(err)
+	}
+	if a.unmarshals != before {
+		t.Fatalf("an up-to-date cache was replaced again")
+	}
+}
 
 func TestTokenCacheWritesOnceOnFlush(t *testing.T) {
 	t.Parallel()

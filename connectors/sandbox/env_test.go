@@ -81,3 +81,42 @@ func TestOptionsFromEnv(t *testing.T) {
 		t.Errorf("err = %v, want one naming %s", err, EnvCustomers)
 	}
 }
+
+func TestFaultsFromLookup(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		env      map[string]string
+		wantRate float64
+		wantN    int
+		wantSeed uint64
+		wantErr  string
+	}{
+		{name: "none", env: nil},
+		{name: "kinds take the default rate", env: map[string]string{EnvFaults: "429,drop"}, wantRate: DefaultFaultRate, wantN: 2},
+		{name: "all at a percentage", env: map[string]string{EnvFaults: "all", EnvFaultRate: "25%", EnvFaultSeed: "9"}, wantRate: 0.25, wantN: 6, wantSeed: 9},
+		{name: "rate alone means every kind", env: map[string]string{EnvFaultRate: "0.5"}, wantRate: 0.5},
+		{name: "unknown kind", env: map[string]string{EnvFaults: "flood"}, wantErr: EnvFaults},
+		{name: "rate over one", env: map[string]string{EnvFaultRate: "1.5"}, wantErr: EnvFaultRate},
+		{name: "seed not a number", env: map[string]string{EnvFaultSeed: "x"}, wantErr: EnvFaultSeed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			got, err := optionsFromLookup(Options{Dir: "/x"}, lookup)
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr+":") {
+					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Faults.Rate != tt.wantRate || len(got.Faults.Kinds) != tt.wantN || got.Faults.Seed != tt.wantSeed {
+				t.Fatalf("faults %+v", got.Faults)
+			}
+		})
+	}
+}

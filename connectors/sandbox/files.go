@@ -26,6 +26,10 @@ const (
 type state struct {
 	Port    int    `json:"port"`
 	WorldID string `json:"world_id"`
+	// ClientID is the world's application id, so that a process joining
+	// the server on Port needs nothing from world.json (tens of MB at
+	// 10,000 customers).
+	ClientID string `json:"client_id,omitempty"`
 }
 
 // worldID names a world without revealing anything about it: a hash of its

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,10 @@ type Options struct {
 	// Retry-After, so that every sandbox run goes through the retry path. The
 	// zero Options leave it off; DefaultOptions turns it on.
 	ThrottleOnce bool
+	// Faults make a share of the fake's answers go wrong (429s, 5xx,
+	// drops, cut bodies, truncated JSON, slow answers), to watch seats
+	// stay calm; the zero value injects none.
+	Faults msfake.Faults
 	// Now is the fake's clock and the generation date of a new world; nil
 	// means time.Now. Certificates always use the real clock, since TLS
 	// clients check them against it.
@@ -156,6 +161,12 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	// at the same time finds either nothing or a working server.
 	defer lock.unlock()
 
+	statePath := filepath.Join(o.Dir, stateFileName)
+	if s, ok := joinServed(ctx, o.Dir, statePath, logf); ok {
+		// Another process serves this world: joining it needs neither the
+		// world (a large file to parse) nor a listener.
+		return s, nil
+	}
 	w, err := loadOrGenerateWorld(o, now(), logf)
 	if err != nil {
 		return nil, err
@@ -167,7 +178,6 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	if created {
 		logf("sandbox: created a CA in %s (seats trusts it through tls.ca_file)", filepath.Join(o.Dir, caFileName))
 	}
-	statePath := filepath.Join(o.Dir, stateFileName)
 	st, err := loadState(statePath)
 	if err != nil {
 		return nil, err
@@ -187,8 +197,8 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	s.base = "https://127.0.0.1:" + strconv.Itoa(port)
-	if st.Port != port || st.WorldID != s.worldID {
-		if err := saveState(statePath, state{Port: port, WorldID: s.worldID}); err != nil {
+	if st.Port != port || st.WorldID != s.worldID || st.ClientID != s.clientID {
+		if err := saveState(statePath, state{Port: port, WorldID: s.worldID, ClientID: s.clientID}); err != nil {
 			ln.Close()
 			return nil, err
 		}
@@ -199,7 +209,40 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		return nil, err
 	}
 	logf("sandbox: serving %d customers at %s", customers, s.base)
+	if o.Faults.Rate > 0 {
+		kinds := o.Faults.Kinds
+		if len(kinds) == 0 {
+			kinds = msfake.AllFaults()
+		}
+		names := make([]string, len(kinds))
+		for i, k := range kinds {
+			names[i] = string(k)
+		}
+		logf("sandbox: spoiling %.0f%% of the answers with faults: %s", o.Faults.Rate*100, strings.Join(names, ", "))
+	}
 	return s, nil
+}
+
+// joinServed returns an External sandbox when sandbox.json records a port
+// where this directory's world is served already (its health check names
+// the recorded world), without reading the world.
+func joinServed(ctx context.Context, dir, statePath string, logf func(string, ...any)) (*Sandbox, bool) {
+	st, err := loadState(statePath)
+	if err != nil || st.Port == 0 || st.WorldID == "" || st.ClientID == "" {
+		return nil, false
+	}
+	ca, err := loadCA(dir)
+	if err != nil {
+		return nil, false
+	}
+	id, err := probe(ctx, st.Port, ca.pool())
+	if err != nil || id != st.WorldID {
+		return nil, false
+	}
+	s := &Sandbox{dir: dir, clientID: st.ClientID, worldID: st.WorldID, logf: logf, external: true,
+		base: "https://127.0.0.1:" + strconv.Itoa(st.Port)}
+	logf("sandbox: using the sandbox already serving this world at %s", s.base)
+	return s, true
 }
 
 // loadOrGenerateWorld returns the world of o.Dir, generating and writing it
@@ -272,6 +315,7 @@ func (s *Sandbox) serve(ln net.Listener, ca *authority, w *msfake.World, o Optio
 		Latency:                o.Latency,
 		ThrottleOnce:           o.ThrottleOnce,
 		AdminConsentAutoAccept: o.AdminConsentAutoAccept,
+		Faults:                 o.Faults,
 		Now:                    now,
 		OnChange:               func(*msfake.World) { s.writer.changed() },
 	})

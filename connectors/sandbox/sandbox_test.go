@@ -541,3 +541,21 @@ func TestWorldWriterLosesNoChange(t *testing.T) {
 		}
 	}
 }
+
+// TestJoiningReadsNoWorld: a process joining the server of its home does
+// not read world.json (tens of MB at 10,000 customers, half a second before
+// the wizard's first frame): it goes by sandbox.json and the health check.
+func TestJoiningReadsNoWorld(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	log := &testLog{}
+	first := start(t, testOptions(dir, log))
+	path := filepath.Join(dir, worldFileName)
+	if err := os.WriteFile(path, []byte("not a world"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	second := start(t, testOptions(dir, log))
+	if !second.External() || second.ClientID() != first.ClientID() || second.WorldID() != first.WorldID() {
+		t.Fatalf("second Start: External=%v client %q world %q; want the first one's", second.External(), second.ClientID(), second.WorldID())
+	}
+}

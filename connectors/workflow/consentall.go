@@ -50,8 +50,13 @@ func MissingRolesWarning(st connectors.CustomerStatus) string {
 // ConsentMany consents into the given customers (nil = every customer) with
 // one method and reports every customer: consented, already Ready, skipped
 // and why (GDAP not usable), or failed and why. At most parallel customers
-// are worked on at once. onResult, if set, is called as each one finishes,
-// never concurrently.
+// are worked on at once (0 = Parallel). onResult, if set, is called as each
+// one finishes, never concurrently. The states are read from the store
+// when it starts, so another seats's consents since are seen.
+//
+// With the partner method each customer is first checked (one token
+// attempt): one consented already, elsewhere or earlier, turns Ready
+// without asking Partner Center; only the others are consented.
 //
 // With the admin method nothing can be done for the customer; the link is
 // reported at once (onBefore) and seats waits for the admins until ctx ends.
@@ -77,9 +82,7 @@ func (c *Customers) ConsentMany(ctx context.Context, tenantIDs []string, method 
 			}
 		}
 	}
-	if parallel < 1 {
-		parallel = 4
-	}
+	parallel = c.parallel(parallel)
 	results := make([]ConsentResult, len(statuses))
 	var mu sync.Mutex
 	report := func(i int, r ConsentResult) {
@@ -148,11 +151,30 @@ func (c *Customers) consentPartners(ctx context.Context, todo []pendingConsent, 
 				return
 			}
 			defer func() { <-sem }()
-			res.Warning = MissingRolesWarning(p.st)
+			st := p.st
+			cerr := c.check(ctx, st.TenantID)
+			if cerr == nil {
+				// Consented already: no Partner Center call needed.
+				if err := c.recordSettled(&st, checkGranted, connectors.ConsentByPartner, nil); err != nil {
+					res.Outcome, res.Reason = OutcomeFailed, err.Error()
+				} else if st.Ready() {
+					res.Outcome = OutcomeAlreadyReady
+				} else {
+					res.Outcome, res.Reason = OutcomeFailed, st.Consent.Reason
+				}
+				report(p.idx, res)
+				return
+			}
+			if connectors.KindOf(cerr) == connectors.ErrSignInRequired || ctx.Err() != nil {
+				res.Outcome, res.Reason = OutcomeFailed, VerifyReason(cerr)
+				report(p.idx, res)
+				return
+			}
+			res.Warning = MissingRolesWarning(st)
 			if res.Warning != "" && onBefore != nil {
 				onBefore(res)
 			}
-			if st, err := c.consentPartner(ctx, p.st); err != nil {
+			if st, err := c.consentPartner(ctx, st); err != nil {
 				res.Outcome, res.Reason = OutcomeFailed, reasonOf(st, err)
 			} else {
 				res.Outcome = OutcomeConsented
@@ -170,8 +192,12 @@ func (c *Customers) consentPartners(ctx context.Context, todo []pendingConsent, 
 // their checks.
 func (c *Customers) waitAdmins(ctx context.Context, todo []pendingConsent, parallel int, onBefore func(ConsentResult), report func(int, ConsentResult)) {
 	links := make(map[int]string, len(todo))
-	for _, p := range todo {
+	for i := range todo {
+		p := &todo[i]
 		links[p.idx] = c.AdminConsentURL(p.st.TenantID)
+		// Noted, so that a refresh or sync after seats stops waiting
+		// still looks for the acceptance.
+		_ = c.linkSent(&p.st)
 		if onBefore != nil {
 			onBefore(ConsentResult{TenantID: p.st.TenantID, Name: p.st.Name, ConsentURL: links[p.idx]})
 		}

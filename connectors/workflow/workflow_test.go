@@ -375,8 +375,8 @@ func TestCustomersThatStopWorkingTurnLost(t *testing.T) {
 	if s := st[revoked]; s.Consent.State != connectors.ConsentLost || !strings.Contains(s.Consent.Reason, "Global Reader") {
 		t.Errorf("read role removed: %+v", s.Consent)
 	}
-	if rep.Failed != 1 || len(rep.Lost) != 1 || rep.Lost[0] != revoked {
-		t.Errorf("sync report: failed %d, lost %v (want the one without a read role)", rep.Failed, rep.Lost)
+	if rep.Failed != 1 || len(rep.Lost) != 2 || rep.Lost[0].TenantID != expired || rep.Lost[1].TenantID != revoked || rep.Lost[1].Reason == "" {
+		t.Errorf("sync report: failed %d, lost %+v (want the expired one from the refresh, then the one without a read role)", rep.Failed, rep.Lost)
 	}
 	if snap, ok, _ := h.store.Snapshot(revoked); !ok || !snap.Stale {
 		t.Errorf("the failed tenant's snapshot should be kept and marked stale: ok=%v %+v", ok, snap)
@@ -411,8 +411,13 @@ func TestSovereignCloudHasNoGDAP(t *testing.T) {
 		if s.GDAP.Status != connectors.GDAPUnavailable || s.GDAP.Status.Label() != "not available in this cloud" {
 			t.Fatalf("%s: GDAP %q (%s)", s.Name, s.GDAP.Status, s.GDAP.Status.Label())
 		}
-		if !s.Eligible() || workflow.MissingRolesWarning(s) != "" {
-			t.Fatalf("%s: without GDAP every customer is eligible and no role warning is given", s.Name)
+		// Without GDAP the refresh's check alone decides: a consented
+		// customer is Ready at once, every other one is eligible.
+		if s.Ready() != (w.Customers[indexOf(w, s.TenantID)].Consent != nil) {
+			t.Fatalf("%s: Ready %v, consented %v", s.Name, s.Ready(), w.Customers[indexOf(w, s.TenantID)].Consent != nil)
+		}
+		if !s.Ready() && (!s.Eligible() || workflow.MissingRolesWarning(s) != "") {
+			t.Fatalf("%s: without GDAP every customer not Ready is eligible and no role warning is given", s.Name)
 		}
 	}
 }
@@ -541,4 +546,170 @@ func TestSyncSavesSnapshotsInBatches(t *testing.T) {
 	if total != 120 || len(keeper.writes) != 3 {
 		t.Fatalf("writes %v: want 120 snapshots in 3 writes", keeper.writes)
 	}
+}
+
+func indexOf(w *msfake.World, tenantID string) int {
+	for i, c := range w.Customers {
+		if strings.EqualFold(c.TenantID, tenantID) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestSyncInterruptedMarksNothing: Ctrl+C during a sync ends it within a
+// second; the tenants read are saved, the others keep their data unmarked,
+// and the report says it was interrupted, not that they failed.
+func TestSyncInterruptedMarksNothing(t *testing.T) {
+	t.Parallel()
+	w := sandbox.Generate(sandbox.GenerateOptions{Seed: 5, Customers: 300, Now: time.Now()})
+	readyWorld(w, time.Now())
+	h := newHarness(t, w, msfake.Options{Latency: 20 * time.Millisecond})
+	h.readyAll(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var cancelledAt time.Time
+	rep, err := h.customers.Sync(ctx, 8, func(done, total int, r workflow.SyncResult) {
+		if done == 20 {
+			cancelledAt = time.Now()
+			cancel()
+		}
+	})
+	took := time.Since(cancelledAt)
+	if err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	if took > time.Second {
+		t.Errorf("the sync ended %v after Ctrl+C, want within 1s", took)
+	}
+	if !rep.Interrupted || rep.Failed != 0 || rep.Succeeded < 20 || rep.Succeeded >= rep.Tenants {
+		t.Fatalf("report: interrupted %v, failed %d, read %d of %d", rep.Interrupted, rep.Failed, rep.Succeeded, rep.Tenants)
+	}
+	snaps, err := h.store.Snapshots()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != rep.Succeeded {
+		t.Errorf("%d snapshots saved, %d read", len(snaps), rep.Succeeded)
+	}
+	for _, s := range snaps {
+		if s.Stale {
+			t.Errorf("%s marked stale: %s", s.TenantID, s.StaleReason)
+		}
+	}
+	statuses, _ := h.customers.Statuses()
+	for _, s := range statuses {
+		if !s.Ready() {
+			t.Errorf("%s is %s after an interrupted sync", s.Name, s.Consent.State)
+		}
+	}
+}
+
+// TestAdminLinkAcceptedLaterIsSeenOnRefresh: the engineer stops waiting
+// for an admin; the admin accepts hours later; the next refresh sees it
+// (one token attempt) and the customer turns Ready, with no old reason.
+func TestAdminLinkAcceptedLaterIsSeenOnRefresh(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, msfake.SmallWorld(), msfake.Options{})
+	ctx := context.Background()
+	statuses, err := h.customers.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target connectors.CustomerStatus
+	for _, s := range statuses {
+		if s.Eligible() && s.GDAP.HasReadRole() {
+			target = s
+			break
+		}
+	}
+	if target.TenantID == "" {
+		t.Fatal("no eligible customer")
+	}
+	short, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+	defer cancel()
+	if _, err := h.customers.WaitAdminConsent(short, target.TenantID); !errors.Is(err, connectors.ErrCanceled) {
+		t.Fatalf("wait: %v", err)
+	}
+	st, _, _ := h.store.CustomerStatus(target.TenantID)
+	if st.Consent.LinkSentAt.IsZero() || !strings.Contains(st.Consent.Reason, "waiting for the customer's admin") {
+		t.Fatalf("after the wait stopped: %+v", st.Consent)
+	}
+	if err := h.acceptAdminConsent(h.customers.AdminConsentURL(target.TenantID)); err != nil {
+		t.Fatal(err)
+	}
+	after, err := h.customers.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byName(after)[target.TenantID]
+	if !got.Ready() || got.Consent.Reason != "" || !got.Consent.LinkSentAt.IsZero() {
+		t.Fatalf("after the admin accepted and a refresh: %+v", got.Consent)
+	}
+}
+
+// TestRevokedConsentSaysRemoved: a Ready customer whose consent is removed
+// is Lost with a reason that says so, in the sync report too; never "has
+// not reached the tenant yet".
+func TestRevokedConsentSaysRemoved(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, msfake.SmallWorld(), msfake.Options{})
+	var ready connectors.CustomerStatus
+	for _, s := range h.readyAll(t) {
+		if s.Ready() {
+			ready = s
+			break
+		}
+	}
+	h.fake.Mutate(func(w *msfake.World) {
+		for i := range w.Customers {
+			if w.Customers[i].TenantID == ready.TenantID {
+				w.Customers[i].Consent = nil
+			}
+		}
+	})
+	// A new client: the old one's cached token for the tenant would hide
+	// the revocation for its lifetime, as with Microsoft.
+	fresh := newHarnessOver(t, h)
+	rep, err := fresh.customers.Sync(context.Background(), 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lost *workflow.LostCustomer
+	for i := range rep.Lost {
+		if rep.Lost[i].TenantID == ready.TenantID {
+			lost = &rep.Lost[i]
+		}
+	}
+	if lost == nil || !strings.Contains(lost.Reason, "removed") || strings.Contains(lost.Reason, "reached") {
+		t.Fatalf("lost %+v", rep.Lost)
+	}
+	st, _, _ := fresh.store.CustomerStatus(ready.TenantID)
+	if st.Consent.State != connectors.ConsentLost || strings.Contains(st.Consent.Reason, "reached") {
+		t.Fatalf("recorded %+v", st.Consent)
+	}
+}
+
+// newHarnessOver is a second client, signed in afresh, over h's fake and
+// store: the next command, with an empty token cache.
+func newHarnessOver(t *testing.T, h *harness) *harness {
+	t.Helper()
+	w := h.fake.World()
+	client, err := microsoft.New(microsoft.Config{
+		ClientID: w.ClientID, AuthorityHost: h.endpoints.AuthorityHost, GraphURL: h.endpoints.GraphURL,
+		PartnerCenterURL: h.endpoints.PartnerCenterURL, GDAP: true, HTTPClient: h.http,
+		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := client.StartDeviceCode(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.WaitDeviceCode(context.Background(), dc); err != nil {
+		t.Fatal(err)
+	}
+	c := *h.customers
+	c.MS = client
+	return &harness{endpoints: h.endpoints, http: h.http, fake: h.fake, client: client, store: h.store, customers: &c}
 }

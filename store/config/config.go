@@ -49,6 +49,10 @@ type Settings struct {
 	Sync struct {
 		Concurrency int           // parallel calls per service, 1..64
 		StaleAfter  time.Duration // a snapshot older than this is shown as stale
+		// CustomersFreshFor: a customer list read from Partner Center
+		// within this long is not read again (on wizard start, consent
+		// --tenant); r and status --refresh always read it.
+		CustomersFreshFor time.Duration
 	}
 	Distributor struct {
 		Kind string // one of DistributorKinds(), "" = none chosen yet
@@ -254,6 +258,7 @@ func (c *Config) mergedValues() (Settings, map[string]any, error) {
 	st.TLS.CAFile = vals[KeyCAFile].(string)
 	st.Sync.Concurrency = vals[KeyConcurrency].(int)
 	st.Sync.StaleAfter, _ = time.ParseDuration(vals[KeyStaleAfter].(string))
+	st.Sync.CustomersFreshFor, _ = time.ParseDuration(vals[KeyCustomersFresh].(string))
 	st.Distributor.Kind = vals[KeyDistributorKind].(string)
 	st.Distributor.Pax8.URL = vals[KeyPax8URL].(string)
 	st.Distributor.Pax8.TokenURL = vals[KeyPax8TokenURL].(string)

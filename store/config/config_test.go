@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -52,7 +53,7 @@ func TestPrecedence(t *testing.T) {
 		wantConcurrency int
 		wantSource      string // Source(KeyCloud)
 	}{
-		{name: "defaults", wantCloud: "global", wantConcurrency: 8, wantSource: "default"},
+		{name: "defaults", wantCloud: "global", wantConcurrency: 64, wantSource: "default"},
 		{name: "file beats default", file: "microsoft:\n  cloud: usgov\nsync:\n  concurrency: 3\n", wantCloud: "usgov", wantConcurrency: 3, wantSource: "FILE"},
 		{
 			name: "env beats file", file: "microsoft:\n  cloud: usgov\nsync:\n  concurrency: 3\n",
@@ -68,7 +69,7 @@ func TestPrecedence(t *testing.T) {
 		{
 			name: "empty env is unset", file: "microsoft:\n  cloud: usgov\n",
 			env:       map[string]string{"SEATS_MICROSOFT_CLOUD": ""},
-			wantCloud: "usgov", wantConcurrency: 8, wantSource: "FILE",
+			wantCloud: "usgov", wantConcurrency: 64, wantSource: "FILE",
 		},
 		{
 			name: "unchanged flag does not win", file: "sync:\n  concurrency: 2\n",
@@ -222,7 +223,7 @@ func TestEmptyAndMissingFiles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			if s := c.Settings(); s.Microsoft.Cloud != "global" || s.Sync.Concurrency != 8 || s.Microsoft.ClientID != "" {
+			if s := c.Settings(); s.Microsoft.Cloud != "global" || s.Sync.Concurrency != 64 || s.Sync.CustomersFreshFor != 5*time.Minute || s.Microsoft.ClientID != "" {
 				t.Errorf("Settings = %+v, want defaults", s)
 			}
 		})

@@ -31,6 +31,7 @@ const (
 	KeyCAFile           = "tls.ca_file"
 	KeyConcurrency      = "sync.concurrency"
 	KeyStaleAfter       = "sync.stale_after"
+	KeyCustomersFresh   = "sync.customers_fresh_for"
 
 	KeyDistributorKind    = "distributor.kind"
 	KeyPax8URL            = "distributor.pax8.url"
@@ -91,8 +92,13 @@ var keySpecs = []keySpec{
 	{key: KeyGraphURL, kind: kindString, check: checkHTTPSURL},
 	{key: KeyPartnerCenterURL, kind: kindString, check: checkHTTPSURL},
 	{key: KeyCAFile, kind: kindString, check: checkCAFile},
-	{key: KeyConcurrency, kind: kindInt, def: 8, wizard: true, check: checkConcurrency},
+	// sync.concurrency is the ceiling on calls in flight to one service;
+	// seats picks less per service from its documented limits.
+	{key: KeyConcurrency, kind: kindInt, def: 64, wizard: true, check: checkConcurrency},
 	{key: KeyStaleAfter, kind: kindString, def: "24h", wizard: true, check: checkDuration},
+	// How long a customer list read from Partner Center counts as fresh: the
+	// wizard and consent --tenant do not read it again within that time.
+	{key: KeyCustomersFresh, kind: kindString, def: "5m", wizard: true, check: checkDuration},
 
 	{key: KeyDistributorKind, kind: kindString, wizard: true, check: checkOneOf(DistributorKinds())},
 	{key: KeyPax8URL, kind: kindString, def: "https://api.pax8.com/v1", wizard: true, check: checkHTTPSURL},

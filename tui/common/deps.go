@@ -45,6 +45,14 @@ type Customers interface {
 	WaitAdminConsent(ctx context.Context, tenantID string) (connectors.CustomerStatus, error)
 }
 
+// FreshCustomers is what a Customers may also tell: whether the customer
+// list in the store was read from Partner Center recently enough
+// (sync.customers_fresh_for) that opening the screen need not read it
+// again; r always does. A Customers without it is read on every start.
+type FreshCustomers interface {
+	Fresh() (bool, error)
+}
+
 // Progress keeps the wizard's position; *store.Store satisfies it.
 type Progress interface {
 	// WizardProgress returns the saved position; a zero value when nothing

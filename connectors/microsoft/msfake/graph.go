@@ -307,30 +307,32 @@ func (s *Server) graphGDAP(w http.ResponseWriter, r *http.Request, p principal, 
 		writeDenied(w, r)
 		return
 	}
-	var all []gdapEntry
-	for i := range s.w.Customers {
-		c := &s.w.Customers[i]
-		for _, rel := range c.GDAP {
-			all = append(all, gdapEntry{customer: c, rel: rel})
-		}
-	}
 	if len(segs) == 0 {
+		var all []gdapEntry
+		for i := range s.w.Customers {
+			c := &s.w.Customers[i]
+			for _, rel := range c.GDAP {
+				all = append(all, gdapEntry{customer: c, rel: rel})
+			}
+		}
 		s.gdapList(w, r, all)
 		return
 	}
-	i := slices.IndexFunc(all, func(e gdapEntry) bool { return e.rel.ID == segs[0] })
-	if i < 0 {
+	ref, ok := s.relIndex[segs[0]]
+	if !ok {
 		writeGraphError(w, r, http.StatusNotFound, "Request_ResourceNotFound",
 			fmt.Sprintf("The delegated admin relationship with id '%s' was not found.", segs[0]))
 		return
 	}
+	c := &s.w.Customers[ref.customer]
+	entry := gdapEntry{customer: c, rel: c.GDAP[ref.rel]}
 	switch {
 	case len(segs) == 1:
-		body := relationshipJSON(all[i])
+		body := relationshipJSON(entry)
 		body["@odata.context"] = graphContext(r, "tenantRelationships/delegatedAdminRelationships/$entity")
 		writeJSON(w, http.StatusOK, graphType, body)
 	case len(segs) == 2 && strings.EqualFold(segs[1], "accessAssignments"):
-		s.gdapAssignments(w, r, all[i])
+		s.gdapAssignments(w, r, entry)
 	default:
 		writeGraphError(w, r, http.StatusBadRequest, "BadRequest",
 			fmt.Sprintf("Resource not found for the segment '%s'.", segs[len(segs)-1]))

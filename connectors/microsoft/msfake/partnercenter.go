@@ -174,10 +174,8 @@ func (s *Server) pcCustomer(w http.ResponseWriter, r *http.Request, id string) {
 
 // customerByID finds a customer by tenant id. Call with the lock held.
 func (s *Server) customerByID(id string) *Customer {
-	for i := range s.w.Customers {
-		if strings.EqualFold(s.w.Customers[i].TenantID, id) {
-			return &s.w.Customers[i]
-		}
+	if c, ok := s.customerBySegment(id); ok && strings.EqualFold(c.TenantID, id) {
+		return c
 	}
 	return nil
 }

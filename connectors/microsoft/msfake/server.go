@@ -22,9 +22,15 @@ type Options struct {
 	// DeviceCodeTTL is the expires_in of device codes; default 15 minutes,
 	// as Entra.
 	DeviceCodeTTL time.Duration
-	// Latency is added to every Graph and Partner Center call (not to
-	// sign-in), for benchmarks. The wait ends early when the client gives up.
+	// Latency is added to every Graph and Partner Center call and to every
+	// call of the token endpoint and the OpenID configuration (what MSAL
+	// calls for each customer tenant), for benchmarks: a latency-true
+	// imitation of the services. Pages people look at are spared. The wait
+	// ends early when the client gives up.
 	Latency time.Duration
+	// Faults make a share of answers go wrong (see Faults); the zero value
+	// injects none.
+	Faults Faults
 	// PageSize, if > 0, overrides the default page sizes everywhere and caps
 	// the page size a client asks for ($top, size), the way a service may
 	// return shorter pages than asked, so that tests exercise paging.
@@ -77,8 +83,17 @@ type Server struct {
 	// older generation are refused.
 	rtGeneration int64
 	failures     []*failRule
-	throttled    bool                 // ThrottleOnce has fired
-	redeemed     map[string]time.Time // authorization codes already used, until they expire
+	throttled    bool // ThrottleOnce has fired
+	// faults picks the random faults; faultMu guards it, apart from mu so
+	// that no fault decision waits for the world.
+	faultMu sync.Mutex
+	faults  *faultPicker
+	// byTenant finds a customer by lower-cased tenant id or domain, and
+	// relIndex a GDAP relationship by id; both are rebuilt after Mutate.
+	// A world of 10,000 customers must not be scanned on every request.
+	byTenant map[string]int
+	relIndex map[string]relRef
+	redeemed map[string]time.Time // authorization codes already used, until they expire
 }
 
 type failRule struct {
@@ -86,6 +101,7 @@ type failRule struct {
 	prefix string
 	status int
 	body   string
+	fault  Fault // set by FailNextFault; then status and body are unused
 	left   int
 }
 
@@ -100,7 +116,9 @@ func New(w *World, o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Server{opts: o, w: w, redeemed: map[string]time.Time{}}
+	s := &Server{opts: o, w: w, redeemed: map[string]time.Time{}, faults: newFaultPicker(o.Faults)}
+	s.reindex()
+	return s
 }
 
 // NewTLSServer starts an httptest TLS server with a new Server over w, for
@@ -199,29 +217,58 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isPC := p == pcPrefix || strings.HasPrefix(p, pcPrefix+"/")
 	if isGraph || isPC {
 		s.calls.Add(1)
-		if !s.wait(r) {
+	}
+	if isGraph || isPC || isMachineAuthorityCall(p) {
+		if !s.wait(r, s.opts.Latency) {
 			return // the client is gone; nobody reads an answer
+		}
+	}
+	fault, status := s.pickFault(r, isGraph, isPC)
+	switch fault {
+	case FaultDrop:
+		panic(http.ErrAbortHandler) // net/http closes the connection unanswered
+	case FaultSlow:
+		if !s.wait(r, s.slowFor()) {
+			return
 		}
 	}
 	// Handlers answer into a buffer and the answer goes out after they
 	// return, so that no write to a slow client ever happens under the lock.
 	dw := &deferredWriter{ResponseWriter: w}
-	defer dw.flush()
-	w = dw
+	defer func() {
+		if fault == FaultTruncated || fault == FaultCut {
+			if spoil(w, dw, fault) {
+				return
+			}
+		}
+		dw.flush()
+	}()
+	if fault == FaultThrottle || fault == FaultServer {
+		s.writeFaultStatus(dw, r, fault, status, isGraph, isPC)
+		return
+	}
 	if rule, ok := s.takeFailure(r); ok {
-		s.writeInjected(w, r, rule, isGraph, isPC)
+		s.writeInjected(dw, r, rule, isGraph, isPC)
 		return
 	}
 	switch {
+	case isGraph && strings.EqualFold(strings.TrimPrefix(p, graphPrefix), "/v1.0/$batch"):
+		s.serveGraphBatch(dw, r)
 	case isGraph:
-		s.serveGraph(w, r, strings.TrimPrefix(p, graphPrefix))
+		s.serveGraph(dw, r, strings.TrimPrefix(p, graphPrefix))
 	case isPC:
-		s.servePartnerCenter(w, r, strings.TrimPrefix(p, pcPrefix))
+		s.servePartnerCenter(dw, r, strings.TrimPrefix(p, pcPrefix))
 	case p == "/devicelogin":
-		s.serveDeviceLogin(w, r)
+		s.serveDeviceLogin(dw, r)
 	default:
-		s.serveAuthority(w, r)
+		s.serveAuthority(dw, r)
 	}
+}
+
+// isMachineAuthorityCall reports whether path is an authority endpoint MSAL
+// calls without a person: the token endpoint and the OpenID configuration.
+func isMachineAuthorityCall(path string) bool {
+	return strings.HasSuffix(path, "/oauth2/v2.0/token") || strings.HasSuffix(path, "/v2.0/.well-known/openid-configuration")
 }
 
 // deferredWriter holds an answer until flush.
@@ -252,13 +299,13 @@ func (d *deferredWriter) flush() {
 	_, _ = d.ResponseWriter.Write(d.body.Bytes())
 }
 
-// wait sleeps Options.Latency unless the request is cancelled first; it
-// reports whether to go on.
-func (s *Server) wait(r *http.Request) bool {
-	if s.opts.Latency <= 0 {
+// wait sleeps d unless the request is cancelled first; it reports whether
+// to go on.
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
 		return true
 	}
-	t := time.NewTimer(s.opts.Latency)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
@@ -272,7 +319,7 @@ func (s *Server) takeFailure(r *http.Request) (failRule, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.failures {
-		if f.method != "" && f.method != r.Method {
+		if f.fault != "" || f.method != "" && f.method != r.Method {
 			continue
 		}
 		if !strings.HasPrefix(r.URL.Path, f.prefix) {
@@ -355,6 +402,7 @@ func (s *Server) Mutate(fn func(w *World)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fn(s.w)
+	s.reindex()
 	if s.opts.OnChange != nil {
 		s.opts.OnChange(s.w)
 	}

@@ -55,11 +55,8 @@ func (s *Server) resolveTenant(seg string) (tenantRef, bool) {
 		strings.EqualFold(seg, p.TenantID), p.Domain != "" && strings.EqualFold(seg, p.Domain):
 		return tenantRef{id: p.TenantID, name: p.Name}, true
 	}
-	for i := range s.w.Customers {
-		c := &s.w.Customers[i]
-		if strings.EqualFold(seg, c.TenantID) || c.Domain != "" && strings.EqualFold(seg, c.Domain) {
-			return tenantRef{id: c.TenantID, name: c.Name, customer: c}, true
-		}
+	if c, ok := s.customerBySegment(seg); ok {
+		return tenantRef{id: c.TenantID, name: c.Name, customer: c}, true
 	}
 	return tenantRef{}, false
 }

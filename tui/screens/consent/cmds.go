@@ -9,10 +9,12 @@ import (
 	"github.com/seats-msp/seats/tui/common"
 )
 
-// statusesMsg carries what the store knows, read at start.
+// statusesMsg carries what the store knows, read at start; fresh says the
+// list was read from Partner Center recently enough not to read it again.
 type statusesMsg struct {
-	list []connectors.CustomerStatus
-	err  error
+	list  []connectors.CustomerStatus
+	err   error
+	fresh bool
 }
 
 // refreshedMsg ends a refresh from Partner Center. gen drops the answer of
@@ -48,7 +50,11 @@ type openedMsg struct{ err error }
 func loadStatuses(c common.Customers) tea.Cmd {
 	return func() tea.Msg {
 		list, err := c.Statuses()
-		return statusesMsg{list: list, err: err}
+		fresh := false
+		if f, ok := c.(common.FreshCustomers); ok && err == nil && len(list) > 0 {
+			fresh, _ = f.Fresh() // unknown freshness: read again, as before
+		}
+		return statusesMsg{list: list, err: err, fresh: fresh}
 	}
 }
 

@@ -371,6 +371,11 @@ func (m *Model) handleStatuses(msg statusesMsg) tea.Cmd {
 		// Only the first load counts: a refresh that already answered is newer.
 		m.setData(msg.list)
 	}
+	if msg.fresh {
+		// Read moments ago (another start, a consent in another terminal):
+		// reading thousands of customers again would only cost time.
+		return tea.Batch(append(cmds, common.Status(common.LevelInfo, "Customers as read from Partner Center a few minutes ago; r reads them again"))...)
+	}
 	cmds = append(cmds, m.startRefresh())
 	return tea.Batch(cmds...)
 }

@@ -1,10 +1,12 @@
 package consent
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/tui/common"
 	"github.com/seats-msp/seats/tui/tuitest"
 )
 
@@ -820,4 +823,38 @@ func BenchmarkKeypress(b *testing.B) {
 		_ = f.screen.View()
 		i++
 	}
+}
+
+// freshCustomers says the customer list was read moments ago, and counts
+// refreshes.
+type freshCustomers struct {
+	*fakeCustomers
+	refreshes atomic.Int32
+}
+
+func (f *freshCustomers) Fresh() (bool, error) { return true, nil }
+
+func (f *freshCustomers) Refresh(ctx context.Context) ([]connectors.CustomerStatus, error) {
+	f.refreshes.Add(1)
+	return f.fakeCustomers.Refresh(ctx)
+}
+
+// TestFreshListIsNotReadAgainOnStart: a customer list read within the
+// freshness window shows as stored, with no re-read from Partner Center;
+// r still reads it.
+func TestFreshListIsNotReadAgainOnStart(t *testing.T) {
+	t.Parallel()
+	fake := &freshCustomers{fakeCustomers: newFakeCustomers(sample())}
+	c, _ := tuitest.NewCommon(t, common.Deps{Customers: fake})
+	s := New(c)
+	s.SetSize(tuitest.Width, tuitest.Height)
+	h := tuitest.NewHarness(s)
+	d := tuitest.NewDriver(t, h)
+	d.Init()
+	d.Until("the stored customers show", func() bool { return len(s.all) == len(sample()) })
+	if n := fake.refreshes.Load(); n != 0 {
+		t.Fatalf("%d refreshes on start with a fresh list, want 0", n)
+	}
+	d.Press("r")
+	d.Until("r read the list", func() bool { return fake.refreshes.Load() == 1 })
 }
