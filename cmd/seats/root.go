@@ -55,8 +55,6 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		newAuditCmd(f),
 		newConnectCmd(f),
 	)
-	for _, c := range root.Commands() {
-		c.SetFlagErrorFunc(flagErrors)
-	}
+	usageArgs(root)
 	return root
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -20,6 +21,9 @@ world of made-up customers, kept in <home>/sandbox/. Any seats command run with 
 it starts by itself when needed. Size, seed and latency come from flags or from SEATS_SANDBOX_SEED,
 SEATS_SANDBOX_CUSTOMERS, SEATS_SANDBOX_LATENCY, SEATS_SANDBOX_APPROVE_AFTER and
 SEATS_SANDBOX_ADMIN_CONSENT_AUTO; seed and size apply when the world is first made.`,
+		RunE: func(*cobra.Command, []string) error {
+			return usageError{errors.New("say what to do: seats sandbox serve, or seats sandbox reset")}
+		},
 	}
 	// The sandbox commands always work on <home>/sandbox/: decide that
 	// before the home is resolved (and the config there checked).

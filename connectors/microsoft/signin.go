@@ -55,6 +55,9 @@ func (c *Client) WaitDeviceCode(ctx context.Context, dc *DeviceCode) (connectors
 	if err != nil {
 		return connectors.Account{}, classifyAuth(ctx, "device-code sign-in", flowDeviceCode, err)
 	}
+	if err := c.keepOnly(ctx, res.Account.HomeAccountID); err != nil {
+		return connectors.Account{}, err
+	}
 	if err := c.flush(); err != nil {
 		return connectors.Account{}, err
 	}
@@ -73,6 +76,9 @@ func (c *Client) SignInBrowser(ctx context.Context, openURL func(url string) err
 	res, err := c.pca.AcquireTokenInteractive(ctx, c.signInScopes(), opts...)
 	if err != nil {
 		return connectors.Account{}, classifyAuth(ctx, "browser sign-in", flowBrowser, err)
+	}
+	if err := c.keepOnly(ctx, res.Account.HomeAccountID); err != nil {
+		return connectors.Account{}, err
 	}
 	if err := c.flush(); err != nil {
 		return connectors.Account{}, err
@@ -121,6 +127,26 @@ func (c *Client) Account(ctx context.Context) (connectors.Account, bool, error) 
 		full.PartnerTenantID = acct.PartnerTenantID
 	}
 	return full, true, nil
+}
+
+// keepOnly removes every cached account but homeAccountID. A sign-in with
+// another account replaces the old one only once it has succeeded: until
+// then the old account stays cached and in use (a cancelled switch keeps
+// it), and afterwards the client never has two accounts to choose from.
+func (c *Client) keepOnly(ctx context.Context, homeAccountID string) error {
+	accts, err := c.pca.Accounts(ctx)
+	if err != nil {
+		return classifyCacheErr(ctx, err)
+	}
+	for _, a := range accts {
+		if a.HomeAccountID == homeAccountID {
+			continue
+		}
+		if err := c.pca.RemoveAccount(ctx, a); err != nil {
+			return classifyCacheErr(ctx, err)
+		}
+	}
+	return nil
 }
 
 // SignOut forgets every cached account and its tokens (and flushes the
