@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/store"
+	"github.com/seats-msp/seats/tui/common"
 )
 
 // explain says what went wrong in one sentence and what to do in another,
@@ -92,16 +92,9 @@ func sentence(s string) string {
 	return s
 }
 
-// seatsCommand finds "seats <command>" in a text meant for people.
-var seatsCommand = regexp.MustCompile(`\bseats (login|logout|consent|status|sync|app|doctor|sandbox|connect|audit|reconcile)\b`)
-
 // withFlags spells every "seats <command>" in text with the flags this run
 // needs to reach the same home (--sandbox, --home), so that copying a hint
 // works.
 func (f *factory) withFlags(text string) string {
-	prefix := strings.Trim(f.hint(""), "` ")
-	if prefix == "seats" {
-		return text
-	}
-	return seatsCommand.ReplaceAllString(text, prefix+" $1")
+	return common.WithCommand(strings.Trim(f.hint(""), "`"), text)
 }

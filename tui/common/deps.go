@@ -69,4 +69,14 @@ type Deps struct {
 	Now func() time.Time
 	// Sandbox shows a SANDBOX badge in the header.
 	Sandbox bool
+	// Debug shows the whole chain of an error in the error box; without it
+	// the box says what happened and what to do, in a sentence each.
+	Debug bool
+	// Command is how the user runs seats ("seats --sandbox"): hints name
+	// commands that way, so that copying one works. Empty means "seats".
+	Command string
+	// Notices are lines seats printed before the wizard took the screen
+	// (warnings about the keyring, the sandbox's world); the wizard shows
+	// them until a key is pressed, so they are not lost behind it.
+	Notices []string
 }
