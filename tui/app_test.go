@@ -825,7 +825,9 @@ func TestFullHelpFitsEightyColumns(t *testing.T) {
 	t.Parallel()
 	f := newRoot(t, store.WizardProgress{Current: "connect"})
 	f.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	k := func(keys, help string) key.Binding { return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, help)) }
+	k := func(keys, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, help))
+	}
 	groups := [][]key.Binding{
 		{k("up", "move up one row"), k("down", "move down one row"), k("pgup", "page up")},
 		{k("/", "search by name, domain or id"), k("f", "filter by state"), k("s", "sort")},

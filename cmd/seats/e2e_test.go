@@ -213,7 +213,8 @@ func TestSandboxLoginConsentStatusSync(t *testing.T) {
 		t.Fatalf("logout: exit %d\n%s", r.code, r.stderr)
 	}
 	r = seats(t, home, time.Minute, "--sandbox", "sync")
-	if r.code != exitError || !strings.Contains(r.stderr, "seats login") {
+	// The hint is spelled as this run was typed, so that copying it works.
+	if r.code != exitError || !strings.Contains(r.stderr, "seats --sandbox login") {
 		t.Fatalf("sync after logout: exit %d\n%s", r.code, r.stderr)
 	}
 	r = seats(t, home, time.Minute, "--sandbox", "status", "--json")
@@ -463,7 +464,7 @@ func TestSandboxResetAfterUse(t *testing.T) {
 func TestWizardWithoutTerminalSaysSo(t *testing.T) {
 	t.Parallel()
 	r := seats(t, t.TempDir(), time.Minute, "--sandbox")
-	if r.code != exitError || !strings.Contains(r.stderr, "the wizard needs a terminal") {
+	if r.code != exitError || !strings.Contains(r.stderr, "wizard needs a terminal") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
