@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"runtime"
+	"strings"
+	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/mattn/go-isatty"
@@ -16,9 +20,22 @@ import (
 
 // runWizard starts the terminal wizard with the real dependencies.
 func runWizard(ctx context.Context, f *factory) error {
+	if dumbTerminal(os.Getenv("TERM")) {
+		return errors.New("this terminal (TERM=dumb) cannot show the wizard's full screen; run seats in a terminal such as xterm, or use seats login, consent, status and sync (seats --help lists them)")
+	}
 	if !isTerminal(f.stdin) || !isTerminal(f.stdout) {
 		return errors.New("the wizard needs a terminal; in scripts use seats login, consent, status and sync (seats --help lists them)")
 	}
+	// What seats prints from here until the wizard takes the screen (the
+	// keyring warning, the sandbox's world) would be hidden behind it: keep
+	// it and show it inside the wizard instead.
+	held := &heldWriter{w: f.stderr}
+	realStderr := f.stderr
+	f.stderr = held
+	defer func() {
+		f.stderr = realStderr
+		held.release()
+	}()
 	session, err := f.Session(ctx)
 	if err != nil {
 		return err
@@ -40,6 +57,9 @@ func runWizard(ctx context.Context, f *factory) error {
 		Progress:  st,
 		OpenURL:   opener,
 		Sandbox:   f.sandbox,
+		Debug:     f.debug,
+		Command:   strings.Trim(f.hint(""), "`"),
+		Notices:   held.lines(),
 	}
 	c := common.New(ctx, deps, f.stdout)
 	// NewProgram draws through c.Output, the same locked writer the clipboard
@@ -53,6 +73,56 @@ func runWizard(ctx context.Context, f *factory) error {
 		return m.Err()
 	}
 	return nil
+}
+
+// dumbTerminal reports whether TERM names a terminal that cannot move the
+// cursor, where a full-screen program is unreadable.
+func dumbTerminal(term string) bool { return term == "dumb" }
+
+// heldWriter keeps what is written to it until release, which writes what
+// came after lines() was taken to w. Lines written before the wizard starts
+// go into it; anything later is printed once the wizard has ended.
+type heldWriter struct {
+	w        io.Writer
+	mu       sync.Mutex
+	buf      bytes.Buffer
+	seen     int  // bytes already handed out by lines
+	released bool // after release, writes go straight to w
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.released {
+		return h.w.Write(p)
+	}
+	return h.buf.Write(p)
+}
+
+// lines returns the complete lines written so far and marks them shown.
+func (h *heldWriter) lines() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	text := h.buf.String()[h.seen:]
+	h.seen = h.buf.Len()
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// release writes to w what lines did not hand out.
+func (h *heldWriter) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if rest := h.buf.Bytes()[h.seen:]; len(rest) > 0 {
+		_, _ = h.w.Write(rest)
+	}
+	h.seen = h.buf.Len()
+	h.released = true
 }
 
 // isTerminal reports whether v is a file attached to a terminal.
