@@ -21,10 +21,10 @@ type statusesMsg struct {
 type afterReload int
 
 const (
-	atStart      afterReload = iota // the first read: a refresh follows
-	justShow                        // focus came back, or a job ended
-	confirmBulk                     // a pressed: ask with fresh numbers
-	startBulk                       // y pressed: consent who still needs it
+	atStart     afterReload = iota // the first read: a refresh follows
+	justShow                       // focus came back, or a job ended
+	confirmBulk                    // a pressed: ask with fresh numbers
+	startBulk                      // y pressed: consent who still needs it
 )
 
 // refreshedMsg ends a refresh from Partner Center. gen drops the answer of
