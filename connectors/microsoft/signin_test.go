@@ -394,6 +394,20 @@ func TestSignInBrowserCancel(t *testing.T) {
 	}
 }
 
+// TestSignInBrowserWithoutBrowser: where no browser can be opened, the
+// error says so and points to the device code, instead of calling it an
+// answer seats cannot read.
+func TestSignInBrowserWithoutBrowser(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	c := f.client(t)
+	_, err := c.SignInBrowser(testCtx(t), func(string) error { return errors.New("exec: \"xdg-open\": executable file not found in $PATH") })
+	var ce *connectors.Error
+	if !errors.As(err, &ce) || ce.Kind != connectors.ErrUnavailable || ce.Message != microsoft.MsgNoBrowser {
+		t.Fatalf("SignInBrowser without a browser: %v", err)
+	}
+}
+
 // tenantWhere returns the first customer of the fake's world for which
 // pick holds, or fails the test.
 func tenantWhere(t *testing.T, f *fake, pick func(c msfake.Customer, roles map[string]bool, usable bool) bool) string {

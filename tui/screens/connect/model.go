@@ -28,14 +28,15 @@ const (
 	stateCancelled               // the user pressed esc
 	stateFailed                  // starting or waiting failed; see failure
 	stateBrowser                 // browser sign-in running
-	stateSigningOut              // switching account
+	stateSigningOut              // unused since a switch keeps the old sign-in; kept for its name
+	stateConfirmSwitch           // signed in, asking whether to sign in with another account
 	stateSignedIn
 )
 
 var stateNames = map[state]string{
 	stateChecking: "checking", stateStarting: "starting", stateWaiting: "waiting",
 	stateExpired: "expired", stateCancelled: "cancelled", stateFailed: "failed",
-	stateBrowser: "browser", stateSigningOut: "signing out", stateSignedIn: "signed in",
+	stateBrowser: "browser", stateSigningOut: "signing out", stateConfirmSwitch: "confirm switch", stateSignedIn: "signed in",
 }
 
 func (s state) String() string { return stateNames[s] }
@@ -64,6 +65,10 @@ type Model struct {
 	// lapsed is set when the saved sign-in had expired or been revoked, so
 	// the new code says why it is asked for; signing in clears it.
 	lapsed bool
+	// switching is set while another account signs in: the old sign-in
+	// (previous) stays until the new one succeeds, and esc goes back to it.
+	switching bool
+	previous  connectors.Account
 
 	// gen numbers sign-in attempts. Every result carries the gen of the
 	// attempt that asked, and results of older attempts are dropped, so a
@@ -144,9 +149,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Continue):
 		return common.Next(m.ID())
 	case key.Matches(msg, m.keys.Switch):
-		m.stop()
-		m.setState(stateSigningOut)
-		return common.ForScreen(m.ID(), signOut(m.c.Ctx, m.c.Deps.Session))
+		m.setState(stateConfirmSwitch)
+		return nil
+	case key.Matches(msg, m.keys.Yes):
+		// The old sign-in stays until the new one succeeds.
+		m.switching, m.previous = true, m.account
+		return m.startDeviceCode()
+	case key.Matches(msg, m.keys.No):
+		m.setState(stateSignedIn)
+		return nil
+	case key.Matches(msg, m.keys.Keep):
+		return m.keepPrevious()
 	case key.Matches(msg, m.keys.Open):
 		return m.openLink()
 	case key.Matches(msg, m.keys.Copy):
@@ -156,6 +169,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Browser):
 		return m.startBrowser()
 	case key.Matches(msg, m.keys.Cancel):
+		if m.switching {
+			return m.keepPrevious()
+		}
 		m.stop()
 		m.failure = nil
 		m.setState(stateCancelled)
@@ -222,6 +238,7 @@ func (m *Model) handleSignedIn(msg signedInMsg) tea.Cmd {
 	}
 	if msg.err == nil {
 		m.stop()
+		m.switching, m.previous = false, connectors.Account{}
 		m.account = msg.account
 		m.failure = nil
 		m.blockedByCA = false
@@ -272,6 +289,20 @@ func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 		return common.Status(common.LevelWarning, "The sign-in code expired: press n for a new one")
 	}
 	return common.ForScreen(m.ID(), tick(m.gen))
+}
+
+// keepPrevious ends a switch of account: the attempt stops and the account
+// signed in before is in front again, as it never left.
+func (m *Model) keepPrevious() tea.Cmd {
+	if !m.switching {
+		return nil
+	}
+	m.stop()
+	m.switching = false
+	m.account, m.previous = m.previous, connectors.Account{}
+	m.code, m.failure, m.blockedByCA = nil, nil, false
+	m.setState(stateSignedIn)
+	return common.Status(common.LevelInfo, "Still signed in as "+accountName(m.account))
 }
 
 // startDeviceCode drops any running attempt and asks for a new code.
@@ -334,7 +365,7 @@ func (m *Model) setState(s state) {
 	m.syncKeys()
 }
 
-func (m *Model) syncKeys() { m.keys.setState(m.state, m.c.CanOpenURL(), m.c.CanCopy()) }
+func (m *Model) syncKeys() { m.keys.setState(m.state, m.c.CanOpenURL(), m.c.CanCopy(), m.switching) }
 
 // remaining is how long the shown code stays valid.
 func (m *Model) remaining() time.Duration {

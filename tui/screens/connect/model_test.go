@@ -181,15 +181,16 @@ func TestDeviceCodeShown(t *testing.T) {
 		{
 			name:        "with a browser",
 			withBrowser: true,
-			wantText:    []string{"H K Q 7 T 2 R L M", "1. Open: https://microsoft.com/devicelogin", "Expires in 15:00", "✓ Copied to the clipboard", "Press enter to open the link"},
+			wantText:    []string{"H K Q 7 T 2 R L M", "1. Open: https://microsoft.com/devicelogin", "Expires in 15:00", "Sent to your clipboard (OSC 52)", "Press enter to open the link"},
 			wantKeys:    []string{"enter open link in browser", "c copy code", "n new code", "b browser sign-in", "esc cancel"},
 		},
 		{
 			name:        "headless",
 			withBrowser: false,
 			wantText:    []string{"H K Q 7 T 2 R L M", "Open this link on any device: https://microsoft.com/devicelogin"},
-			wantKeys:    []string{"n new code", "b browser sign-in", "esc cancel"},
-			notKeys:     []string{"enter open link in browser"},
+			wantKeys:    []string{"n new code", "esc cancel"},
+			// No browser here: b could only fail.
+			notKeys: []string{"enter open link in browser", "b browser sign-in"},
 		},
 	}
 	for _, tt := range tests {
@@ -358,7 +359,7 @@ func TestSignInFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := setup(t, false, nil)
+			f := setup(t, true, nil)
 			f.until(stateWaiting)
 			f.session.waitAnswers <- waitOutcome{err: tt.err}
 			f.until(stateFailed)
@@ -449,27 +450,56 @@ func TestAlreadySignedIn(t *testing.T) {
 		t.Errorf("Gate() = %v, want nil", err)
 	}
 
+	// Switching asks first; n keeps the sign-in.
 	f.d.Press("s")
-	f.until(stateWaiting)
-	if _, _, signOuts := f.session.counts(); signOuts != 1 {
-		t.Errorf("SignOut called %d times, want 1", signOuts)
+	f.until(stateConfirmSwitch)
+	if !strings.Contains(f.view(), "stays until the new one succeeds") {
+		t.Errorf("the question does not say the sign-in stays:\n%s", f.view())
 	}
-	if err := f.screen.Gate(); err == nil {
-		t.Error("Gate() passes after signing out")
+	f.d.Press("n")
+	f.until(stateSignedIn)
+
+	// y starts a new sign-in without signing out; esc goes back to the old.
+	f.d.Press("s", "y")
+	f.until(stateWaiting)
+	if _, _, signOuts := f.session.counts(); signOuts != 0 {
+		t.Errorf("SignOut called %d times: the old sign-in must stay until the new one succeeds", signOuts)
+	}
+	f.d.Press("esc")
+	f.until(stateSignedIn)
+	if acct, ok := f.screen.Account(); !ok || acct != alex {
+		t.Errorf("after esc: %+v, %t; want still signed in as alex", acct, ok)
+	}
+	if err := f.screen.Gate(); err != nil {
+		t.Errorf("Gate() = %v after keeping the sign-in", err)
 	}
 }
 
+// TestSwitchAccountFailureKeepsSignIn: a new sign-in that fails leaves the
+// old one, and esc returns to it.
 func TestSwitchAccountFailureKeepsSignIn(t *testing.T) {
 	t.Parallel()
-	f := setup(t, false, func(fs *fakeSession) {
-		fs.account, fs.signedIn = alex, true
-		fs.signOutErr = errors.New("keyring locked")
-	})
+	f := setup(t, false, func(fs *fakeSession) { fs.account, fs.signedIn = alex, true })
 	f.until(stateSignedIn)
-	f.d.Press("s")
-	f.d.Until("the sign-out failure reported", func() bool { return len(f.h.Errs) == 1 })
-	if f.screen.state != stateSignedIn {
-		t.Errorf("state = %v, want still signed in", f.screen.state)
+	f.d.Press("s", "y")
+	f.until(stateWaiting)
+	f.session.waitAnswers <- waitOutcome{err: &connectors.Error{Kind: connectors.ErrUnauthorized, Service: "sign-in", Code: "authorization_declined"}}
+	f.until(stateFailed)
+	if !strings.Contains(f.view(), "esc keeps the sign-in of Alex Admin") {
+		t.Errorf("the failure does not offer the old sign-in:\n%s", f.view())
+	}
+	f.d.Press("esc")
+	f.until(stateSignedIn)
+	if acct, _ := f.screen.Account(); acct != alex {
+		t.Errorf("account %+v, want alex", acct)
+	}
+	bob := connectors.Account{Username: "bob@msp.example", PartnerTenantID: alex.PartnerTenantID}
+	f.d.Press("s", "y")
+	f.until(stateWaiting)
+	f.session.waitAnswers <- waitOutcome{account: bob}
+	f.until(stateSignedIn)
+	if acct, _ := f.screen.Account(); acct != bob {
+		t.Errorf("after a successful switch: %+v, want bob", acct)
 	}
 }
 

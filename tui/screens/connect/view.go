@@ -29,6 +29,15 @@ func (m *Model) View() string {
 		body = []string{st.Muted.Render("Signing out so that another account can sign in…")}
 	case stateSignedIn:
 		body = m.signedInView()
+	case stateConfirmSwitch:
+		body = []string{
+			st.Text.Render("Signed in as ") + st.Bold.Render(accountName(m.account)) + st.Text.Render("."),
+			"",
+			st.Bold.Render("Sign in with another account?") + st.Text.Render(" This sign-in stays until the new one succeeds;"+
+				" esc during the new sign-in comes back to it."),
+			"",
+			st.Key.Render("y") + st.Text.Render(" sign in with another account   ") + st.Key.Render("n") + st.Text.Render(" keep this one"),
+		}
 	case stateStarting:
 		body = []string{
 			st.Muted.Render("Asking Microsoft for a sign-in code…"),
@@ -38,10 +47,13 @@ func (m *Model) View() string {
 	case stateWaiting:
 		body = m.waitingView()
 	case stateExpired:
+		again := "Press " + st.Key.Render("n") + " for a new code"
+		if m.c.CanOpenURL() {
+			again += ", or " + st.Key.Render("b") + " to sign in with the browser"
+		}
 		body = []string{
 			st.Warn.Render("! The sign-in code expired before the sign-in finished."),
-			"Press " + st.Key.Render("n") + " for a new code, or " + st.Key.Render("b") +
-				" to sign in with the browser.",
+			again + ".",
 		}
 	case stateCancelled:
 		head := "Sign-in cancelled"
@@ -57,6 +69,10 @@ func (m *Model) View() string {
 		body = m.browserView()
 	case stateFailed:
 		body = m.failedView()
+	}
+	if m.switching && m.state != stateSignedIn {
+		body = append(body, "", st.Muted.Render("Switching account: ")+st.Key.Render("esc")+
+			st.Muted.Render(" keeps the sign-in of "+accountName(m.previous)+"."))
 	}
 	lines := append([]string{title, ""}, body...)
 	return m.wrap(strings.Join(lines, "\n"))
@@ -98,7 +114,7 @@ func (m *Model) waitingView() []string {
 
 	side := []string{m.countdown()}
 	if m.copied {
-		side = append(side, st.Good.Render("✓ Copied to the clipboard"))
+		side = append(side, st.Text.Render("Sent to your clipboard (OSC 52)"))
 	}
 	if m.c.CanOpenURL() {
 		side = append(side, "", "Press "+st.Key.Render("enter")+" to open the link")
@@ -126,6 +142,17 @@ func (m *Model) browserView() []string {
 func (m *Model) failedView() []string {
 	st := m.c.Styles
 	if m.blockedByCA {
+		if !m.c.CanOpenURL() {
+			return []string{
+				st.Bad.Render("✗ Microsoft refused the device code sign-in."),
+				st.Text.Render(caReason),
+				"",
+				st.Text.Render("No browser can be opened on this machine, so the browser sign-in cannot help here:" +
+					" sign in on a computer with a browser (" + m.c.Hint("seats login --browser") + "), or ask your" +
+					" Entra admin to let this account use device code."),
+				"Or press " + st.Key.Render("n") + " to try a new code.",
+			}
+		}
 		return []string{
 			st.Bad.Render("✗ Microsoft refused the device code sign-in."),
 			st.Text.Render(caReason),
@@ -138,18 +165,25 @@ func (m *Model) failedView() []string {
 	if m.failure != nil {
 		reason = kindSentence(m.failure)
 	}
+	again := "Press " + st.Key.Render("n") + " for a new code"
+	if m.c.CanOpenURL() {
+		again += ", or " + st.Key.Render("b") + " to sign in with the browser (" + browserWhy + ")"
+	}
 	return []string{
 		st.Bad.Render("✗ Sign-in failed. ") + st.Text.Render(reason),
 		"",
-		"Press " + st.Key.Render("n") + " for a new code, or " + st.Key.Render("b") +
-			" to sign in with the browser (" + browserWhy + ").",
+		again + ".",
 	}
 }
 
 // browserHint offers b; hot highlights it (and says so in text, for
-// NO_COLOR) after a Conditional Access refusal.
+// NO_COLOR) after a Conditional Access refusal. Where no browser can be
+// opened it offers nothing.
 func (m *Model) browserHint(hot bool) string {
 	st := m.c.Styles
+	if !m.c.CanOpenURL() {
+		return ""
+	}
 	if hot {
 		return st.Bold.Render("→ Press ") + st.KeyHot.Render(" b ") +
 			st.Bold.Render(" to sign in with the browser instead.") + "\n" +
@@ -227,7 +261,10 @@ func kindSentence(err error) string {
 	case connectors.ErrConsentRequired:
 		return "The app needs consent in your partner tenant first."
 	}
-	return "See the error above for why."
+	if msg := microsoftSays(err); msg != "" {
+		return msg + "."
+	}
+	return "The box below says why."
 }
 
 // microsoftSays is the service's own one-line explanation in err, if any.
