@@ -21,15 +21,15 @@ import (
 type state int
 
 const (
-	stateChecking   state = iota // looking for a cached sign-in
-	stateStarting                // asking Microsoft for a device code
-	stateWaiting                 // code shown, waiting for the user
-	stateExpired                 // the code expired; a new one is offered
-	stateCancelled               // the user pressed esc
-	stateFailed                  // starting or waiting failed; see failure
-	stateBrowser                 // browser sign-in running
-	stateSigningOut              // unused since a switch keeps the old sign-in; kept for its name
-	stateConfirmSwitch           // signed in, asking whether to sign in with another account
+	stateChecking      state = iota // looking for a cached sign-in
+	stateStarting                   // asking Microsoft for a device code
+	stateWaiting                    // code shown, waiting for the user
+	stateExpired                    // the code expired; a new one is offered
+	stateCancelled                  // the user pressed esc
+	stateFailed                     // starting or waiting failed; see failure
+	stateBrowser                    // browser sign-in running
+	stateSigningOut                 // unused since a switch keeps the old sign-in; kept for its name
+	stateConfirmSwitch              // signed in, asking whether to sign in with another account
 	stateSignedIn
 )
 
