@@ -77,14 +77,14 @@ type PermissionGrant struct {
 // graphScopeIDs are the delegated permissions Microsoft Graph's service
 // principal offers in the fake: the ones seats and its bootstrap use.
 var graphScopeIDs = map[string]string{
-	"DelegatedAdminRelationship.Read.All":     "0c0064ea-477b-4130-82a5-4c2cc4ff68aa",
-	"Organization.Read.All":                   "4908d5b9-3fb2-4b1e-9336-1888b7937185",
-	"User.Read.All":                           "a154be20-db9c-4678-8ab7-66f6cc099a59",
-	"User.Read":                               "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
-	"Directory.Read.All":                      "06da0dbc-49e2-44d2-8312-53f166ab848a",
-	"Application.ReadWrite.All":               "bdfbf15f-ee85-4955-8675-146e8e5296b5",
-	"DelegatedPermissionGrant.ReadWrite.All":  "41ce6ca6-6826-4807-84f1-1c82854f7ee5",
-	"Application.Read.All":                    "c79f8feb-a9db-4090-85f9-90d820caa0eb",
+	"DelegatedAdminRelationship.Read.All":      "0c0064ea-477b-4130-82a5-4c2cc4ff68aa",
+	"Organization.Read.All":                    "4908d5b9-3fb2-4b1e-9336-1888b7937185",
+	"User.Read.All":                            "a154be20-db9c-4678-8ab7-66f6cc099a59",
+	"User.Read":                                "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
+	"Directory.Read.All":                       "06da0dbc-49e2-44d2-8312-53f166ab848a",
+	"Application.ReadWrite.All":                "bdfbf15f-ee85-4955-8675-146e8e5296b5",
+	"DelegatedPermissionGrant.ReadWrite.All":   "41ce6ca6-6826-4807-84f1-1c82854f7ee5",
+	"Application.Read.All":                     "c79f8feb-a9db-4090-85f9-90d820caa0eb",
 	"DelegatedAdminRelationship.ReadWrite.All": "885f682f-a990-4bad-a642-36736a74b0c7",
 }
 

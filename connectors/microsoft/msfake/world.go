@@ -22,7 +22,7 @@ type World struct {
 	// Applications, ServicePrincipals and PermissionGrants are what the
 	// partner tenant's directory holds beyond the world's own application:
 	// what `seats app create` made (see apps.go).
-	Applications      []Application     `json:"applications,omitempty"`
+	Applications      []Application      `json:"applications,omitempty"`
 	ServicePrincipals []ServicePrincipal `json:"service_principals,omitempty"`
 	PermissionGrants  []PermissionGrant  `json:"permission_grants,omitempty"`
 }
@@ -52,18 +52,18 @@ type PartnerUser struct {
 
 // Customer is one customer tenant.
 type Customer struct {
-	TenantID      string         `json:"tenant_id"`
-	Name          string         `json:"name"`
-	Domain        string         `json:"domain"`       // primary (default) domain
-	Relationship  string         `json:"relationship"` // "reseller" for CSP customers
-	GDAP          []Relationship `json:"gdap"`
-	Consent       *Consent       `json:"consent,omitempty"` // nil until consented
+	TenantID     string         `json:"tenant_id"`
+	Name         string         `json:"name"`
+	Domain       string         `json:"domain"`       // primary (default) domain
+	Relationship string         `json:"relationship"` // "reseller" for CSP customers
+	GDAP         []Relationship `json:"gdap"`
+	Consent      *Consent       `json:"consent,omitempty"` // nil until consented
 	// AppConsents are consents of applications other than the world's own
 	// (one made by seats app create), by application id.
-	AppConsents map[string]*Consent `json:"app_consents,omitempty"`
-	Skus          []Sku          `json:"skus"`
-	Subscriptions []Subscription `json:"subscriptions"`
-	Users         []User         `json:"users"`
+	AppConsents   map[string]*Consent `json:"app_consents,omitempty"`
+	Skus          []Sku               `json:"skus"`
+	Subscriptions []Subscription      `json:"subscriptions"`
+	Users         []User              `json:"users"`
 }
 
 // Relationship is one GDAP delegatedAdminRelationship with the customer.
