@@ -52,6 +52,8 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		newStatusCmd(f),
 		newSyncCmd(f),
 		newSandboxCmd(f),
+		newAppCmd(f),
+		newDoctorCmd(f),
 		newAuditCmd(f),
 		newConnectCmd(f),
 	)
