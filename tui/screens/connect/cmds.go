@@ -8,6 +8,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/tui/common"
 )
 
@@ -85,4 +86,42 @@ func tick(gen int) tea.Cmd {
 
 func openURL(open func(string) error, url string) tea.Cmd {
 	return func() tea.Msg { return openedMsg{err: open(url)} }
+}
+
+// appCreatedMsg ends the setup that creates seats' application.
+type appCreatedMsg struct {
+	gen    int
+	report microsoft.AppReport
+	err    error
+}
+
+// appIDSavedMsg ends saving an application id the user typed.
+type appIDSavedMsg struct {
+	id  string
+	err error
+}
+
+// readinessMsg carries the readiness check's lines.
+type readinessMsg struct{ checks []workflow.Check }
+
+func startAppCode(ctx context.Context, a common.AppSetup, gen int) tea.Cmd {
+	return func() tea.Msg {
+		dc, err := a.StartCreate(ctx)
+		return deviceCodeMsg{gen: gen, code: dc, err: err}
+	}
+}
+
+func finishAppCreate(ctx context.Context, a common.AppSetup, dc *microsoft.DeviceCode, gen int) tea.Cmd {
+	return func() tea.Msg {
+		rep, err := a.FinishCreate(ctx, dc)
+		return appCreatedMsg{gen: gen, report: rep, err: err}
+	}
+}
+
+func saveAppID(a common.AppSetup, id string) tea.Cmd {
+	return func() tea.Msg { return appIDSavedMsg{id: id, err: a.UseClientID(id)} }
+}
+
+func readiness(ctx context.Context, check func(context.Context) []workflow.Check) tea.Cmd {
+	return func() tea.Msg { return readinessMsg{checks: check(ctx)} }
 }

@@ -16,6 +16,9 @@ type keyMap struct {
 	Yes  key.Binding
 	No   key.Binding
 	Keep key.Binding
+	// Without an application id: create it, or enter one.
+	CreateApp key.Binding
+	EnterID   key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -30,6 +33,9 @@ func defaultKeys() keyMap {
 		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "sign in with another account")),
 		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep this one")),
 		Keep:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep the old sign-in")),
+
+		CreateApp: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "create the application")),
+		EnterID:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "enter its id")),
 	}
 }
 
@@ -55,5 +61,5 @@ func (k *keyMap) setState(s state, canOpen, canCopy, switching bool) {
 // short lists the footer's keys, most important first: a narrow footer
 // cuts from the end.
 func (k keyMap) short() []key.Binding {
-	return []key.Binding{k.Continue, k.Switch, k.Yes, k.No, k.Keep, k.Open, k.Cancel, k.NewCode, k.Browser, k.Copy}
+	return []key.Binding{k.CreateApp, k.EnterID, k.Continue, k.Switch, k.Yes, k.No, k.Keep, k.Open, k.Cancel, k.NewCode, k.Browser, k.Copy}
 }

@@ -7,15 +7,30 @@ package connect
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/tui/common"
 )
+
+// newAppIDInput is the one-line input for an application id.
+func newAppIDInput(st *common.Styles) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "Application (client) id: "
+	in.Placeholder = "00000000-0000-0000-0000-000000000000"
+	in.CharLimit = 64
+	in.PromptStyle = st.Prompt
+	in.TextStyle = st.Text
+	in.PlaceholderStyle = st.Muted
+	return in
+}
 
 // state is where the sign-in stands.
 type state int
@@ -30,13 +45,16 @@ const (
 	stateBrowser                    // browser sign-in running
 	stateSigningOut                 // unused since a switch keeps the old sign-in; kept for its name
 	stateConfirmSwitch              // signed in, asking whether to sign in with another account
+	stateNoApp                      // no application id: create it, or enter one
+	stateEnterAppID                 // typing an application id
 	stateSignedIn
 )
 
 var stateNames = map[state]string{
 	stateChecking: "checking", stateStarting: "starting", stateWaiting: "waiting",
 	stateExpired: "expired", stateCancelled: "cancelled", stateFailed: "failed",
-	stateBrowser: "browser", stateSigningOut: "signing out", stateConfirmSwitch: "confirm switch", stateSignedIn: "signed in",
+	stateBrowser: "browser", stateSigningOut: "signing out", stateConfirmSwitch: "confirm switch", stateNoApp: "no application", stateEnterAppID: "entering an application id",
+	stateSignedIn: "signed in",
 }
 
 func (s state) String() string { return stateNames[s] }
@@ -69,6 +87,13 @@ type Model struct {
 	// (previous) stays until the new one succeeds, and esc goes back to it.
 	switching bool
 	previous  connectors.Account
+	// appFlow is set while the device code shown is the setup sign-in that
+	// creates seats' application, not the sign-in to seats itself.
+	appFlow bool
+	appID   textinput.Model
+	appErr  string // why the entered id was refused
+	// checks are the readiness check's lines, shown once signed in.
+	checks []workflow.Check
 
 	// gen numbers sign-in attempts. Every result carries the gen of the
 	// attempt that asked, and results of older attempts are dropped, so a
@@ -81,7 +106,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns the Connect screen. It does nothing until Init.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, keys: defaultKeys(), state: stateChecking}
+	m := &Model{c: c, keys: defaultKeys(), state: stateChecking, appID: newAppIDInput(c.Styles)}
 	m.syncKeys()
 	return m
 }
@@ -89,8 +114,8 @@ func New(c *common.Common) *Model {
 // ID implements common.Screen.
 func (m *Model) ID() common.ScreenID { return common.ScreenConnect }
 
-// Typing implements common.Screen: the screen has no text input.
-func (m *Model) Typing() bool { return false }
+// Typing implements common.Screen: true while an application id is typed.
+func (m *Model) Typing() bool { return m.state == stateEnterAppID }
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
@@ -114,8 +139,13 @@ func (m *Model) ShortHelp() []key.Binding { return m.keys.short() }
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.keys.short()} }
 
-// Init looks for a cached sign-in.
+// Init looks for a cached sign-in; without an application id it first
+// offers to create the application or enter its id.
 func (m *Model) Init() tea.Cmd {
+	if m.c.Deps.AppSetup != nil {
+		m.setState(stateNoApp)
+		return nil
+	}
 	m.setState(stateChecking)
 	return common.ForScreen(m.ID(), checkAccount(m.c.Ctx, m.c.Deps.Session))
 }
@@ -124,7 +154,17 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if m.state == stateEnterAppID {
+			return m, m.appIDKey(msg)
+		}
 		return m, m.handleKey(msg)
+	case appCreatedMsg:
+		return m, m.handleAppCreated(msg)
+	case appIDSavedMsg:
+		return m, m.handleAppIDSaved(msg)
+	case readinessMsg:
+		m.checks = msg.checks
+		return m, nil
 	case accountMsg:
 		return m, m.handleAccount(msg)
 	case deviceCodeMsg:
@@ -160,6 +200,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Keep):
 		return m.keepPrevious()
+	case key.Matches(msg, m.keys.CreateApp):
+		return m.startAppCreate()
+	case key.Matches(msg, m.keys.EnterID):
+		m.appErr = ""
+		m.setState(stateEnterAppID)
+		return m.appID.Focus()
 	case key.Matches(msg, m.keys.Open):
 		return m.openLink()
 	case key.Matches(msg, m.keys.Copy):
@@ -171,6 +217,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Cancel):
 		if m.switching {
 			return m.keepPrevious()
+		}
+		if m.appFlow {
+			m.stop()
+			m.appFlow, m.code = false, nil
+			m.setState(stateNoApp)
+			return common.Status(common.LevelInfo, "Creating the application cancelled")
 		}
 		m.stop()
 		m.failure = nil
@@ -187,7 +239,7 @@ func (m *Model) handleAccount(msg accountMsg) tea.Cmd {
 	if msg.err == nil && msg.ok {
 		m.account = msg.account
 		m.setState(stateSignedIn)
-		return nil
+		return m.checkReadiness()
 	}
 	start := m.startDeviceCode()
 	switch {
@@ -222,10 +274,11 @@ func (m *Model) handleDeviceCode(msg deviceCodeMsg) tea.Cmd {
 		return nil
 	}
 	ctx := m.attemptContext()
-	cmds := []tea.Cmd{
-		common.ForScreen(m.ID(), waitDeviceCode(ctx, m.c.Deps.Session, msg.code, m.gen)),
-		common.ForScreen(m.ID(), tick(m.gen)),
+	wait := waitDeviceCode(ctx, m.c.Deps.Session, msg.code, m.gen)
+	if m.appFlow {
+		wait = finishAppCreate(ctx, m.c.Deps.AppSetup, msg.code, m.gen)
 	}
+	cmds := []tea.Cmd{common.ForScreen(m.ID(), wait), common.ForScreen(m.ID(), tick(m.gen))}
 	if m.copied {
 		cmds = append(cmds, common.Copy(msg.code.UserCode, "Code"))
 	}
@@ -244,7 +297,7 @@ func (m *Model) handleSignedIn(msg signedInMsg) tea.Cmd {
 		m.blockedByCA = false
 		m.lapsed = false
 		m.setState(stateSignedIn)
-		return common.Status(common.LevelSuccess, "Signed in as "+accountName(msg.account))
+		return tea.Batch(common.Status(common.LevelSuccess, "Signed in as "+accountName(msg.account)), m.checkReadiness())
 	}
 	switch {
 	case errors.Is(msg.err, microsoft.ErrDeviceCodeExpired), m.state == stateWaiting && m.expired():
@@ -291,6 +344,80 @@ func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 	return common.ForScreen(m.ID(), tick(m.gen))
 }
 
+// startAppCreate starts the setup sign-in that creates seats' application.
+func (m *Model) startAppCreate() tea.Cmd {
+	m.stop()
+	m.appFlow = true
+	m.code, m.copied, m.failure, m.blockedByCA = nil, false, nil, false
+	m.setState(stateStarting)
+	ctx := m.attemptContext()
+	return common.ForScreen(m.ID(), startAppCode(ctx, m.c.Deps.AppSetup, m.gen))
+}
+
+// handleAppCreated ends the setup: on success the application's id is
+// saved and the usual sign-in follows, now as that application.
+func (m *Model) handleAppCreated(msg appCreatedMsg) tea.Cmd {
+	if msg.gen != m.gen || m.state != stateWaiting || !m.appFlow {
+		return nil
+	}
+	m.stop()
+	if msg.err != nil {
+		if connectors.KindOf(msg.err) == connectors.ErrCanceled && !errors.Is(msg.err, microsoft.ErrDeviceCodeExpired) {
+			m.appFlow, m.code = false, nil
+			m.setState(stateNoApp)
+			return nil
+		}
+		return m.fail("Create the seats application", msg.err)
+	}
+	return m.appReady("Created the seats application (client id " + msg.report.State.AppID + ") and saved its id in config.yaml; now sign in to seats")
+}
+
+// appReady leaves the setup and starts the usual sign-in.
+func (m *Model) appReady(note string) tea.Cmd {
+	m.appFlow, m.code, m.failure = false, nil, nil
+	m.c.Deps.AppSetup = nil
+	m.setState(stateChecking)
+	return tea.Batch(common.Status(common.LevelSuccess, note),
+		common.ForScreen(m.ID(), checkAccount(m.c.Ctx, m.c.Deps.Session)))
+}
+
+// appIDKey handles the keys of the application id input.
+func (m *Model) appIDKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		m.appID.Blur()
+		m.setState(stateNoApp)
+		return nil
+	case tea.KeyEnter:
+		id := strings.TrimSpace(m.appID.Value())
+		return common.ForScreen(m.ID(), saveAppID(m.c.Deps.AppSetup, id))
+	}
+	var cmd tea.Cmd
+	m.appID, cmd = m.appID.Update(msg)
+	m.appErr = ""
+	return common.ForScreen(m.ID(), cmd)
+}
+
+func (m *Model) handleAppIDSaved(msg appIDSavedMsg) tea.Cmd {
+	if m.state != stateEnterAppID {
+		return nil
+	}
+	if msg.err != nil {
+		m.appErr = msg.err.Error()
+		return nil
+	}
+	m.appID.Blur()
+	return m.appReady("Saved the application id " + msg.id + " in config.yaml; now sign in to seats")
+}
+
+// checkReadiness runs the readiness check once signed in.
+func (m *Model) checkReadiness() tea.Cmd {
+	if m.c.Deps.Readiness == nil {
+		return nil
+	}
+	return common.ForScreen(m.ID(), readiness(m.c.Ctx, m.c.Deps.Readiness))
+}
+
 // keepPrevious ends a switch of account: the attempt stops and the account
 // signed in before is in front again, as it never left.
 func (m *Model) keepPrevious() tea.Cmd {
@@ -307,6 +434,9 @@ func (m *Model) keepPrevious() tea.Cmd {
 
 // startDeviceCode drops any running attempt and asks for a new code.
 func (m *Model) startDeviceCode() tea.Cmd {
+	if m.appFlow {
+		return m.startAppCreate()
+	}
 	m.stop()
 	m.code = nil
 	m.copied = false
@@ -365,7 +495,14 @@ func (m *Model) setState(s state) {
 	m.syncKeys()
 }
 
-func (m *Model) syncKeys() { m.keys.setState(m.state, m.c.CanOpenURL(), m.c.CanCopy(), m.switching) }
+func (m *Model) syncKeys() {
+	m.keys.setState(m.state, m.c.CanOpenURL() && !m.appFlow, m.c.CanCopy(), m.switching)
+	m.keys.CreateApp.SetEnabled(m.state == stateNoApp || m.appFlow && (m.state == stateFailed || m.state == stateExpired))
+	m.keys.EnterID.SetEnabled(m.state == stateNoApp || m.appFlow && m.state == stateFailed)
+	if m.appFlow {
+		m.keys.Browser.SetEnabled(false)
+	}
+}
 
 // remaining is how long the shown code stays valid.
 func (m *Model) remaining() time.Duration {

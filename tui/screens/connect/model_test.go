@@ -562,3 +562,105 @@ func TestLapsedSignInStartsANewCode(t *testing.T) {
 		t.Error("signing in again should clear the note")
 	}
 }
+
+// fakeAppSetup creates the application at once, or refuses ids that are
+// not GUIDs.
+type fakeAppSetup struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	created int
+	saved   []string
+	fail    error
+}
+
+func (a *fakeAppSetup) StartCreate(context.Context) (*microsoft.DeviceCode, error) {
+	return &microsoft.DeviceCode{UserCode: "SETUPCODE", VerificationURL: "https://microsoft.com/devicelogin", ExpiresOn: a.now().Add(15 * time.Minute)}, nil
+}
+
+func (a *fakeAppSetup) FinishCreate(context.Context, *microsoft.DeviceCode) (microsoft.AppReport, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.fail != nil {
+		return microsoft.AppReport{}, a.fail
+	}
+	a.created++
+	return microsoft.AppReport{State: microsoft.AppState{Found: true, AppID: "687964f6-260c-4e69-99af-defd267b7cf6"}}, nil
+}
+
+func (a *fakeAppSetup) UseClientID(id string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(id) != 36 {
+		return fmt.Errorf("%q is not an application id", id)
+	}
+	a.saved = append(a.saved, id)
+	return nil
+}
+
+func setupNoApp(t *testing.T, app *fakeAppSetup) *fixture {
+	t.Helper()
+	clock := tuitest.NewClock(tuitest.Epoch)
+	app.now = clock.Now
+	fs := newFakeSession(clock.Now)
+	c, _ := tuitest.NewCommon(t, common.Deps{Session: fs, Now: clock.Now, AppSetup: app})
+	s := New(c)
+	s.SetSize(80, 24)
+	h := tuitest.NewHarness(s)
+	d := tuitest.NewDriver(t, h)
+	d.Init()
+	return &fixture{session: fs, clock: clock, screen: s, h: h, d: d}
+}
+
+// TestNoApplicationOffersToCreateIt: without an application id the
+// Connect step offers to create the application or enter its id; creating
+// shows the setup code, then the usual sign-in follows.
+func TestNoApplicationOffersToCreateIt(t *testing.T) {
+	t.Parallel()
+	app := &fakeAppSetup{}
+	f := setupNoApp(t, app)
+	f.until(stateNoApp)
+	v := f.view()
+	for _, w := range []string{"Create the seats application in my partner tenant", "I have one: enter its id"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("the choice lacks %q:\n%s", w, v)
+		}
+	}
+	if starts, _, _ := f.session.counts(); starts != 0 {
+		t.Fatal("a sign-in to seats started before there is an application")
+	}
+	f.d.Press("c")
+	f.d.Until("the setup code", func() bool { return strings.Contains(f.view(), "S E T U P C O D E") })
+	if !strings.Contains(f.view(), "To create seats' application, sign in as an administrator") {
+		t.Errorf("the setup code does not say what it is for:\n%s", f.view())
+	}
+	f.until(stateWaiting)
+	f.d.Until("the usual sign-in follows", func() bool { starts, _, _ := f.session.counts(); return starts == 1 })
+	if app.created != 1 || f.screen.appFlow {
+		t.Fatalf("created %d, appFlow %v", app.created, f.screen.appFlow)
+	}
+}
+
+// TestNoApplicationEnterItsID: i takes an id, refuses one that is not an
+// application id, and saves a good one.
+func TestNoApplicationEnterItsID(t *testing.T) {
+	t.Parallel()
+	app := &fakeAppSetup{}
+	f := setupNoApp(t, app)
+	f.until(stateNoApp)
+	f.d.Press("i")
+	if !f.screen.Typing() {
+		t.Fatal("entering the id should take the keys as text")
+	}
+	f.d.Type("nope")
+	f.d.Press("enter")
+	f.d.Until("the refusal shown", func() bool { return strings.Contains(f.view(), "is not an application id") })
+	for range 4 {
+		f.d.Press("backspace")
+	}
+	f.d.Type("687964f6-260c-4e69-99af-defd267b7cf6")
+	f.d.Press("enter")
+	f.d.Until("the usual sign-in follows", func() bool { starts, _, _ := f.session.counts(); return starts == 1 })
+	if len(app.saved) != 1 || app.saved[0] != "687964f6-260c-4e69-99af-defd267b7cf6" {
+		t.Fatalf("saved %q", app.saved)
+	}
+}

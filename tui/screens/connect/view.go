@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/workflow"
 )
 
 // caReason explains AADSTS53003 in one sentence.
@@ -29,6 +30,18 @@ func (m *Model) View() string {
 		body = []string{st.Muted.Render("Signing out so that another account can sign in…")}
 	case stateSignedIn:
 		body = m.signedInView()
+	case stateNoApp:
+		body = m.noAppView()
+	case stateEnterAppID:
+		body = []string{
+			st.Text.Render("The id of your seats application (Entra admin center, App registrations, Application (client) ID):"),
+			"",
+			m.appID.View(),
+		}
+		if m.appErr != "" {
+			body = append(body, "", st.Bad.Render("✗ ")+st.Text.Render(m.appErr))
+		}
+		body = append(body, "", st.Muted.Render("enter saves it in config.yaml · esc goes back"))
 	case stateConfirmSwitch:
 		body = []string{
 			st.Text.Render("Signed in as ") + st.Bold.Render(accountName(m.account)) + st.Text.Render("."),
@@ -88,7 +101,42 @@ func (m *Model) signedInView() []string {
 		"Press " + st.Key.Render("enter") + " to continue to Customers & consent, or " +
 			st.Key.Render("s") + " to switch account.",
 	}
+	if len(m.checks) > 0 {
+		lines = append(lines, "", st.Bold.Render("Ready to work?"))
+		for _, c := range m.checks {
+			if c.Status == workflow.CheckSkip {
+				continue
+			}
+			mark, style := "✓", st.Good
+			switch c.Status {
+			case workflow.CheckWarn:
+				mark, style = "!", st.Warn
+			case workflow.CheckFail:
+				mark, style = "✗", st.Bad
+			}
+			lines = append(lines, style.Render(mark+" "+c.Name)+st.Muted.Render(" · ")+st.Text.Render(c.Detail))
+			if c.Fix != "" && c.Status != workflow.CheckOK {
+				lines = append(lines, st.Muted.Render("  fix: "+m.c.Hint(c.Fix)))
+			}
+		}
+	}
 	return lines
+}
+
+// noAppView offers the two ways to an application id.
+func (m *Model) noAppView() []string {
+	st := m.c.Styles
+	return []string{
+		st.Text.Render("seats signs in as an application registered in your partner tenant, and none is set yet (microsoft.client_id)."),
+		"",
+		st.Key.Render("c") + "  " + st.Bold.Render("Create the seats application in my partner tenant"),
+		st.Muted.Render("   Sign in once as an administrator (Application Administrator, Cloud Application Administrator or"+
+			" Global Administrator) through Microsoft Graph Command Line Tools; seats creates the application with"+
+			" exactly the permissions it uses, grants admin consent and saves its id."),
+		"",
+		st.Key.Render("i") + "  " + st.Bold.Render("I have one: enter its id"),
+		st.Muted.Render("   An application you registered by hand (see the README, \"Your Microsoft application\")."),
+	}
 }
 
 func (m *Model) waitingView() []string {
@@ -107,6 +155,10 @@ func (m *Model) waitingView() []string {
 	if !m.c.CanOpenURL() {
 		where = "Open this link on any device"
 	}
+	if m.appFlow {
+		lines = append([]string{st.Text.Render("To create seats' application, sign in as an administrator of your partner tenant" +
+			" (Microsoft Graph Command Line Tools asks for Application.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All)."), ""}, lines...)
+	}
 	lines = append(lines,
 		st.Bold.Render("1. "+where+": ")+st.Link.Render(dc.VerificationURL),
 		st.Bold.Render("2. Enter this code:"),
@@ -124,6 +176,9 @@ func (m *Model) waitingView() []string {
 
 	if dc.Message != "" && m.height >= 18 {
 		lines = append(lines, "", st.Muted.Render("Microsoft: "+dc.Message))
+	}
+	if m.appFlow {
+		return append(lines, "", st.Text.Render("Waiting for you to sign in; then seats creates the application…"))
 	}
 	lines = append(lines, "", st.Text.Render("Waiting for you to finish signing in…"), m.browserHint(false))
 	return lines
@@ -159,6 +214,13 @@ func (m *Model) failedView() []string {
 			"",
 			m.browserHint(true),
 			"Or press " + st.Key.Render("n") + " to try a new code.",
+		}
+	}
+	if m.appFlow {
+		return []string{
+			st.Bad.Render("✗ Creating the seats application failed. ") + st.Text.Render(kindSentence(m.failure)),
+			"",
+			"Press " + st.Key.Render("c") + " to try again, or " + st.Key.Render("i") + " to enter the id of an application you have.",
 		}
 	}
 	reason := "Microsoft did not sign you in."
