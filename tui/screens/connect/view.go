@@ -130,8 +130,8 @@ func (m *Model) noAppView() []string {
 		st.Text.Render("seats signs in as an application registered in your partner tenant, and none is set yet (microsoft.client_id)."),
 		"",
 		st.Key.Render("c") + "  " + st.Bold.Render("Create the seats application in my partner tenant"),
-		st.Muted.Render("   Sign in once as an administrator (Application Administrator, Cloud Application Administrator or"+
-			" Global Administrator) through Microsoft Graph Command Line Tools; seats creates the application with"+
+		st.Muted.Render("   Sign in once as an administrator (Application Administrator, Cloud Application Administrator or" +
+			" Global Administrator) through Microsoft Graph Command Line Tools; seats creates the application with" +
 			" exactly the permissions it uses, grants admin consent and saves its id."),
 		"",
 		st.Key.Render("i") + "  " + st.Bold.Render("I have one: enter its id"),
