@@ -653,8 +653,7 @@ func (m Model) confirmQuitView() string {
 		return ""
 	}
 	st := m.c.Styles
-	line := st.Warn.Render("! "+m.confirmQuit+" Quit anyway? ") + st.Key.Render("y") + st.Text.Render(" quit · ") +
-		st.Key.Render("any other key") + st.Text.Render(" keeps working")
+	line := st.Warn.Render("! "+m.confirmQuit+" Quit? ") + st.Key.Render("y") + st.Text.Render(" quits, any other key goes on")
 	return st.Plain.Width(max(1, m.width)).Render(line)
 }
 

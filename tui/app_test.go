@@ -776,12 +776,12 @@ func TestQAsksWhileWorkRuns(t *testing.T) {
 	m = next.(Model)
 	next, cmd = m.Update(tuitest.Key("q"))
 	m = next.(Model)
-	if cmd != nil || m.quitting || !strings.Contains(ansi.Strip(m.View()), "Quit anyway?") {
+	if cmd != nil || m.quitting || !strings.Contains(ansi.Strip(m.View()), "Quit? y quits") {
 		t.Fatalf("q quit without asking:\n%s", ansi.Strip(m.View()))
 	}
 	next, _ = m.Update(tuitest.Key("n"))
 	m = next.(Model)
-	if m.quitting || strings.Contains(ansi.Strip(m.View()), "Quit anyway?") {
+	if m.quitting || strings.Contains(ansi.Strip(m.View()), "Quit? y quits") {
 		t.Fatal("n should keep working")
 	}
 	next, _ = m.Update(tuitest.Key("q"))

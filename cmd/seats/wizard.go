@@ -78,7 +78,7 @@ func runWizard(ctx context.Context, f *factory) error {
 	} else if _, err := lazy.session(ctx); err != nil {
 		return err // a client id that cannot make a client: say so now
 	}
-	deps.Notices = held.lines()
+	deps.Notices = warnings(held.lines())
 	c := common.New(ctx, deps, f.stdout)
 	// NewProgram draws through c.Output, the same locked writer the clipboard
 	// copy uses, so an OSC 52 sequence never lands inside a frame.
@@ -290,6 +290,20 @@ func (h *heldWriter) lines() []string {
 	var out []string
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// warnings keeps the lines that warn (a missing keyring, a sandbox world
+// kept although another seed was asked for); the rest (the sandbox saying
+// where it serves) is chatter the wizard's own screen already covers.
+func warnings(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		low := strings.ToLower(l)
+		if strings.Contains(low, "warning") || strings.Contains(low, "keeping the existing world") || strings.Contains(low, "cannot") || strings.Contains(low, "could not") {
 			out = append(out, l)
 		}
 	}

@@ -33,6 +33,15 @@ func TestHeldWriterShowsEarlyLinesInside(t *testing.T) {
 	}
 }
 
+func TestWarningsKeepOnlyWarnings(t *testing.T) {
+	t.Parallel()
+	got := warnings([]string{"sandbox: serving 40 customers at https://127.0.0.1:1", "warning: no OS keyring; secrets go to /x/secrets",
+		"sandbox: keeping the existing world in /x (seed 3, 8 customers): a seed or size applies to a new world only"})
+	if len(got) != 2 || !strings.HasPrefix(got[0], "warning:") || !strings.Contains(got[1], "keeping the existing world") {
+		t.Fatalf("warnings = %q", got)
+	}
+}
+
 // TestDumbTerminalGetsPlainText: TERM=dumb gets a message, not a full
 // screen it cannot draw.
 func TestDumbTerminalGetsPlainText(t *testing.T) {

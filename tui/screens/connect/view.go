@@ -103,10 +103,7 @@ func (m *Model) signedInView() []string {
 	}
 	if len(m.checks) > 0 {
 		lines = append(lines, "", st.Bold.Render("Ready to work?"))
-		for _, c := range m.checks {
-			if c.Status == workflow.CheckSkip {
-				continue
-			}
+		for _, c := range compactChecks(m.checks) {
 			mark, style := "✓", st.Good
 			switch c.Status {
 			case workflow.CheckWarn:
@@ -121,6 +118,27 @@ func (m *Model) signedInView() []string {
 		}
 	}
 	return lines
+}
+
+// compactChecks fits the readiness check to the screen: the sign-in is
+// shown above already, skipped checks say nothing, and TLS that works
+// everywhere is one line.
+func compactChecks(checks []workflow.Check) []workflow.Check {
+	var out []workflow.Check
+	var tlsOK []string
+	for _, c := range checks {
+		switch {
+		case c.Name == "Sign-in" && c.Status == workflow.CheckOK, c.Status == workflow.CheckSkip:
+		case strings.HasPrefix(c.Name, "TLS ") && c.Status == workflow.CheckOK:
+			tlsOK = append(tlsOK, strings.TrimPrefix(c.Name, "TLS "))
+		default:
+			out = append(out, c)
+		}
+	}
+	if len(tlsOK) > 0 {
+		out = append(out, workflow.Check{Name: "TLS", Status: workflow.CheckOK, Detail: strings.Join(tlsOK, ", ")})
+	}
+	return out
 }
 
 // noAppView offers the two ways to an application id.

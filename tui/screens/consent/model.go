@@ -697,7 +697,7 @@ func (m *Model) finishBulk() tea.Cmd {
 // QuitWarning implements common.QuitGuard: quitting stops a bulk consent.
 func (m *Model) QuitWarning() string {
 	if b := m.bulk; b != nil {
-		return fmt.Sprintf("A bulk consent is running (%d of %d done); quitting stops it.", len(b.results), b.total)
+		return fmt.Sprintf("Bulk consent running (%d of %d done).", len(b.results), b.total)
 	}
 	return ""
 }

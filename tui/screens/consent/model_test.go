@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/tui/common"
 	"github.com/seats-msp/seats/tui/tuitest"
 )
 
@@ -465,7 +466,7 @@ func TestBulkConsent(t *testing.T) {
 	if maxInFlight > BulkConcurrency {
 		t.Errorf("%d consents ran at once, want at most %d", maxInFlight, BulkConcurrency)
 	}
-	if len(f.h.Started) < 2 || f.h.Started[1].ID != taskBulk || f.h.Started[1].Total != eligible {
+	if i := slices.IndexFunc(f.h.Started, func(s common.TaskStartMsg) bool { return s.ID == taskBulk }); i < 0 || f.h.Started[i].Total != eligible {
 		t.Errorf("the bulk task should start with a total: %+v", f.h.Started)
 	}
 	maxDone := 0
@@ -967,7 +968,7 @@ func TestQuitWarningWhileBulkRuns(t *testing.T) {
 	f.d.Until("the confirmation", func() bool { return f.screen.mode == modeConfirmBulk })
 	f.d.Press("y")
 	f.d.Until("the bulk runs", func() bool { return f.screen.bulk != nil })
-	if w := f.screen.QuitWarning(); !strings.Contains(w, "bulk consent is running") {
+	if w := f.screen.QuitWarning(); !strings.Contains(w, "Bulk consent running") {
 		t.Fatalf("QuitWarning = %q", w)
 	}
 }
