@@ -298,7 +298,7 @@ func (m *Model) adminWaitKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.StopWait):
 		m.stopAdminWait()
 		m.mode = modeTable
-		return common.Status(common.LevelInfo, "Stopped waiting for "+m.target.Name+"'s admin; the link still works")
+		return common.Status(common.LevelInfo, "Stopped waiting for the admin of "+m.target.Name+"; the link still works")
 	}
 	return nil
 }
@@ -512,7 +512,7 @@ func (m *Model) handleAdminConsent(msg adminConsentMsg) tea.Cmd {
 		if msg.status.TenantID != "" {
 			m.setOne(msg.status)
 		}
-		return common.ReportError(m.ID(), "Wait for "+name+"'s admin to consent", msg.err)
+		return common.ReportError(m.ID(), "Wait for the admin of "+name+" to consent", msg.err)
 	}
 	m.setOne(msg.status)
 	if msg.status.Ready() {
