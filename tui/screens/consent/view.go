@@ -24,7 +24,7 @@ const (
 	maxName         = 36 // longer names are cut, at every width
 	maxDomain       = 34
 	topLines        = 3 // counts, GDAP counts, filter / search
-	detailLines     = 2 // the selected customer
+	detailLines     = 3 // the selected customer: who, and why not Ready on up to two lines
 )
 
 // columns is the table layout for one width: zero width means the column
@@ -267,7 +267,7 @@ func (m *Model) detailView() string {
 	st := m.c.Styles
 	c, ok := m.selected()
 	if !ok {
-		return "\n"
+		return "\n\n"
 	}
 	// The tenant id is what people copy: it stays whole, and the name and
 	// domain give way when the line is narrow.
@@ -290,9 +290,25 @@ func (m *Model) detailView() string {
 	case m.pending[c.TenantID]:
 		line2 = st.State.Verifying.Render("… Consenting now")
 	default:
-		line2 = st.Warn.Render("Why not Ready: ") + st.Text.Render(reason(c))
+		// The reason wraps onto a second line rather than losing its end,
+		// which is often the role that is missing.
+		why := st.Warn.Render("Why not Ready: ") + st.Text.Render(reason(c))
+		if m.width > 0 && ansi.StringWidth(why) > m.width {
+			wrapped := strings.SplitN(st.Plain.Width(m.width).Render(why), "\n", 3)
+			if len(wrapped) > 2 {
+				wrapped = wrapped[:2]
+			}
+			for i := range wrapped {
+				wrapped[i] = strings.TrimRight(wrapped[i], " ")
+			}
+			if len(wrapped) == 2 {
+				return m.fit(line1) + "\n" + m.fit(wrapped[0]) + "\n" + m.fit(wrapped[1])
+			}
+			why = wrapped[0]
+		}
+		line2 = why
 	}
-	return m.fit(line1) + "\n" + m.fit(line2)
+	return m.fit(line1) + "\n" + m.fit(line2) + "\n"
 }
 
 func (m *Model) chooseView() string {
