@@ -234,8 +234,11 @@ func roleNames(ids []string) []string {
 	return out
 }
 
+// writeJSON prints v as indented JSON for scripts. Every list is `[]` when
+// empty, never `null`, whichever command built it: scripts that loop over
+// a list must not have to test for null first.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return enc.Encode(emptyLists(v))
 }

@@ -81,6 +81,7 @@ first reads the customer list and GDAP relationships again.`,
 				if err != nil {
 					return err
 				}
+				fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
 				if _, err := customers.Refresh(ctx); err != nil {
 					return err
 				}

@@ -292,7 +292,7 @@ func (m *Model) detailView() string {
 	default:
 		// The reason wraps onto a second line rather than losing its end,
 		// which is often the role that is missing.
-		why := st.Warn.Render("Why not Ready: ") + st.Text.Render(reason(c))
+		why := st.Warn.Render("Why not Ready: ") + st.Text.Render(m.c.Hint(reason(c)))
 		if m.width > 0 && ansi.StringWidth(why) > m.width {
 			wrapped := strings.SplitN(st.Plain.Width(m.width).Render(why), "\n", 3)
 			if len(wrapped) > 2 {
@@ -425,7 +425,7 @@ func (m *Model) resultsView() string {
 	}
 	for _, r := range b.results {
 		if !r.ok {
-			add(st.State.Failed.Render("✗ "+r.name)+st.Muted.Render(" — "), st.Text.Render(r.reason))
+			add(st.State.Failed.Render("✗ "+r.name)+st.Muted.Render(" — "), st.Text.Render(m.c.Hint(r.reason)))
 		}
 	}
 	for _, r := range b.results {
