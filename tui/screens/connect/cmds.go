@@ -34,9 +34,6 @@ type signedInMsg struct {
 	err     error
 }
 
-// signedOutMsg ends "switch account".
-type signedOutMsg struct{ err error }
-
 // tickMsg re-draws the countdown once a second while a code is shown.
 type tickMsg struct{ gen int }
 
@@ -71,12 +68,6 @@ func signInBrowser(ctx context.Context, s common.Session, gen int) tea.Cmd {
 	return func() tea.Msg {
 		acct, err := s.SignInBrowser(ctx)
 		return signedInMsg{gen: gen, account: acct, err: err}
-	}
-}
-
-func signOut(ctx context.Context, s common.Session) tea.Cmd {
-	return func() tea.Msg {
-		return signedOutMsg{err: s.SignOut(ctx)}
 	}
 }
 

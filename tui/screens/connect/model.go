@@ -43,7 +43,6 @@ const (
 	stateCancelled                  // the user pressed esc
 	stateFailed                     // starting or waiting failed; see failure
 	stateBrowser                    // browser sign-in running
-	stateSigningOut                 // unused since a switch keeps the old sign-in; kept for its name
 	stateConfirmSwitch              // signed in, asking whether to sign in with another account
 	stateNoApp                      // no application id: create it, or enter one
 	stateEnterAppID                 // typing an application id
@@ -53,7 +52,7 @@ const (
 var stateNames = map[state]string{
 	stateChecking: "checking", stateStarting: "starting", stateWaiting: "waiting",
 	stateExpired: "expired", stateCancelled: "cancelled", stateFailed: "failed",
-	stateBrowser: "browser", stateSigningOut: "signing out", stateConfirmSwitch: "confirm switch", stateNoApp: "no application", stateEnterAppID: "entering an application id",
+	stateBrowser: "browser", stateConfirmSwitch: "confirm switch", stateNoApp: "no application", stateEnterAppID: "entering an application id",
 	stateSignedIn: "signed in",
 }
 
@@ -171,8 +170,6 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.handleDeviceCode(msg)
 	case signedInMsg:
 		return m, m.handleSignedIn(msg)
-	case signedOutMsg:
-		return m, m.handleSignedOut(msg)
 	case tickMsg:
 		return m, m.handleTick(msg)
 	case openedMsg:
@@ -317,19 +314,6 @@ func (m *Model) handleSignedIn(msg signedInMsg) tea.Cmd {
 		op = "Sign in to Microsoft with the browser"
 	}
 	return m.fail(op, msg.err)
-}
-
-func (m *Model) handleSignedOut(msg signedOutMsg) tea.Cmd {
-	if m.state != stateSigningOut {
-		return nil
-	}
-	if msg.err != nil {
-		// The old sign-in is still there; say so and keep it.
-		m.setState(stateSignedIn)
-		return common.ReportError(m.ID(), "Sign out to switch account", msg.err)
-	}
-	m.account = connectors.Account{}
-	return m.startDeviceCode()
 }
 
 func (m *Model) handleTick(msg tickMsg) tea.Cmd {

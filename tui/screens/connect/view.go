@@ -26,8 +26,6 @@ func (m *Model) View() string {
 	switch m.state {
 	case stateChecking:
 		body = []string{st.Muted.Render("Looking for a saved sign-in…")}
-	case stateSigningOut:
-		body = []string{st.Muted.Render("Signing out so that another account can sign in…")}
 	case stateSignedIn:
 		body = m.signedInView()
 	case stateNoApp:
