@@ -97,7 +97,7 @@ func newSandboxResetCmd(f *factory) *cobra.Command {
 			if err == nil {
 				_ = secrets.Delete(microsoft.TokenCacheSecret)
 			}
-			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again.\n", home)
+			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again. Next: %s starts the wizard on a new world.\n", home, f.hint(""))
 			return nil
 		},
 	}

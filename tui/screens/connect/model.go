@@ -7,6 +7,7 @@ package connect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -93,6 +94,11 @@ type Model struct {
 	appErr  string // why the entered id was refused
 	// checks are the readiness check's lines, shown once signed in.
 	checks []workflow.Check
+	// freshApp is set after the application was created or its id entered
+	// here: Microsoft may not know a new application for up to a minute,
+	// so a sign-in it refuses as unknown is tried again (appRetries times).
+	freshApp   bool
+	appRetries int
 
 	// gen numbers sign-in attempts. Every result carries the gen of the
 	// attempt that asked, and results of older attempts are dropped, so a
@@ -164,6 +170,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case readinessMsg:
 		m.checks = msg.checks
 		return m, nil
+	case appRetryMsg:
+		if msg.gen != m.gen || m.state != stateStarting {
+			return m, nil
+		}
+		return m, m.startDeviceCode()
 	case accountMsg:
 		return m, m.handleAccount(msg)
 	case deviceCodeMsg:
@@ -256,8 +267,17 @@ func (m *Model) handleDeviceCode(msg deviceCodeMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
+		if m.freshApp && m.appRetries < maxAppRetries && microsoft.KindOfAppError(msg.err) == connectors.ErrNotFound {
+			m.appRetries++
+			gen := m.gen
+			return tea.Batch(
+				common.Status(common.LevelInfo, fmt.Sprintf("Microsoft does not know the new application yet (it can take a minute): trying again in %s (%d of %d)",
+					appRetryEvery, m.appRetries, maxAppRetries)),
+				tea.Tick(appRetryEvery, func(time.Time) tea.Msg { return appRetryMsg{gen: gen} }))
+		}
 		return m.fail("Get a sign-in code from Microsoft", msg.err)
 	}
+	m.freshApp = false
 	if msg.code == nil {
 		return m.fail("Get a sign-in code from Microsoft",
 			&connectors.Error{Kind: connectors.ErrBadResponse, Service: "sign-in", Op: "device code", Message: "no code in the answer"})
@@ -356,8 +376,18 @@ func (m *Model) handleAppCreated(msg appCreatedMsg) tea.Cmd {
 	return m.appReady("Created the seats application (client id " + msg.report.State.AppID + ") and saved its id in config.yaml; now sign in to seats")
 }
 
+// Retrying the first sign-in with a new application.
+const (
+	maxAppRetries = 6
+	appRetryEvery = 10 * time.Second
+)
+
+// appRetryMsg tries the first sign-in with a new application again.
+type appRetryMsg struct{ gen int }
+
 // appReady leaves the setup and starts the usual sign-in.
 func (m *Model) appReady(note string) tea.Cmd {
+	m.freshApp, m.appRetries = true, 0
 	m.appFlow, m.code, m.failure = false, nil, nil
 	m.c.Deps.AppSetup = nil
 	m.setState(stateChecking)

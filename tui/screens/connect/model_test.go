@@ -40,6 +40,7 @@ type fakeSession struct {
 	signedIn    bool
 	accountErr  error
 	startErr    error
+	startErrs   []error // given out one per start, before startErr
 	expiresIn   time.Duration
 	now         func() time.Time
 	starts      int
@@ -71,6 +72,11 @@ func (f *fakeSession) StartDeviceCode(context.Context) (*microsoft.DeviceCode, e
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.starts++
+	if len(f.startErrs) > 0 {
+		err := f.startErrs[0]
+		f.startErrs = f.startErrs[1:]
+		return nil, err
+	}
 	if f.startErr != nil {
 		return nil, f.startErr
 	}
@@ -662,5 +668,31 @@ func TestNoApplicationEnterItsID(t *testing.T) {
 	f.d.Until("the usual sign-in follows", func() bool { starts, _, _ := f.session.counts(); return starts == 1 })
 	if len(app.saved) != 1 || app.saved[0] != "687964f6-260c-4e69-99af-defd267b7cf6" {
 		t.Fatalf("saved %q", app.saved)
+	}
+}
+
+// TestNewApplicationIsTriedAgain: right after the application was created,
+// Microsoft may not know it yet; the sign-in is tried again, saying why,
+// instead of failing.
+func TestNewApplicationIsTriedAgain(t *testing.T) {
+	t.Parallel()
+	app := &fakeAppSetup{}
+	f := setupNoApp(t, app)
+	unknown := &connectors.Error{Kind: connectors.ErrBadRequest, Service: "sign-in", Code: "invalid_client",
+		Message: "AADSTS700016: Application with identifier 'x' was not found in the directory"}
+	f.session.mu.Lock()
+	f.session.startErrs = []error{unknown}
+	f.session.mu.Unlock()
+	f.until(stateNoApp)
+	f.d.Press("c")
+	f.d.Until("the status says it tries again", func() bool { return strings.Contains(f.h.LastStatus(), "does not know the new application yet") })
+	if f.screen.state == stateFailed || len(f.h.Errs) != 0 {
+		t.Fatalf("a new application unknown for a moment is a failure: %v", f.h.Errs)
+	}
+	// The retry comes after appRetryEvery; send it now.
+	f.d.Send(appRetryMsg{gen: f.screen.gen})
+	f.until(stateWaiting)
+	if starts, _, _ := f.session.counts(); starts != 2 {
+		t.Fatalf("%d starts, want 2", starts)
 	}
 }
