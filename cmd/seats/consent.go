@@ -153,31 +153,41 @@ func printConsentReport(w io.Writer, results []workflow.ConsentResult) {
 type consentPrinter struct {
 	w     io.Writer
 	width int // of the longest name
+	total int // customers in the run
+	done  int // results so far
 }
 
 func newConsentPrinter(w io.Writer, statuses []connectors.CustomerStatus) *consentPrinter {
-	p := &consentPrinter{w: w}
+	p := &consentPrinter{w: w, total: len(statuses)}
 	for _, st := range statuses {
 		p.width = max(p.width, runewidth(st.Name))
 	}
 	return p
 }
 
-func (p *consentPrinter) line(label, name, text string) {
+// line prints one customer's line; results carry the count so far, so a
+// long run shows how far it is ("[12/200]").
+func (p *consentPrinter) line(label, name, text string, counted bool) {
+	count := ""
+	if counted && p.total > 1 {
+		count = fmt.Sprintf("[%d/%d] ", p.done, p.total)
+	}
 	pad := strings.Repeat(" ", max(0, p.width-runewidth(name)))
 	if text == "" {
-		fmt.Fprintf(p.w, "  %-13s %s\n", label, name)
+		fmt.Fprintf(p.w, "  %s%-13s %s\n", count, label, name)
 		return
 	}
-	fmt.Fprintf(p.w, "  %-13s %s%s  — %s\n", label, name, pad, text)
+	fmt.Fprintf(p.w, "  %s%-13s %s%s  — %s\n", count, label, name, pad, text)
 }
 
-func (p *consentPrinter) warning(r workflow.ConsentResult) { p.line("warning", r.Name, r.Warning) }
+func (p *consentPrinter) warning(r workflow.ConsentResult) { p.line("warning", r.Name, r.Warning, false) }
 
-// result reports a customer that finished (consented or failed).
+// result reports a customer that finished; the ones consented or failed
+// get a line, with the count so far.
 func (p *consentPrinter) result(r workflow.ConsentResult) {
+	p.done++
 	if r.Outcome == workflow.OutcomeConsented || r.Outcome == workflow.OutcomeFailed {
-		p.line(string(r.Outcome), r.Name, r.Reason)
+		p.line(string(r.Outcome), r.Name, r.Reason, true)
 	}
 }
 

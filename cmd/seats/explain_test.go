@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/workflow"
 )
 
 // TestExplainSaysWhatAndWhatToDo: a chain of wrapped errors comes out as
@@ -62,5 +63,32 @@ func TestWithFlags(t *testing.T) {
 	}
 	if plain := (&factory{}).withFlags("run seats login"); plain != "run seats login" {
 		t.Fatalf("without flags: %q", plain)
+	}
+}
+
+// TestConsentPrinterLinesUp: names are padded to the longest, the reason
+// follows a dash, and results carry the count so far.
+func TestConsentPrinterLinesUp(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	p := newConsentPrinter(&b, []connectors.CustomerStatus{
+		{Customer: connectors.Customer{Name: "Contoso"}}, {Customer: connectors.Customer{Name: "Northwind Traders"}}, {Customer: connectors.Customer{Name: "Partners"}},
+	})
+	p.result(workflow.ConsentResult{Name: "Contoso", Outcome: workflow.OutcomeFailed, Reason: "Partner Center refused consent: the GDAP relationship lacks Privileged Role Administrator"})
+	p.result(workflow.ConsentResult{Name: "Northwind Traders", Outcome: workflow.OutcomeSkipped})
+	p.result(workflow.ConsentResult{Name: "Partners", Outcome: workflow.OutcomeFailed, Reason: "Microsoft did not answer"})
+	p.link(workflow.ConsentResult{Name: "Partners", ConsentURL: "https://login.microsoftonline.com/x/v2.0/adminconsent?client_id=y"})
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("lines %q", lines)
+	}
+	if i, j := strings.Index(lines[0], "—"), strings.Index(lines[1], "—"); i < 0 || i != j {
+		t.Errorf("the reasons do not line up:\n%s", b.String())
+	}
+	if !strings.HasPrefix(strings.TrimSpace(lines[0]), "[1/3] failed") || !strings.HasPrefix(strings.TrimSpace(lines[1]), "[3/3] failed") {
+		t.Errorf("no count:\n%s", b.String())
+	}
+	if strings.Contains(b.String(), "s's") || !strings.Contains(b.String(), "admin of Partners") {
+		t.Errorf("possessive after a name:\n%s", b.String())
 	}
 }
