@@ -180,7 +180,9 @@ func (p *consentPrinter) line(label, name, text string, counted bool) {
 	fmt.Fprintf(p.w, "  %s%-13s %s%s  — %s\n", count, label, name, pad, text)
 }
 
-func (p *consentPrinter) warning(r workflow.ConsentResult) { p.line("warning", r.Name, r.Warning, false) }
+func (p *consentPrinter) warning(r workflow.ConsentResult) {
+	p.line("warning", r.Name, r.Warning, false)
+}
 
 // result reports a customer that finished; the ones consented or failed
 // get a line, with the count so far.
