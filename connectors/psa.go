@@ -3,6 +3,9 @@ package connectors
 import (
 	"context"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // CompanyType is what a PSA company is to the MSP. Only clients are matched
@@ -177,4 +180,37 @@ type QuantityWriter interface {
 	// Timing says when a change made now would apply.
 	Timing() ApplyTiming
 	SetQuantity(ctx context.Context, change QuantityChange) (WriteResult, error)
+}
+
+// PSACheck is the answer of a PSA connection test: how many companies,
+// agreements (or contracts) and billing lines the PSA holds, so the engineer
+// sees at once that the keys reach the right data.
+type PSACheck struct {
+	DisplayName    string // "ConnectWise"
+	Companies      int
+	Agreements     int
+	Lines          int
+	AgreementsNoun string // what the PSA calls them: "agreements", "contracts"
+	LinesNoun      string // "additions", "contract services"
+}
+
+// String is the line the connect screen shows, e.g.
+// "ConnectWise: 212 companies, 180 agreements, 640 additions".
+func (c PSACheck) String() string {
+	agreements, lines := c.AgreementsNoun, c.LinesNoun
+	if agreements == "" {
+		agreements = "agreements"
+	}
+	if lines == "" {
+		lines = "lines"
+	}
+	p := message.NewPrinter(language.English)
+	return p.Sprintf("%s: %d companies, %d %s, %d %s", c.DisplayName, c.Companies, c.Agreements, agreements, c.Lines, lines)
+}
+
+// PSAChecker is an optional ability: a test call that proves the settings
+// and keys work, with errors that say what to fix (the keys, a missing
+// client id, the API member's role, the site or URL).
+type PSAChecker interface {
+	Check(ctx context.Context) (PSACheck, error)
 }

@@ -9,8 +9,10 @@
 //
 //	meta/
 //	  schema_version                 -> uint64, big-endian: the last migration applied
+//	  home_id                        -> random hex, made on first use: the home's identity in plans
 //	wizard/                                                               (schema 1)
 //	  progress                       -> WizardProgress, JSON
+//	  inventory                      -> reconcile.Inventory, JSON: what the last run saw
 //	microsoft/                                                            (schema 2)
 //	  customers_refreshed_at         -> time, JSON (UTC RFC3339Nano)
 //	  account/

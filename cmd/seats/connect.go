@@ -103,7 +103,7 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 			values[fld.key] = strings.TrimSpace(*v)
 			changes[fld.key] = values[fld.key]
 		}
-		if values[fld.key] != "" {
+		if values[fld.key] != "" || fld.optional {
 			continue
 		}
 		if !interactive {
@@ -234,6 +234,12 @@ func connectSecret(f *factory, k sourceKind, o *connectOptions, in *bufio.Reader
 func checkSource(ctx context.Context, client any) (string, error) {
 	switch c := client.(type) {
 	case connectors.DistributorChecker:
+		res, err := c.Check(ctx)
+		if err != nil {
+			return "", err
+		}
+		return res.String(), nil
+	case connectors.PSAChecker:
 		res, err := c.Check(ctx)
 		if err != nil {
 			return "", err

@@ -162,6 +162,9 @@ func (f *factory) Config(ctx context.Context) (*config.Config, error) {
 				return nil, err
 			}
 		}
+		if err := sandboxSources(cfg, sb); err != nil {
+			return nil, err
+		}
 	}
 	f.cfg = cfg
 	return cfg, nil

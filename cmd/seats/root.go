@@ -56,6 +56,9 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		newDoctorCmd(f),
 		newAuditCmd(f),
 		newConnectCmd(f),
+		newMapCmd(f),
+		newLicensesCmd(f),
+		newReconcileCmd(f),
 	)
 	usageArgs(root)
 	return root

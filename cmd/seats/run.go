@@ -55,6 +55,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.Is(err, errPartial) {
 		return exitPartial
 	}
+	if errors.Is(err, errFindings) {
+		return exitFindings
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		if cmd == nil {

@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/connectwise"
 	"github.com/seats-msp/seats/connectors/pax8"
+	"github.com/seats-msp/seats/connectors/sandbox"
 	"github.com/seats-msp/seats/store/config"
 	"github.com/seats-msp/seats/store/secret"
 )
@@ -22,6 +24,9 @@ type sourceField struct {
 	flag  string // the `seats connect` flag that sets it
 	label string
 	help  string
+	// optional fields may stay blank (the client says when a blank one
+	// matters, e.g. neither site nor URL given).
+	optional bool
 }
 
 // sourceKind is one distributor or PSA seats can connect to: its settings,
@@ -37,9 +42,19 @@ type sourceKind struct {
 	// config key: config.yaml refuses it.
 	secretKey   string
 	secretLabel string
+	// timing is when the PSA applies a quantity change (PSAs only).
+	timing connectors.ApplyTiming
 	// build makes the client from the settings (values keyed by config
 	// key) and the secret. It makes no call.
-	build func(values map[string]string, secret string, hc *http.Client, log *slog.Logger, concurrency int) (any, error)
+	build func(values map[string]string, secret string, o buildOptions) (any, error)
+}
+
+// buildOptions are what every client gets besides its own settings.
+type buildOptions struct {
+	HTTPClient   *http.Client
+	Logger       *slog.Logger
+	Concurrency  int
+	WriteEnabled bool // psa.write_enabled: a PSA client refuses writes without it
 }
 
 // sourceKinds are the kinds this build can connect to, by side.
@@ -54,11 +69,33 @@ var sourceKinds = []sourceKind{
 		},
 		secretKey:   "distributor.pax8.client_secret",
 		secretLabel: "Client secret",
-		build: func(v map[string]string, secret string, hc *http.Client, log *slog.Logger, concurrency int) (any, error) {
+		build: func(v map[string]string, secret string, o buildOptions) (any, error) {
 			return pax8.New(pax8.Config{
 				BaseURL: v[config.KeyPax8URL], TokenURL: v[config.KeyPax8TokenURL],
 				ClientID: v[config.KeyPax8ClientID], ClientSecret: secret,
-				HTTPClient: hc, Logger: log, Concurrency: concurrency,
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: o.Concurrency,
+			})
+		},
+	},
+	{
+		side: connectors.KindPSA,
+		name: "connectwise",
+		fields: []sourceField{
+			{key: config.KeyConnectWiseCompany, flag: "company-id", label: "Company id", help: "the company you sign in to ConnectWise with"},
+			{key: config.KeyConnectWisePublic, flag: "public-key", label: "Public key", help: "of an API member's key (System, Members, API Members)"},
+			{key: config.KeyConnectWiseClient, flag: "client-id", label: "Client id", help: "from developer.connectwise.com (Client Id)"},
+			{key: config.KeyConnectWiseSite, flag: "site", label: "Site", help: "your ConnectWise host, e.g. na.myconnectwise.net (or give --url)", optional: true},
+			{key: config.KeyConnectWiseURL, flag: "url", label: "API URL", help: "the API base with its codebase; blank: looked up from the site", optional: true},
+		},
+		secretKey:   "psa.connectwise.private_key",
+		secretLabel: "Private key",
+		timing:      connectors.ApplyAtOnce,
+		build: func(v map[string]string, secret string, o buildOptions) (any, error) {
+			return connectwise.New(connectwise.Config{
+				URL: v[config.KeyConnectWiseURL], Site: v[config.KeyConnectWiseSite],
+				CompanyID: v[config.KeyConnectWiseCompany], PublicKey: v[config.KeyConnectWisePublic],
+				ClientID: v[config.KeyConnectWiseClient], PrivateKey: secret, WriteEnabled: o.WriteEnabled,
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, connectwise.DefaultConcurrency),
 			})
 		},
 	},
@@ -157,7 +194,8 @@ func (f *factory) buildSource(ctx context.Context, k sourceKind, values map[stri
 	if err != nil {
 		return nil, err
 	}
-	return k.build(values, secretValue, hc, f.Logger(), cfg.Settings().Sync.Concurrency)
+	s := cfg.Settings()
+	return k.build(values, secretValue, buildOptions{HTTPClient: hc, Logger: f.Logger(), Concurrency: s.Sync.Concurrency, WriteEnabled: s.PSA.WriteEnabled})
 }
 
 // Distributor builds the configured distributor's client, with its secret
@@ -169,6 +207,17 @@ func (f *factory) Distributor(ctx context.Context) (d connectors.Distributor, ki
 		return nil, "", ok, err
 	}
 	return client.(connectors.Distributor), k.name, true, nil
+}
+
+// PSA builds the configured PSA's client; ok is false when no PSA is chosen
+// yet. Writes go through it only when psa.write_enabled is on: the client
+// itself refuses them otherwise.
+func (f *factory) PSA(ctx context.Context) (p connectors.PSA, kind string, ok bool, err error) {
+	client, k, ok, err := f.source(ctx, connectors.KindPSA)
+	if !ok || err != nil {
+		return nil, "", ok, err
+	}
+	return client.(connectors.PSA), k.name, true, nil
 }
 
 func (f *factory) source(ctx context.Context, side connectors.ConnectorKind) (any, sourceKind, bool, error) {
@@ -193,4 +242,36 @@ func (f *factory) source(ctx context.Context, side connectors.ConnectorKind) (an
 	}
 	client, err := f.buildSource(ctx, k, k.values(cfg), value)
 	return client, k, true, err
+}
+
+// sandboxSources points the distributor and PSA settings at the sandbox's
+// fakes and supplies their made-up secrets the way a server would: through
+// the same environment variables a real setup can use (only where the
+// environment does not set them already). Choosing endpoints and
+// credentials is all the sandbox changes; every code path after it is the
+// real one.
+func sandboxSources(cfg *config.Config, sb *sandbox.Sandbox) error {
+	ep, cred := sb.SourceEndpoints(), sb.Credentials()
+	for key, value := range map[string]any{
+		config.KeyPax8URL:            ep.Pax8URL,
+		config.KeyPax8TokenURL:       ep.Pax8TokenURL,
+		config.KeyPax8ClientID:       cred.Pax8ClientID,
+		config.KeyConnectWiseURL:     ep.ConnectWiseURL,
+		config.KeyConnectWiseCompany: cred.ConnectWiseCompanyID,
+		config.KeyConnectWisePublic:  cred.ConnectWisePublicKey,
+		config.KeyConnectWiseClient:  cred.ConnectWiseClientID,
+	} {
+		if err := cfg.Override(key, value); err != nil {
+			return err
+		}
+	}
+	for _, k := range sourceKinds {
+		secret := map[string]string{"pax8": cred.Pax8ClientSecret, "connectwise": cred.ConnectWisePrivateKey}[k.name]
+		if secret != "" && os.Getenv(k.secretEnv()) == "" {
+			if err := os.Setenv(k.secretEnv(), secret); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

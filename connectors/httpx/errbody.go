@@ -140,6 +140,14 @@ func (o *errorObject) decode(depth int) (code, message string, ok bool) {
 				message = firstNonEmpty(text(inner.Message), text(inner.Description))
 			}
 		}
+		// ConnectWise: {"code":"InvalidObject","message":"agreementAddition
+		// object is invalid","errors":[{"code","message","field"}]}: the
+		// top message says only that something is wrong, the list says what.
+		if len(o.Errors) > 0 && o.Errors[0] == '[' && depth < maxNesting {
+			if _, details, ok := decodeErrorList(o.Errors); ok && details != "" {
+				message = strings.Join(nonEmptyStrings(message, details), ": ")
+			}
+		}
 		return code, message, true
 	}
 	// {"errors": [{"code", "message"}, ...]}.
@@ -223,6 +231,17 @@ func text(raw json.RawMessage) string {
 		}
 	}
 	return ""
+}
+
+// nonEmptyStrings returns the arguments that are not empty, in order.
+func nonEmptyStrings(ss ...string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func isObject(raw json.RawMessage) bool {

@@ -76,6 +76,12 @@ func TestDecodeErrorBody(t *testing.T) {
 			wantCode: "E1", wantMessage: "First problem; Second problem",
 		},
 		{name: "errors list of strings", body: `{"errors":["one","two"]}`, wantMessage: "one; two"},
+		{
+			name:     "connectwise invalid object",
+			body:     `{"code":"InvalidObject","message":"agreementAddition object is invalid","errors":[{"code":"InvalidField","message":"quantity must be 0 or more","resource":"agreementAddition","field":"quantity"}]}`,
+			wantCode: "InvalidObject", wantMessage: "agreementAddition object is invalid: quantity must be 0 or more",
+		},
+		{name: "connectwise null errors", body: `{"code":"Unauthorized","message":"Incorrect public/private key","errors":null}`, wantCode: "Unauthorized", wantMessage: "Incorrect public/private key"},
 		{name: "top-level list", body: `[{"message":"quantity must be positive"}]`, wantMessage: "quantity must be positive"},
 		{name: "problem details", body: `{"type":"about:blank","title":"Bad Request","status":400,"detail":"companyId is required"}`, wantMessage: "companyId is required"},
 		{name: "unknown json shape", body: `{"foo":"bar","secret":"x"}`},

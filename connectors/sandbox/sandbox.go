@@ -18,7 +18,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
+	"github.com/seats-msp/seats/connectors/pax8/pax8fake"
 )
 
 // DefaultApproveAfter is how long the sandbox waits before it approves a
@@ -93,8 +95,14 @@ type Sandbox struct {
 	logf     func(string, ...any)
 
 	fake *msfake.Server
-	srv  *http.Server
-	done chan struct{} // closed when Serve returns
+	// The distributor's and the PSA's worlds and fakes, on the same
+	// address under their prefixes (sources.go).
+	sources   sourceWorlds
+	pax8      *pax8fake.Server
+	cw        *cwfake.Server
+	sourceMux *http.ServeMux
+	srv       *http.Server
+	done      chan struct{} // closed when Serve returns
 	// serveErr is why Serve returned, if not because of Close; read after
 	// done is closed.
 	serveErr error
@@ -164,7 +172,11 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{dir: o.Dir, clientID: w.ClientID, worldID: worldID(w), logf: logf}
+	sources, err := loadOrGenerateSources(o.Dir, w, now(), logf)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sandbox{dir: o.Dir, clientID: w.ClientID, worldID: worldID(w), logf: logf, sources: sources}
 
 	ln, err := s.listen(ctx, st.Port, ca, statePath)
 	if err != nil {
@@ -264,6 +276,7 @@ func (s *Sandbox) serve(ln net.Listener, ca *authority, w *msfake.World, o Optio
 		OnChange:               func(*msfake.World) { s.writer.changed() },
 	})
 	go s.writer.run(s.fake.World)
+	s.serveSources(s.sources, o)
 	s.srv = &http.Server{
 		Handler:           http.HandlerFunc(s.route),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -286,6 +299,9 @@ func (s *Sandbox) serve(ln net.Listener, ca *authority, w *msfake.World, o Optio
 // is not a ServeMux on purpose: a mux cleans and redirects paths, and the
 // fake must see Microsoft's paths exactly as the client sent them.
 func (s *Sandbox) route(w http.ResponseWriter, r *http.Request) {
+	if s.routeSource(w, r) {
+		return
+	}
 	if r.URL.Path != HealthPath {
 		s.fake.ServeHTTP(w, r)
 		return
@@ -408,7 +424,7 @@ func Reset(dir string) error {
 	if port, ok := servedPort(ctx, dir); ok {
 		return fmt.Errorf("sandbox: the sandbox in %s is being served on port %d; stop that seats process (`seats sandbox serve` or a running wizard) first", dir, port)
 	}
-	for _, name := range []string{worldFileName, stateFileName, caFileName, caKeyFileName} {
+	for _, name := range []string{worldFileName, pax8FileName, connectWiseFileName, stateFileName, caFileName, caKeyFileName} {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("sandbox: reset: %w", err)
 		}
