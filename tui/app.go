@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/help"
@@ -62,7 +63,23 @@ type Model struct {
 	// came back: an older save's result arriving late is not news.
 	answered uint64
 	quitting bool
+	// confirmQuit is what quitting would stop, while the root asks whether
+	// to quit anyway; "" when not asking.
+	confirmQuit string
+	// notices are the lines printed before the wizard took the screen; they
+	// show until a key is pressed.
+	notices []string
+	// panelShort shrinks the "what's next" panel to one line: shrinkAfter
+	// after the step was done, or at once when resumed done.
+	panelShort  bool
+	shrinkAfter time.Duration
 }
+
+// panelShrinkAfter is how long the "what's next" panel shows whole.
+const panelShrinkAfter = 5 * time.Second
+
+// panelShrinkMsg shrinks the "what's next" panel.
+type panelShrinkMsg struct{}
 
 // New builds the wizard with every screen that has landed (Connect,
 // Customers & consent) and resumes from the progress saved in the store.
@@ -98,7 +115,13 @@ func newModel(c *common.Common, cancel context.CancelFunc, screens ...common.Scr
 		status:  statusbar.New(c.Styles),
 		help:    help.New(),
 		saver:   &progressSaver{progress: c.Deps.Progress},
+		notices: c.Deps.Notices,
+		// Resumed on a finished step: the one-line panel is enough.
+		panelShort:  true,
+		shrinkAfter: panelShrinkAfter,
 	}
+	m.errbox.SetDebug(c.Deps.Debug)
+	m.errbox.SetHint(c.Hint)
 	m.help.Styles = c.Styles.Help
 	for _, s := range screens {
 		m.screens[s.ID()] = s
@@ -202,6 +225,9 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return m.copy(msg)
 	case progressSavedMsg:
 		return m.saved(msg)
+	case panelShrinkMsg:
+		m.panelShort = true
+		return nil
 	case common.TaskStartMsg, common.TaskProgressMsg, common.TaskDoneMsg,
 		common.StatusMsg, statusbar.ClearMsg, spinner.TickMsg:
 		var cmd tea.Cmd
@@ -216,14 +242,40 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, keys.ForceQuit) {
 		return m.quit()
 	}
+	if m.confirmQuit != "" {
+		// Asking whether to quit: y (or q again) quits, anything else
+		// goes back to the work.
+		m.confirmQuit = ""
+		if s := msg.String(); s == "y" || s == "Y" || key.Matches(msg, keys.Quit) {
+			return m.quit()
+		}
+		return common.Status(common.LevelInfo, "Not quitting; the work goes on")
+	}
+	if len(m.notices) > 0 {
+		// Like the error box: esc only closes the notices, any other key
+		// closes them and still counts.
+		m.notices = nil
+		if key.Matches(msg, keys.Dismiss) {
+			return nil
+		}
+	}
 	if m.errbox.HandleKey(msg) {
 		return nil
 	}
 	active := m.screens[m.current]
 	typing := active != nil && active.Typing()
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !typing {
+		return m.splitKeys(msg)
+	}
 	if !typing {
 		switch {
 		case key.Matches(msg, keys.Quit):
+			if g, ok := active.(common.QuitGuard); ok {
+				if warning := g.QuitWarning(); warning != "" {
+					m.confirmQuit = warning
+					return nil
+				}
+			}
 			return m.quit()
 		case key.Matches(msg, keys.Help):
 			m.help.ShowAll = !m.help.ShowAll
@@ -231,6 +283,28 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return m.toScreen(m.current, msg)
+}
+
+// splitKeys handles letters that arrived together in one read ("jj" typed
+// fast, or over SSH) one at a time, so that each counts. Once a letter
+// gives a text input the focus (/ starts a search), the rest are text.
+func (m *Model) splitKeys(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if s := m.screens[m.current]; s != nil && s.Typing() {
+			rest := msg
+			rest.Runes = msg.Runes[i:]
+			cmds = append(cmds, m.toScreen(m.current, rest))
+			break
+		}
+		one := msg
+		one.Runes = []rune{r}
+		cmds = append(cmds, m.handleKey(one))
+		if m.quitting {
+			break
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // toScreen hands msg to one screen, in front or not.
@@ -266,7 +340,9 @@ func (m *Model) next(from common.ScreenID) tea.Cmd {
 	if wasDone {
 		return m.save("")
 	}
-	return m.save(from.Title() + " done; progress saved")
+	m.panelShort = false
+	shrink := tea.Tick(m.shrinkAfter, func(time.Time) tea.Msg { return panelShrinkMsg{} })
+	return tea.Batch(m.save(from.Title()+" done; progress saved"), shrink)
 }
 
 // back moves to the previous step that can be entered.
@@ -438,10 +514,12 @@ func (m *Model) copy(msg common.CopyMsg) tea.Cmd {
 		}
 		for _, s := range seqs {
 			if _, err := s.WriteTo(out); err != nil {
-				return common.StatusMsg{Level: common.LevelWarning, Text: "Could not copy to the clipboard: select the text instead"}
+				return common.StatusMsg{Level: common.LevelWarning, Text: "Could not send it to the clipboard: select the text instead"}
 			}
 		}
-		return common.StatusMsg{Level: common.LevelSuccess, Text: msg.What + " copied to the clipboard"}
+		// Whether the terminal took the sequence cannot be known: say what
+		// was done, not that the clipboard holds it.
+		return common.StatusMsg{Level: common.LevelInfo, Text: msg.What + " sent to your terminal's clipboard (OSC 52)"}
 	}
 }
 
@@ -453,7 +531,7 @@ func (m *Model) layout() {
 		return
 	}
 	used := lipgloss.Height(m.headerView())
-	for _, part := range []string{m.nextPanelView(), m.errbox.View(m.width), m.status.View(m.width)} {
+	for _, part := range m.belowBody() {
 		if part != "" {
 			used += lipgloss.Height(part)
 		}
@@ -475,7 +553,7 @@ func (m Model) View() string {
 		return ""
 	}
 	parts := []string{m.headerView(), m.bodyView()}
-	for _, p := range []string{m.nextPanelView(), m.errbox.View(m.width), m.status.View(m.width)} {
+	for _, p := range m.belowBody() {
 		if p != "" {
 			parts = append(parts, p)
 		}
@@ -523,7 +601,16 @@ func (m Model) bodyView() string {
 	return strings.Join(lines, "\n")
 }
 
-// nextPanelView says what comes after the last step of this version.
+// belowBody are the parts between the body and the footer, in order:
+// the "what's next" panel, the notices, the error box, the quit question
+// and the status bar. Empty parts take no line.
+func (m Model) belowBody() []string {
+	return []string{m.nextPanelView(), m.noticesView(), m.errbox.View(m.width), m.confirmQuitView(), m.status.View(m.width)}
+}
+
+// nextPanelView says what comes after the last step of this version: in a
+// panel while the step is fresh, then in one line, so that it stops taking
+// the table's room.
 func (m Model) nextPanelView() string {
 	if !m.finished() {
 		return ""
@@ -533,11 +620,41 @@ func (m Model) nextPanelView() string {
 	for _, id := range m.stepsAfter(m.current) {
 		coming = append(coming, id.Title())
 	}
+	if m.panelShort {
+		line := st.Good.Render("✓ "+m.current.Title()+" done") +
+			st.Muted.Render(" · "+joinAnd(coming)+" come in later versions; progress saved")
+		return ansi.Truncate(line, max(1, m.width), "…")
+	}
 	text := st.Good.Render("✓ "+m.current.Title()+" is done.") + " " +
 		st.Text.Render("Next come "+joinAnd(coming)+": they arrive in later versions of seats. "+
 			"Your progress is saved; run seats again any time to continue from here.")
 	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
 	return st.Panel.Width(m.width - st.Panel.GetHorizontalBorderSize()).Render(st.Plain.Width(inner).Render(text))
+}
+
+// noticesView shows what seats printed before the wizard took the screen.
+func (m Model) noticesView() string {
+	if len(m.notices) == 0 {
+		return ""
+	}
+	st := m.c.Styles
+	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
+	lines := make([]string, 0, len(m.notices)+1)
+	for _, n := range m.notices {
+		lines = append(lines, st.Plain.Width(inner).Render(st.Warn.Render("! ")+st.Text.Render(n)))
+	}
+	lines = append(lines, st.Muted.Render("esc dismisses · any other key dismisses and goes on"))
+	return st.Panel.Width(m.width - st.Panel.GetHorizontalBorderSize()).Render(strings.Join(lines, "\n"))
+}
+
+// confirmQuitView asks whether to quit while work is running.
+func (m Model) confirmQuitView() string {
+	if m.confirmQuit == "" {
+		return ""
+	}
+	st := m.c.Styles
+	line := st.Warn.Render("! "+m.confirmQuit+" Quit? ") + st.Key.Render("y") + st.Text.Render(" quits, any other key goes on")
+	return st.Plain.Width(max(1, m.width)).Render(line)
 }
 
 func (m Model) footerView() string {
@@ -549,12 +666,12 @@ func (m Model) footerView() string {
 			groups = s.FullHelp()
 		}
 		groups = append(groups, []key.Binding{keys.Help, keys.Quit, keys.ForceQuit})
-		return m.help.FullHelpView(groups)
+		return m.fullHelpView(groups)
 	}
-	// The global keys always show; the screen's keys get the rest of the
-	// line, most important first, and "?" lists whatever did not fit.
+	// The screen's keys come first and get the line; the global ones
+	// shrink to "? more" and "q quit", and ? lists whatever did not fit.
 	h := m.help
-	globals := []key.Binding{keys.Help, keys.Quit}
+	globals := []key.Binding{moreKey(keys.Help), keys.Quit}
 	if ok && s.Typing() {
 		// q and ? are text while typing; only ctrl+c still quits.
 		globals = []key.Binding{keys.ForceQuit}
@@ -572,6 +689,41 @@ func (m Model) footerView() string {
 	return local + sep + global
 }
 
+// moreKey is the help key as the footer shows it: "? more".
+func moreKey(help key.Binding) key.Binding {
+	k := help
+	k.SetHelp(help.Help().Key, "more")
+	return k
+}
+
+// fullHelpView lays the key groups out side by side while they fit the
+// width, then starts a new row, so that no group is cut at 80 columns.
+func (m Model) fullHelpView(groups [][]key.Binding) string {
+	h := m.help
+	h.Width = 0 // measure whole; rows are made to fit below
+	var rows []string
+	var row [][]key.Binding
+	for _, g := range groups {
+		try := append(append([][]key.Binding(nil), row...), g)
+		if len(row) > 0 && m.width > 0 && lipgloss.Width(h.FullHelpView(try)) > m.width {
+			rows = append(rows, h.FullHelpView(row))
+			row = [][]key.Binding{g}
+			continue
+		}
+		row = try
+	}
+	if len(row) > 0 {
+		rows = append(rows, h.FullHelpView(row))
+	}
+	var out []string
+	for _, r := range rows {
+		if r != "" {
+			out = append(out, r)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 func joinAnd(items []string) string {
 	switch len(items) {
 	case 0:
@@ -587,7 +739,9 @@ func joinAnd(items []string) string {
 // draws to c.Output through the lock that the clipboard copies share (an
 // output in opts is overridden when c.Output is set).
 func NewProgram(c *common.Common, opts ...tea.ProgramOption) *tea.Program {
-	all := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(c.Ctx)}
+	// Focus reports let a screen reload what another seats changed while
+	// the terminal was elsewhere.
+	all := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(c.Ctx), tea.WithReportFocus()}
 	all = append(all, opts...)
 	all = append(all, c.ProgramOutput())
 	return tea.NewProgram(New(c), all...)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
@@ -273,8 +274,9 @@ func TestNextChecksGate(t *testing.T) {
 func TestComingStepsCannotBeEntered(t *testing.T) {
 	t.Parallel()
 	f := newRoot(t, store.WizardProgress{Current: "consent", Done: []string{"connect"}})
+	f.m.shrinkAfter = time.Millisecond
 	f.send(tea.WindowSizeMsg{Width: 100, Height: 30})
-	f.sendAll(common.NextMsg{From: common.ScreenConsent})
+	shrink := f.send(common.NextMsg{From: common.ScreenConsent})
 	if f.m.Current() != common.ScreenConsent {
 		t.Fatalf("current %v: the next steps are coming soon and cannot be entered", f.m.Current())
 	}
@@ -288,6 +290,15 @@ func TestComingStepsCannotBeEntered(t *testing.T) {
 		if !strings.Contains(flat, w) {
 			t.Errorf("view lacks %q:\n%s", w, v)
 		}
+	}
+	// A few seconds later the panel shrinks to one line, giving the
+	// table its room back.
+	full := lipgloss.Height(f.m.nextPanelView())
+	for _, msg := range messages(shrink) {
+		f.sendAll(msg)
+	}
+	if short := f.m.nextPanelView(); lipgloss.Height(short) != 1 || full < 3 || !strings.Contains(ansi.Strip(short), "✓ Customers & consent done") {
+		t.Errorf("the done panel did not shrink to one line (was %d lines): %q", full, ansi.Strip(short))
 	}
 	if got := f.progress.last(); got.Current != "consent" || !slices.Equal(got.Done, []string{"connect", "consent"}) {
 		t.Errorf("saved %+v", got)
@@ -459,7 +470,7 @@ func TestCopyUsesOSC52(t *testing.T) {
 	if !strings.Contains(f.out.String(), want) {
 		t.Errorf("output %q lacks the OSC 52 sequence %q", f.out.String(), want)
 	}
-	if st, ok := msg.(common.StatusMsg); !ok || st.Text != "Code copied to the clipboard" {
+	if st, ok := msg.(common.StatusMsg); !ok || st.Text != "Code sent to your terminal's clipboard (OSC 52)" {
 		t.Errorf("copy answered %#v", msg)
 	}
 }
@@ -482,7 +493,7 @@ func TestFooterShowsScreenAndGlobalKeys(t *testing.T) {
 	f := newRoot(t, store.WizardProgress{})
 	f.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	v := ansi.Strip(f.m.footerView())
-	for _, w := range []string{"? full help", "q quit"} {
+	for _, w := range []string{"? more", "q quit"} {
 		if !strings.Contains(v, w) {
 			t.Errorf("footer %q lacks %q", v, w)
 		}
@@ -692,7 +703,7 @@ func TestCopyWaitsForTheFrame(t *testing.T) {
 	}
 	w.Release()
 	msg := <-copied
-	if st, ok := msg.(common.StatusMsg); !ok || st.Text != "Code copied to the clipboard" {
+	if st, ok := msg.(common.StatusMsg); !ok || st.Text != "Code sent to your terminal's clipboard (OSC 52)" {
 		t.Errorf("copy answered %#v", msg)
 	}
 	want := "[frame]\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("HKQ7T2RLM")) + "\x07"
@@ -716,5 +727,122 @@ func TestRootWithoutOutput(t *testing.T) {
 	}
 	if _, cmd := m.Update(common.NextMsg{From: common.ScreenConnect}); cmd == nil {
 		t.Error("without a store the step still ends with its status")
+	}
+}
+
+// guardScreen is a fakeScreen with work that quitting would stop.
+type guardScreen struct {
+	*fakeScreen
+	warning string
+}
+
+func (g *guardScreen) QuitWarning() string { return g.warning }
+
+// TestLettersReadTogetherEachCount: "jj" arriving in one read reaches the
+// screen as two j presses; once a letter gives a text input the focus, the
+// rest arrive as text.
+func TestLettersReadTogetherEachCount(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{Current: "connect"})
+	f.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	var singles int
+	for _, m := range f.connect.msgs {
+		if k, ok := m.(tea.KeyMsg); ok && k.String() == "j" {
+			singles++
+		}
+	}
+	if singles != 2 {
+		t.Fatalf("the screen got %d single j presses, want 2: %v", singles, f.connect.msgs)
+	}
+	f.connect.typing = true
+	f.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("qq")})
+	if f.m.quitting || !f.connect.got(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("qq")}) {
+		t.Fatal("while typing, letters read together are text for the input")
+	}
+}
+
+// TestQAsksWhileWorkRuns: q with a bulk consent running asks first; any
+// other key keeps working, y quits.
+func TestQAsksWhileWorkRuns(t *testing.T) {
+	t.Parallel()
+	p := &fakeProgress{}
+	base, _ := tuitest.NewCommon(t, common.Deps{Progress: p})
+	c, cancel := rootCommon(base)
+	t.Cleanup(cancel)
+	g := &guardScreen{fakeScreen: &fakeScreen{id: common.ScreenConnect}, warning: "A bulk consent is running (3 of 40 done)."}
+	m := newModel(c, cancel, g)
+	m.Init()
+	next, cmd := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = next.(Model)
+	next, cmd = m.Update(tuitest.Key("q"))
+	m = next.(Model)
+	if cmd != nil || m.quitting || !strings.Contains(ansi.Strip(m.View()), "Quit? y quits") {
+		t.Fatalf("q quit without asking:\n%s", ansi.Strip(m.View()))
+	}
+	next, _ = m.Update(tuitest.Key("n"))
+	m = next.(Model)
+	if m.quitting || strings.Contains(ansi.Strip(m.View()), "Quit? y quits") {
+		t.Fatal("n should keep working")
+	}
+	next, _ = m.Update(tuitest.Key("q"))
+	m = next.(Model)
+	next, cmd = m.Update(tuitest.Key("y"))
+	m = next.(Model)
+	if cmd == nil || !m.quitting {
+		t.Fatal("y should quit")
+	}
+	g.warning = ""
+	m2 := newModel(c, cancel, g)
+	if _, cmd := m2.Update(tuitest.Key("q")); cmd == nil {
+		t.Fatal("with nothing running q quits at once")
+	}
+}
+
+// TestNoticesShowInsideTheWizard: lines printed before the wizard took the
+// screen are shown in it until a key is pressed.
+func TestNoticesShowInsideTheWizard(t *testing.T) {
+	t.Parallel()
+	base, _ := tuitest.NewCommon(t, common.Deps{Notices: []string{"warning: no OS keyring; secrets go to /home/x/secrets"}})
+	c, cancel := rootCommon(base)
+	t.Cleanup(cancel)
+	conn := &fakeScreen{id: common.ScreenConnect}
+	m := newModel(c, cancel, conn)
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = next.(Model)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "no OS keyring") {
+		t.Fatalf("the notice is not shown:\n%s", v)
+	}
+	next, _ = m.Update(tuitest.Key("j"))
+	m = next.(Model)
+	if v := ansi.Strip(m.View()); strings.Contains(v, "no OS keyring") || !conn.got(tuitest.Key("j")) {
+		t.Fatalf("a key should dismiss the notice and still count:\n%s", v)
+	}
+}
+
+// TestFullHelpFitsEightyColumns: the full help wraps its groups into rows
+// instead of cutting the ones that do not fit.
+func TestFullHelpFitsEightyColumns(t *testing.T) {
+	t.Parallel()
+	f := newRoot(t, store.WizardProgress{Current: "connect"})
+	f.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	k := func(keys, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, help))
+	}
+	groups := [][]key.Binding{
+		{k("up", "move up one row"), k("down", "move down one row"), k("pgup", "page up")},
+		{k("/", "search by name, domain or id"), k("f", "filter by state"), k("s", "sort")},
+		{k("c", "consent the selected customer"), k("a", "consent every eligible customer")},
+		{k("enter", "continue to the next step"), k("shift+tab", "back")},
+	}
+	v := ansi.Strip(f.m.fullHelpView(groups))
+	for _, l := range strings.Split(v, "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line wider than 80: %q", l)
+		}
+	}
+	for _, w := range []string{"move up one row", "search by name", "consent every eligible customer", "continue to the next step"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("full help at 80 columns lacks %q:\n%s", w, v)
+		}
 	}
 }

@@ -27,7 +27,8 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	seatsBin = filepath.Join(dir, "seats")
-	build := exec.Command("go", "build", "-o", seatsBin, ".")
+	// -race: the real binary is race-checked too, in every end-to-end run.
+	build := exec.Command("go", "build", "-race", "-o", seatsBin, ".")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building seats: " + err.Error())
@@ -47,6 +48,9 @@ func e2eEnv(home string) []string {
 		"HOME=" + home,
 		"PATH=" + os.Getenv("PATH"),
 		"TERM=xterm-256color",
+		// A race in the binary ends it at once with exit 66 and the report
+		// on stderr, which seats() turns into a failure.
+		"GORACE=halt_on_error=1 exitcode=66",
 	}
 	return env
 }
@@ -73,6 +77,9 @@ func seats(t *testing.T, home string, timeout time.Duration, args ...string) res
 	}
 	if ctx.Err() != nil {
 		t.Fatalf("seats %v timed out; stderr:\n%s", args, errb.String())
+	}
+	if strings.Contains(errb.String(), "WARNING: DATA RACE") {
+		t.Fatalf("seats %v has a data race:\n%s", args, errb.String())
 	}
 	// A JWT starts with eyJ: no token may ever reach what seats prints.
 	if strings.Contains(out.String(), "eyJ") || strings.Contains(errb.String(), "eyJ") {
@@ -217,7 +224,8 @@ func TestSandboxLoginConsentStatusSync(t *testing.T) {
 		t.Fatalf("logout left the token cache file: %v", err)
 	}
 	r = seats(t, home, time.Minute, "--sandbox", "sync")
-	if r.code != exitError || !strings.Contains(r.stderr, "seats login") {
+	// The hint is spelled as this run was typed, so that copying it works.
+	if r.code != exitError || !strings.Contains(r.stderr, "seats --sandbox login") {
 		t.Fatalf("sync after logout: exit %d\n%s", r.code, r.stderr)
 	}
 	r = seats(t, home, time.Minute, "--sandbox", "status", "--json")
@@ -467,7 +475,7 @@ func TestSandboxResetAfterUse(t *testing.T) {
 func TestWizardWithoutTerminalSaysSo(t *testing.T) {
 	t.Parallel()
 	r := seats(t, t.TempDir(), time.Minute, "--sandbox")
-	if r.code != exitError || !strings.Contains(r.stderr, "the wizard needs a terminal") {
+	if r.code != exitError || !strings.Contains(r.stderr, "wizard needs a terminal") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }

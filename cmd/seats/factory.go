@@ -143,15 +143,21 @@ func (f *factory) Config(ctx context.Context) (*config.Config, error) {
 			return nil, err
 		}
 		ep := sb.Endpoints()
-		for key, value := range map[string]any{
+		overrides := map[string]any{
 			"microsoft.cloud":              "global",
-			"microsoft.client_id":          sb.ClientID(),
 			"microsoft.tenant_id":          "",
 			"microsoft.authority_host":     ep.AuthorityHost,
 			"microsoft.graph_url":          ep.GraphURL,
 			"microsoft.partner_center_url": ep.PartnerCenterURL,
 			"tls.ca_file":                  sb.CAFile(),
-		} {
+		}
+		// The application seats app create made in the sandbox is used
+		// like any other: the sandbox's own id only stands in when none is
+		// set.
+		if cfg.Settings().Microsoft.ClientID == "" {
+			overrides["microsoft.client_id"] = sb.ClientID()
+		}
+		for key, value := range overrides {
 			if err := cfg.Override(key, value); err != nil {
 				return nil, err
 			}
@@ -227,7 +233,7 @@ func (f *factory) Microsoft(ctx context.Context) (*microsoft.Client, error) {
 	}
 	settings := cfg.Settings()
 	if settings.Microsoft.ClientID == "" {
-		return nil, fmt.Errorf("microsoft.client_id is not set: register a multi-tenant public client application in Entra (see the README, \"Your Microsoft application\") and put its id in %s or SEATS_MICROSOFT_CLIENT_ID", cfg.File())
+		return nil, fmt.Errorf("microsoft.client_id is not set: run %s to create seats' application in your partner tenant (or register one by hand, see the README, and put its id in %s or SEATS_MICROSOFT_CLIENT_ID)", f.hint("app create"), cfg.File())
 	}
 	ep, err := cfg.Endpoints()
 	if err != nil {
@@ -259,6 +265,65 @@ func (f *factory) Microsoft(ctx context.Context) (*microsoft.Client, error) {
 	}
 	f.client = client
 	return client, nil
+}
+
+// microsoftConfig is the Microsoft connector's configuration from the
+// settings, without a client id: what AppAdmin and the endpoint probes
+// need before an application exists.
+func (f *factory) microsoftConfig(ctx context.Context) (microsoft.Config, error) {
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return microsoft.Config{}, err
+	}
+	ep, err := cfg.Endpoints()
+	if err != nil {
+		return microsoft.Config{}, err
+	}
+	hc, err := cfg.HTTPClient()
+	if err != nil {
+		return microsoft.Config{}, err
+	}
+	settings := cfg.Settings()
+	return microsoft.Config{
+		ClientID:         settings.Microsoft.ClientID,
+		TenantID:         settings.Microsoft.TenantID,
+		AuthorityHost:    ep.AuthorityHost,
+		GraphURL:         ep.GraphURL,
+		PartnerCenterURL: ep.PartnerCenterURL,
+		GDAP:             ep.GDAP,
+		HTTPClient:       hc,
+		Logger:           f.Logger(),
+		Concurrency:      settings.Sync.Concurrency,
+	}, nil
+}
+
+// AppAdmin registers seats' application with the bootstrap sign-in.
+func (f *factory) AppAdmin(ctx context.Context) (*microsoft.AppAdmin, error) {
+	mc, err := f.microsoftConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return microsoft.NewAppAdmin(mc)
+}
+
+// UseClientID saves an application id to config.yaml and uses it from now
+// on in this process (the Microsoft client is built with it when first
+// asked for).
+func (f *factory) UseClientID(ctx context.Context, id string) error {
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Save(map[string]any{"microsoft.client_id": id}); err != nil {
+		return err
+	}
+	// A sandbox's stand-in id may be in force as an override: the saved id
+	// takes its place now, not only from the next run.
+	if err := cfg.Override("microsoft.client_id", id); err != nil {
+		return err
+	}
+	f.client, f.cache = nil, nil
+	return nil
 }
 
 // Customers is the customer and consent workflow over the client and store.

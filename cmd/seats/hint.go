@@ -13,7 +13,10 @@ func (f *factory) hint(command string) string {
 	if f.homeFlag != "" {
 		parts = append(parts, "--home", quoteArg(f.homeFlag))
 	}
-	return "`" + strings.Join(append(parts, command), " ") + "`"
+	if command != "" {
+		parts = append(parts, command)
+	}
+	return "`" + strings.Join(parts, " ") + "`"
 }
 
 // quoteArg quotes a shell argument that holds spaces or quotes.

@@ -7,8 +7,10 @@ import (
 	"github.com/aymanbagabas/go-osc52/v2"
 )
 
-// offerLink copies a link to the clipboard with OSC 52 (which works over
-// SSH) when stderr is a terminal, and opens it where a browser exists.
+// offerLink sends a link to the terminal's clipboard with OSC 52 (which
+// works over SSH) when stderr is a terminal, and opens it where a browser
+// exists. Whether the terminal took the OSC 52 sequence cannot be known, so
+// the message says it was sent, not that it was copied.
 func offerLink(f *factory, link string) {
 	if isTerminal(f.stderr) {
 		seq := osc52.New(link)
@@ -16,12 +18,12 @@ func offerLink(f *factory, link string) {
 			seq = seq.Tmux()
 		}
 		if _, err := seq.WriteTo(f.stderr); err == nil {
-			fmt.Fprintln(f.stderr, "  (copied to the clipboard)")
+			fmt.Fprintln(f.stderr, "(sent to your terminal's clipboard with OSC 52; if nothing arrived, select the link above)")
 		}
 	}
 	if open := browserOpener(); open != nil {
 		if err := open(link); err == nil {
-			fmt.Fprintln(f.stderr, "  (opened in the browser)")
+			fmt.Fprintln(f.stderr, "(opened in the browser)")
 		}
 	}
 }

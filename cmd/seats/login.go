@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,7 +28,10 @@ Use --browser where a Conditional Access policy blocks device-code sign-in.`,
 				return err
 			}
 			if current, ok, _ := session.Account(ctx); ok {
-				fmt.Fprintf(f.stderr, "Signed in already as %s; signing in again replaces that sign-in.\n", current.Username)
+				if !confirmReplace(f, current) {
+					fmt.Fprintf(f.stderr, "Kept the sign-in of %s.\n", current.Username)
+					return nil
+				}
 			}
 			var acct connectors.Account
 			if browser {
@@ -45,6 +50,8 @@ Use --browser where a Conditional Access policy blocks device-code sign-in.`,
 				return err
 			}
 			fmt.Fprintf(f.stderr, "Signed in as %s (partner tenant %s).\n", acct.Username, acct.PartnerTenantID)
+			fmt.Fprintf(f.stderr, "Next: %s consents seats into your customers (or run %s for the wizard).\n",
+				f.hint("consent --all --method partner"), f.hint(""))
 			return nil
 		},
 	}
@@ -65,8 +72,22 @@ func newLogoutCmd(f *factory) *cobra.Command {
 			if err := session.SignOut(cmd.Context()); err != nil {
 				return err
 			}
-			fmt.Fprintln(f.stderr, "Signed out; the token cache is removed.")
+			fmt.Fprintf(f.stderr, "Signed out; the token cache is removed. Sign in again with %s.\n", f.hint("login"))
 			return nil
 		},
 	}
+}
+
+// confirmReplace asks, on a terminal, whether to sign in with another
+// account; the current sign-in stays until the new one succeeds either way.
+// Without a terminal (a script) it says so and goes on.
+func confirmReplace(f *factory, current connectors.Account) bool {
+	if !isTerminal(f.stdin) {
+		fmt.Fprintf(f.stderr, "Signed in already as %s; that sign-in stays until the new one succeeds.\n", current.Username)
+		return true
+	}
+	fmt.Fprintf(f.stderr, "Signed in already as %s. Sign in with another account? It replaces this one once it succeeds. [y/N] ", current.Username)
+	line, _ := bufio.NewReader(f.stdin).ReadString('\n')
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes"
 }

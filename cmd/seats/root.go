@@ -52,14 +52,14 @@ imitation of Microsoft, with made-up customers, on this machine.`,
 		newStatusCmd(f),
 		newSyncCmd(f),
 		newSandboxCmd(f),
+		newAppCmd(f),
+		newDoctorCmd(f),
 		newAuditCmd(f),
 		newConnectCmd(f),
 		newMapCmd(f),
 		newLicensesCmd(f),
 		newReconcileCmd(f),
 	)
-	for _, c := range root.Commands() {
-		c.SetFlagErrorFunc(flagErrors)
-	}
+	usageArgs(root)
 	return root
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seats-msp/seats/connectors"
-	"github.com/seats-msp/seats/store"
 )
 
 // Exit codes, documented in the README: scripts rely on them.
@@ -45,7 +44,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -61,33 +60,35 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "seats: %v\nRun 'seats --help' for usage.\n", err)
+		if cmd == nil {
+			cmd = root
+		}
+		fmt.Fprintf(stderr, "seats: %v\nUsage: %s\nRun '%s --help' for more.\n", err, cmd.UseLine(), cmd.CommandPath())
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "seats: %s\n", explain(err))
+	fmt.Fprintf(stderr, "seats: %s\n", f.explain(err))
 	return exitError
-}
-
-// explain adds what to do to the errors people meet most.
-func explain(err error) string {
-	msg := err.Error()
-	switch {
-	case errors.Is(err, store.ErrBusy):
-		return msg
-	case errors.Is(err, connectors.ErrSignInRequired):
-		// The connector's message already says what to do, in one sentence.
-		var ce *connectors.Error
-		if errors.As(err, &ce) && ce.Message != "" {
-			return ce.Message
-		}
-		return msg + "\nSign in with: seats login"
-	case errors.Is(err, connectors.ErrConditionalAccess):
-		return msg
-	case errors.Is(err, connectors.ErrCanceled):
-		return "cancelled"
-	}
-	return msg
 }
 
 // flagErrors turns cobra's flag errors into usage errors (exit 2).
 func flagErrors(cmd *cobra.Command, err error) error { return usageError{err} }
+
+// usageArgs makes a command's argument check a usage error (exit 2): an
+// unknown command ("seats fly") and stray arguments are bad usage, not a
+// failure. A command with subcommands and no check of its own takes none.
+func usageArgs(c *cobra.Command) {
+	check := c.Args
+	if check == nil {
+		check = cobra.NoArgs
+	}
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+	c.SetFlagErrorFunc(flagErrors)
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -23,6 +24,9 @@ SEATS_SANDBOX_ADMIN_CONSENT_AUTO; seed and size apply when the world is first ma
 Faults (429s, 5xx, dropped connections, bodies cut mid-stream, truncated JSON, slow answers) come
 from --faults/--fault-rate/--fault-seed or SEATS_SANDBOX_FAULTS, SEATS_SANDBOX_FAULT_RATE and
 SEATS_SANDBOX_FAULT_SEED, for watching seats stay calm.`,
+		RunE: func(*cobra.Command, []string) error {
+			return usageError{errors.New("say what to do: seats sandbox serve, or seats sandbox reset")}
+		},
 	}
 	// The sandbox commands always work on <home>/sandbox/: decide that
 	// before the home is resolved (and the config there checked).
@@ -103,7 +107,7 @@ func newSandboxResetCmd(f *factory) *cobra.Command {
 			if err == nil {
 				_ = f.tokenCacheStore(secrets).Delete(microsoft.TokenCacheSecret)
 			}
-			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again.\n", home)
+			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again. Next: %s starts the wizard on a new world.\n", home, f.hint(""))
 			return nil
 		},
 	}

@@ -3,12 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/store"
 )
 
@@ -17,15 +20,49 @@ type statusReport struct {
 	Home    string `json:"home"`
 	Secrets string `json:"secrets"` // where the sign-in is kept: "keyring" or "file <path>"
 
-	SignedIn             bool                        `json:"signed_in"`
-	Account              *connectors.Account         `json:"account"`
-	CustomersRefreshedAt *time.Time                  `json:"customers_refreshed_at"`
-	Customers            int                         `json:"customers"`
-	Ready                int                         `json:"ready"`
-	GDAP                 map[string]int              `json:"gdap"`
-	Consent              map[string]int              `json:"consent"`
-	LastSync             *store.SyncRun              `json:"last_sync"`
-	CustomerList         []connectors.CustomerStatus `json:"customer_list"`
+	SignedIn bool                `json:"signed_in"`
+	Account  *connectors.Account `json:"account"`
+	// Dates left out when they never happened, rather than a year-1 date.
+	CustomersRefreshedAt *time.Time       `json:"customers_refreshed_at,omitempty"`
+	Customers            int              `json:"customers"`
+	Ready                int              `json:"ready"`
+	GDAP                 map[string]int   `json:"gdap"`
+	Consent              map[string]int   `json:"consent"`
+	LastSync             *store.SyncRun   `json:"last_sync,omitempty"`
+	CustomerList         []statusCustomer `json:"customer_list"`
+}
+
+// statusCustomer is one customer in `status --json`: the stored status,
+// with the GDAP roles named as well as by id, and no zero dates.
+type statusCustomer struct {
+	connectors.CustomerStatus
+	GDAP    statusGDAP    `json:"gdap"`
+	Consent statusConsent `json:"consent"`
+}
+
+// statusGDAP adds role_names beside the role ids.
+type statusGDAP struct {
+	connectors.GDAPSummary
+	RoleNames []string `json:"role_names"`
+}
+
+// statusConsent leaves out updated_at when the consent never changed.
+type statusConsent struct {
+	connectors.ConsentRecord
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+func newStatusCustomer(c connectors.CustomerStatus) statusCustomer {
+	out := statusCustomer{CustomerStatus: c,
+		GDAP:    statusGDAP{GDAPSummary: c.GDAP, RoleNames: roleNames(c.GDAP.Roles)},
+		Consent: statusConsent{ConsentRecord: c.Consent}}
+	if out.GDAP.Roles == nil {
+		out.GDAP.Roles = []string{}
+	}
+	if at := c.Consent.UpdatedAt; !at.IsZero() {
+		out.Consent.UpdatedAt = &at
+	}
+	return out
 }
 
 func newStatusCmd(f *factory) *cobra.Command {
@@ -44,6 +81,7 @@ first reads the customer list and GDAP relationships again.`,
 				if err != nil {
 					return err
 				}
+				fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
 				if _, err := customers.Refresh(ctx); err != nil {
 					return err
 				}
@@ -61,7 +99,7 @@ first reads the customer list and GDAP relationships again.`,
 			if asJSON {
 				return writeJSON(f.stdout, rep)
 			}
-			printStatus(f.stderr, rep)
+			printStatus(f.stderr, rep, func(c string) string { return f.hint(c) })
 			return nil
 		},
 	}
@@ -71,7 +109,7 @@ first reads the customer list and GDAP relationships again.`,
 }
 
 func buildStatus(st *store.Store) (statusReport, error) {
-	rep := statusReport{GDAP: map[string]int{}, Consent: map[string]int{}, CustomerList: []connectors.CustomerStatus{}}
+	rep := statusReport{GDAP: map[string]int{}, Consent: map[string]int{}, CustomerList: []statusCustomer{}}
 	acct, ok, err := st.Account()
 	if err != nil {
 		return rep, err
@@ -91,9 +129,9 @@ func buildStatus(st *store.Store) (statusReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	rep.CustomerList = append(rep.CustomerList, statuses...)
 	rep.Customers = len(statuses)
 	for _, c := range statuses {
+		rep.CustomerList = append(rep.CustomerList, newStatusCustomer(c))
 		rep.GDAP[string(c.GDAP.Status)]++
 		rep.Consent[string(c.Consent.State)]++
 		if c.Ready() {
@@ -110,16 +148,16 @@ func buildStatus(st *store.Store) (statusReport, error) {
 	return rep, nil
 }
 
-func printStatus(w io.Writer, rep statusReport) {
+func printStatus(w io.Writer, rep statusReport, hint func(string) string) {
 	fmt.Fprintf(w, "Home:      %s\n", rep.Home)
 	fmt.Fprintf(w, "Secrets:   %s\n", rep.Secrets)
 	if rep.Account != nil {
 		fmt.Fprintf(w, "Signed in: %s (partner tenant %s)\n", rep.Account.Username, rep.Account.PartnerTenantID)
 	} else {
-		fmt.Fprintln(w, "Signed in: no (run seats login)")
+		fmt.Fprintf(w, "Signed in: no (run %s)\n", hint("login"))
 	}
 	if rep.Customers == 0 {
-		fmt.Fprintln(w, "Customers: none read yet (run seats status --refresh, or the wizard)")
+		fmt.Fprintf(w, "Customers: none read yet (run %s, or the wizard)\n", hint("status --refresh"))
 	} else {
 		fmt.Fprintf(w, "Customers: %d, %d Ready\n", rep.Customers, rep.Ready)
 		fmt.Fprintf(w, "  GDAP:    %s\n", countLine(rep.GDAP, []connectors.GDAPStatus{connectors.GDAPActive, connectors.GDAPExpiring, connectors.GDAPPending, connectors.GDAPExpired, connectors.GDAPNone, connectors.GDAPUnavailable}))
@@ -128,8 +166,68 @@ func printStatus(w io.Writer, rep statusReport) {
 	if rep.LastSync != nil {
 		fmt.Fprintf(w, "Last sync: %s, %d tenants, %d failed\n", rep.LastSync.FinishedAt.Local().Format("2006-01-02 15:04"), rep.LastSync.Tenants, rep.LastSync.Failed)
 	} else {
-		fmt.Fprintln(w, "Last sync: never (run seats sync)")
+		fmt.Fprintf(w, "Last sync: never (run %s)\n", hint("sync"))
 	}
+	if len(rep.CustomerList) > 0 {
+		fmt.Fprintln(w)
+		printCustomerTable(w, rep.CustomerList)
+	}
+}
+
+// printCustomerTable lists every customer: name, GDAP, the roles that
+// matter, consent state and why it is not Ready. Markers are text (✓, ✗),
+// so the table reads without colour.
+func printCustomerTable(w io.Writer, list []statusCustomer) {
+	sorted := slices.Clone(list)
+	slices.SortStableFunc(sorted, func(a, b statusCustomer) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CUSTOMER\tGDAP\tROLES\tCONSENT\tREASON")
+	for _, c := range sorted {
+		reason := workflow.WhyNotReady(c.CustomerStatus)
+		if reason == "" {
+			reason = "-"
+		}
+		state := c.Consent.State
+		if state == "" {
+			state = connectors.ConsentNone
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, gdapCell(c.CustomerStatus.GDAP), rolesCell(c.CustomerStatus.GDAP), state.Label(), reason)
+	}
+	tw.Flush()
+}
+
+// gdapCell is the GDAP status with its end date.
+func gdapCell(g connectors.GDAPSummary) string {
+	status := g.Status
+	if status == "" {
+		status = connectors.GDAPNone
+	}
+	if status.Usable() && !g.EndsAt.IsZero() {
+		return status.Label() + " until " + g.EndsAt.UTC().Format("2006-01-02")
+	}
+	return status.Label()
+}
+
+// rolesCell marks the roles consent and reading need: PRA and AppAdm for
+// partner consent, Read for reading licences.
+func rolesCell(g connectors.GDAPSummary) string {
+	if !g.Status.Usable() || g.Status == connectors.GDAPUnavailable {
+		return "-"
+	}
+	ga := g.HasRole(connectors.RoleGlobalAdministrator)
+	mark := func(ok bool, label string) string {
+		if ok {
+			return "✓" + label
+		}
+		return "✗" + label
+	}
+	return strings.Join([]string{
+		mark(ga || g.HasRole(connectors.RolePrivilegedRoleAdministrator), "PRA"),
+		mark(ga || g.HasRole(connectors.RoleApplicationAdministrator), "AppAdm"),
+		mark(g.HasReadRole(), "Read"),
+	}, " ")
 }
 
 // countLine lists the non-zero counts in order, as "26 Active, 4 Expiring",

@@ -132,7 +132,11 @@ func classifyCall(e *connectors.Error, flow authFlow, call msalerrors.CallErr) {
 	}
 	var aad aadError
 	_ = json.Unmarshal(body, &aad)
+	// Azure AD's error_description may quote what the request carried (a
+	// code, an assertion, a user's token): redact it like every other
+	// error text before it reaches a message, a log or the screen.
 	code, message := httpx.DecodeErrorBody(body)
+	code, message = httpx.Redact(code), httpx.Redact(message)
 	e.Status, e.Code, e.Message = status, code, firstLine(message)
 	e.Kind = httpx.Classify(status, code, message)
 	if e.Code == "" && aad.Error != "" {

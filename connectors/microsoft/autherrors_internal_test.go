@@ -129,3 +129,34 @@ func TestOneSentence(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyCallRedactsDescription: an error_description that quotes a
+// secret (a refresh token, a JWT) never reaches the error's message.
+func TestClassifyCallRedactsDescription(t *testing.T) {
+	t.Parallel()
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+	tests := []struct {
+		name, desc, secret string
+	}{
+		{"refresh token param", "AADSTS9002313: Invalid request. refresh_token=0.AXsecretvalue was rejected.", "0.AXsecretvalue"},
+		{"jwt", "AADSTS50013: Assertion " + jwt + " failed signature validation.", jwt},
+		{"bearer", "AADSTS7000215: Bearer abcdefSECRET123 is not accepted.", "abcdefSECRET123"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := fmt.Sprintf(`{"error":"invalid_grant","error_description":%q,"error_codes":[1]}`, tt.desc)
+			err := classifyAuth(context.Background(), "token", flowSilent, callErr(400, body, false))
+			var ce *connectors.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("not a *connectors.Error: %T", err)
+			}
+			if strings.Contains(ce.Message, tt.secret) || strings.Contains(err.Error(), tt.secret) {
+				t.Fatalf("the secret survived: %q", err.Error())
+			}
+			if !strings.Contains(ce.Message, "REDACTED") {
+				t.Fatalf("message %q: want the secret replaced by REDACTED", ce.Message)
+			}
+		})
+	}
+}

@@ -7,9 +7,14 @@ import (
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+	"github.com/pkg/browser"
 
 	"github.com/seats-msp/seats/connectors"
 )
+
+// MsgNoBrowser says that the browser sign-in could not open a browser, and
+// what to do instead.
+const MsgNoBrowser = "no browser could be opened on this machine; sign in with a device code instead (it works from any device): `seats login` without --browser, or n in the wizard"
 
 // DeviceCode is a started device-code sign-in: what to show the user, and
 // the handle WaitDeviceCode needs. Show Message verbatim (Microsoft
@@ -55,6 +60,9 @@ func (c *Client) WaitDeviceCode(ctx context.Context, dc *DeviceCode) (connectors
 	if err != nil {
 		return connectors.Account{}, classifyAuth(ctx, "device-code sign-in", flowDeviceCode, err)
 	}
+	if err := c.keepOnly(ctx, res.Account.HomeAccountID); err != nil {
+		return connectors.Account{}, err
+	}
 	c.forget()
 	if err := c.flush(); err != nil {
 		return connectors.Account{}, err
@@ -67,13 +75,26 @@ func (c *Client) WaitDeviceCode(ctx context.Context, dc *DeviceCode) (connectors
 // for the answer). openURL opens the sign-in page; nil means the system's
 // default browser. Use it where Conditional Access blocks device code.
 func (c *Client) SignInBrowser(ctx context.Context, openURL func(url string) error) (connectors.Account, error) {
-	var opts []public.AcquireInteractiveOption
-	if openURL != nil {
-		opts = append(opts, public.WithOpenURL(openURL))
+	if openURL == nil {
+		openURL = browser.OpenURL
 	}
-	res, err := c.pca.AcquireTokenInteractive(ctx, c.signInScopes(), opts...)
+	// A browser that cannot be opened (a server, an SSH session) is not an
+	// answer from Microsoft: say that, and what works instead.
+	var openErr error
+	open := func(u string) error {
+		openErr = openURL(u)
+		return openErr
+	}
+	res, err := c.pca.AcquireTokenInteractive(ctx, c.signInScopes(), public.WithOpenURL(open))
+	if err != nil && openErr != nil && ctx.Err() == nil {
+		return connectors.Account{}, &connectors.Error{Kind: connectors.ErrUnavailable, Service: serviceSignIn, Op: "browser sign-in",
+			Message: MsgNoBrowser, Err: redacted{openErr}}
+	}
 	if err != nil {
 		return connectors.Account{}, classifyAuth(ctx, "browser sign-in", flowBrowser, err)
+	}
+	if err := c.keepOnly(ctx, res.Account.HomeAccountID); err != nil {
+		return connectors.Account{}, err
 	}
 	c.forget()
 	if err := c.flush(); err != nil {
@@ -123,6 +144,26 @@ func (c *Client) Account(ctx context.Context) (connectors.Account, bool, error) 
 		full.PartnerTenantID = acct.PartnerTenantID
 	}
 	return full, true, nil
+}
+
+// keepOnly removes every cached account but homeAccountID. A sign-in with
+// another account replaces the old one only once it has succeeded: until
+// then the old account stays cached and in use (a cancelled switch keeps
+// it), and afterwards the client never has two accounts to choose from.
+func (c *Client) keepOnly(ctx context.Context, homeAccountID string) error {
+	accts, err := c.pca.Accounts(ctx)
+	if err != nil {
+		return classifyCacheErr(ctx, err)
+	}
+	for _, a := range accts {
+		if a.HomeAccountID == homeAccountID {
+			continue
+		}
+		if err := c.pca.RemoveAccount(ctx, a); err != nil {
+			return classifyCacheErr(ctx, err)
+		}
+	}
+	return nil
 }
 
 // SignOut forgets every cached account and its tokens (and flushes the

@@ -394,6 +394,20 @@ func TestSignInBrowserCancel(t *testing.T) {
 	}
 }
 
+// TestSignInBrowserWithoutBrowser: where no browser can be opened, the
+// error says so and points to the device code, instead of calling it an
+// answer seats cannot read.
+func TestSignInBrowserWithoutBrowser(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	c := f.client(t)
+	_, err := c.SignInBrowser(testCtx(t), func(string) error { return errors.New("exec: \"xdg-open\": executable file not found in $PATH") })
+	var ce *connectors.Error
+	if !errors.As(err, &ce) || ce.Kind != connectors.ErrUnavailable || ce.Message != microsoft.MsgNoBrowser {
+		t.Fatalf("SignInBrowser without a browser: %v", err)
+	}
+}
+
 // tenantWhere returns the first customer of the fake's world for which
 // pick holds, or fails the test.
 func tenantWhere(t *testing.T, f *fake, pick func(c msfake.Customer, roles map[string]bool, usable bool) bool) string {
@@ -479,5 +493,44 @@ func TestTokenRequestsRetryFaultsNotRefusals(t *testing.T) {
 				t.Fatalf("%d token requests, want %d", n, tt.wantRequests)
 			}
 		})
+	}
+}
+
+// TestSwitchAccountKeepsTheOldUntilTheNewSucceeds: a second sign-in that is
+// cancelled leaves the first account signed in; one that succeeds replaces
+// it, and the client then knows only the new account.
+func TestSwitchAccountKeepsTheOldUntilTheNewSucceeds(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, msfake.Options{})
+	c := f.client(t)
+	ctx := testCtx(t)
+	first := f.world.Partner.Users[0]
+	signIn(t, c)
+
+	// A switch that the user cancels keeps the first account.
+	dc, err := c.StartDeviceCode(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := c.WaitDeviceCode(cctx, dc); connectors.KindOf(err) != connectors.ErrCanceled {
+		t.Fatalf("cancelled switch: %v", err)
+	}
+	if got, ok, err := c.Account(ctx); err != nil || !ok || got.Username != first.UPN {
+		t.Fatalf("after a cancelled switch: %+v, %t, %v; want %s still signed in", got, ok, err, first.UPN)
+	}
+
+	// Another partner user signs in: the new account replaces the old one.
+	second := msfake.PartnerUser{ObjectID: "0b7a8c6d-1111-4222-8333-944455556666", UPN: "sam@northwindit.onmicrosoft.com", Name: "Sam"}
+	f.ms.Mutate(func(w *msfake.World) { w.Partner.Users = append([]msfake.PartnerUser{second}, w.Partner.Users...) })
+	signIn(t, c)
+	// MSAL lists cached accounts in no fixed order: ask often enough that
+	// a leftover first account would show.
+	for i := 0; i < 16; i++ {
+		got, ok, err := c.Account(ctx)
+		if err != nil || !ok || got.Username != second.UPN {
+			t.Fatalf("after switching: %+v, %t, %v; want %s only", got, ok, err, second.UPN)
+		}
 	}
 }

@@ -73,7 +73,7 @@ func TestOptionsFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Seed != 7 || got.Latency != time.Minute || got.Customers != DefaultCustomers || !got.ThrottleOnce || got.ApproveAfter != DefaultApproveAfter {
+	if got.Seed != 7 || got.Latency != time.Minute || got.Customers != 0 || !got.ThrottleOnce || got.ApproveAfter != DefaultApproveAfter {
 		t.Errorf("got %+v", got)
 	}
 	t.Setenv(EnvCustomers, "many")

@@ -78,12 +78,12 @@ type Options struct {
 }
 
 // DefaultOptions are the options `seats --sandbox` starts from, before
-// flags and OptionsFromEnv: dir, DefaultCustomers, DefaultApproveAfter and
-// ThrottleOnce.
+// flags and OptionsFromEnv: dir, DefaultApproveAfter and ThrottleOnce. Seed
+// and size stay zero (a new world gets DefaultCustomers), so that only a
+// seed or size actually given is compared with an existing world.
 func DefaultOptions(dir string) Options {
 	return Options{
 		Dir:          dir,
-		Customers:    DefaultCustomers,
 		ApproveAfter: DefaultApproveAfter,
 		ThrottleOnce: true,
 	}

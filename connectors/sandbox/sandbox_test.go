@@ -433,6 +433,25 @@ func TestStartKeepsAnExistingWorld(t *testing.T) {
 	}
 }
 
+// TestDefaultsKeepTheWorldQuietly: starting an existing world with the
+// defaults (no seed or size given) says nothing about keeping it; that
+// note is for a seed or size that was actually asked for.
+func TestDefaultsKeepTheWorldQuietly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := start(t, testOptions(dir, nil)) // 8 customers, seed 3
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	log := &testLog{}
+	o := DefaultOptions(dir)
+	o.ApproveAfter, o.ThrottleOnce, o.Logf = -1, false, log.logf
+	start(t, o)
+	if log.contains("keeping the existing world") {
+		t.Errorf("log %q talks about keeping the world although no seed or size was given", log.lines)
+	}
+}
+
 func TestStartRejectsADamagedWorld(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

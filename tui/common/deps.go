@@ -6,6 +6,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/store"
 )
 
@@ -53,6 +54,21 @@ type FreshCustomers interface {
 	Fresh() (bool, error)
 }
 
+// AppSetup registers seats' application when no client id is set yet, from
+// the Connect step.
+type AppSetup interface {
+	// StartCreate asks for a device code for the setup sign-in (Microsoft
+	// Graph Command Line Tools, an administrator of the partner tenant).
+	StartCreate(ctx context.Context) (*microsoft.DeviceCode, error)
+	// FinishCreate waits for that sign-in, creates or completes the
+	// application, saves its id to config.yaml and reports what it did.
+	// From then on Session and Customers use the new application.
+	FinishCreate(ctx context.Context, dc *microsoft.DeviceCode) (microsoft.AppReport, error)
+	// UseClientID checks an application id the user already has and saves
+	// it; the error says what is wrong with it.
+	UseClientID(id string) error
+}
+
 // Progress keeps the wizard's position; *store.Store satisfies it.
 type Progress interface {
 	// WizardProgress returns the saved position; a zero value when nothing
@@ -77,4 +93,20 @@ type Deps struct {
 	Now func() time.Time
 	// Sandbox shows a SANDBOX badge in the header.
 	Sandbox bool
+	// Debug shows the whole chain of an error in the error box; without it
+	// the box says what happened and what to do, in a sentence each.
+	Debug bool
+	// Command is how the user runs seats ("seats --sandbox"): hints name
+	// commands that way, so that copying one works. Empty means "seats".
+	Command string
+	// AppSetup is set when no application id is configured: the Connect
+	// step then offers to create the application or enter its id first.
+	AppSetup AppSetup
+	// Readiness runs the readiness check (seats doctor) for the Connect
+	// step to show once someone is signed in; nil shows none.
+	Readiness func(ctx context.Context) []workflow.Check
+	// Notices are lines seats printed before the wizard took the screen
+	// (warnings about the keyring, the sandbox's world); the wizard shows
+	// them until a key is pressed, so they are not lost behind it.
+	Notices []string
 }

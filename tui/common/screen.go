@@ -113,3 +113,11 @@ type Screen interface {
 	// such as q and ? go to the screen instead of the root.
 	Typing() bool
 }
+
+// QuitGuard is what a screen may also implement to say that quitting now
+// would stop work in progress (a bulk consent): QuitWarning names that work
+// in a short sentence, or returns "" when there is none. The root then asks
+// before q quits; ctrl+c still quits at once.
+type QuitGuard interface {
+	QuitWarning() string
+}

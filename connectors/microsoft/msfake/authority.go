@@ -170,7 +170,7 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, seg str
 	switch {
 	case !ok:
 		e = s.unknownTenant(seg)
-	case clientID != s.w.ClientID:
+	case !s.knownClient(clientID):
 		e = s.unknownClient(clientID, t.name)
 	case len(s.w.Partner.Users) == 0:
 		e = &aadErr{status: http.StatusBadRequest, code: "invalid_request", aadsts: 50034,
@@ -249,7 +249,7 @@ func (s *Server) grant(base, seg, grantType string, f url.Values) (tokenResponse
 		return tokenResponse{}, s.unknownTenant(seg)
 	}
 	clientID := f.Get("client_id")
-	if clientID != s.w.ClientID {
+	if !s.knownClient(clientID) {
 		return tokenResponse{}, s.unknownClient(clientID, t.name)
 	}
 	var oid string
@@ -277,7 +277,7 @@ func (s *Server) grant(base, seg, grantType string, f url.Values) (tokenResponse
 	if e != nil {
 		return tokenResponse{}, e
 	}
-	return s.issue(base, user, t, scopes)
+	return s.issue(base, clientID, user, t, scopes)
 }
 
 // redeemDeviceCode answers a device-code poll: pending until the code's
@@ -410,7 +410,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, seg stri
 	switch {
 	case !ok:
 		e = s.unknownTenant(seg)
-	case clientID != s.w.ClientID:
+	case !s.knownClient(clientID):
 		e = s.unknownClient(clientID, t.name)
 	case !validRedirect(redirect):
 		e = &aadErr{code: "invalid_request", aadsts: 50011,

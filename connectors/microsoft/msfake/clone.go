@@ -15,6 +15,7 @@ func cloneWorld(w *World) World {
 	if w.Customers == nil {
 		out.Customers = nil
 	}
+	cloneDirectory(&out, w)
 	return out
 }
 
@@ -34,6 +35,7 @@ func cloneCustomer(c Customer) Customer {
 		consent.Scopes = slices.Clone(c.Consent.Scopes)
 		out.Consent = &consent
 	}
+	out.AppConsents = cloneConsents(c.AppConsents)
 	out.Skus = make([]Sku, len(c.Skus))
 	for i, sku := range c.Skus {
 		sku.SubscriptionIDs = slices.Clone(sku.SubscriptionIDs)

@@ -48,6 +48,9 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request, rest string)
 		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Invalid version: %s", version))
 		return
 	}
+	if s.serveDirectory(w, r, p, path) {
+		return // applications, service principals, grants, memberOf: apps.go
+	}
 	if r.Method != http.MethodGet {
 		writeGraphError(w, r, http.StatusMethodNotAllowed, "Request_BadRequest",
 			"Specified HTTP method is not allowed for the request target.")

@@ -135,7 +135,7 @@ func (s *Server) serveAdminConsent(w http.ResponseWriter, r *http.Request, seg s
 		writeHTMLError(w, http.StatusBadRequest, "Permissions requested",
 			"This sandbox models admin consent in customer tenants only.")
 		return
-	case clientID != s.w.ClientID:
+	case !s.knownClient(clientID) || clientID == BootstrapClientID:
 		writeHTMLError(w, http.StatusBadRequest, "Permissions requested",
 			s.unknownClient(clientID, t.name).desc)
 		return
@@ -148,7 +148,7 @@ func (s *Server) serveAdminConsent(w http.ResponseWriter, r *http.Request, seg s
 	auto := s.opts.AdminConsentAutoAccept
 	switch {
 	case accept == "1" && (r.Method == http.MethodPost || auto > 0):
-		t.customer.Consent = &Consent{Method: "admin", Scopes: scopes, GrantedAt: s.now().UTC()}
+		s.setConsent(t.customer, clientID, &Consent{Method: "admin", Scopes: scopes, GrantedAt: s.now().UTC()})
 		if s.opts.OnChange != nil {
 			s.opts.OnChange(s.w)
 		}

@@ -207,7 +207,7 @@ func (s *Server) pcApplicationConsent(w http.ResponseWriter, r *http.Request, p 
 		writePCError(w, r, http.StatusBadRequest, "BadRequest", "The request body is not a valid application consent.")
 		return
 	}
-	if req.ApplicationID != s.w.ClientID {
+	if !s.knownClient(req.ApplicationID) || req.ApplicationID == BootstrapClientID {
 		writePCError(w, r, http.StatusBadRequest, "BadRequest",
 			fmt.Sprintf("The application %s is not a multi-tenant application of this partner.", req.ApplicationID))
 		return
@@ -232,11 +232,11 @@ func (s *Server) pcApplicationConsent(w http.ResponseWriter, r *http.Request, p 
 		writePCError(w, r, http.StatusForbidden, "Forbidden", msg)
 		return
 	}
-	if c.Consent != nil {
+	if s.consentFor(c, req.ApplicationID) != nil {
 		writePCError(w, r, http.StatusConflict, "Conflict", "An application consent already exists for this application.")
 		return
 	}
-	c.Consent = &Consent{Method: "partner", Scopes: scopes, GrantedAt: s.now().UTC()}
+	s.setConsent(c, req.ApplicationID, &Consent{Method: "partner", Scopes: scopes, GrantedAt: s.now().UTC()})
 	if s.opts.OnChange != nil {
 		s.opts.OnChange(s.w)
 	}

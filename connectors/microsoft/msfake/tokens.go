@@ -257,29 +257,35 @@ func gdapRoles(c *Customer, now time.Time) map[string]bool {
 // issue signs tokens for a partner user in a tenant, after the checks Entra
 // makes for a partner user reaching into a customer tenant through GDAP.
 // Call with the lock held.
-func (s *Server) issue(base string, user PartnerUser, t tenantRef, scopes scopeRequest) (tokenResponse, *aadErr) {
+func (s *Server) issue(base, clientID string, user PartnerUser, t tenantRef, scopes scopeRequest) (tokenResponse, *aadErr) {
 	now := s.now()
 	w := s.w
+	appScopes, e := s.appTokenScopes(clientID, t, scopes)
+	if e != nil {
+		return tokenResponse{}, e
+	}
 	if c := t.customer; c != nil {
 		if len(usableRelationships(c, now)) == 0 {
 			return tokenResponse{}, &aadErr{status: http.StatusBadRequest, code: "invalid_grant", aadsts: 50020,
 				desc: fmt.Sprintf("User account '{EUII Hidden}' from identity provider '%s' does not exist in tenant '%s' and cannot access the application '%s'(%s) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.",
 					issuerOf(base, w.Partner.TenantID), c.Name, w.ClientID, w.AppName)}
 		}
-		if c.Consent == nil {
+		if s.consentFor(c, clientID) == nil {
 			return tokenResponse{}, &aadErr{status: http.StatusBadRequest, code: "invalid_grant", aadsts: 65001,
 				suberror: "consent_required",
 				desc: fmt.Sprintf("The user or administrator has not consented to use the application with ID '%s' named '%s'. Send an interactive authorization request for this user and resource.",
-					w.ClientID, w.AppName)}
+					clientID, w.AppName)}
 		}
 	}
 	scp := scopes.names
 	if slices.Contains(scp, ".default") {
 		switch {
+		case appScopes != nil:
+			scp = appScopes
 		case scopes.res == resPartnerCenter:
 			scp = []string{"user_impersonation"}
 		case t.customer != nil:
-			scp = t.customer.Consent.Scopes
+			scp = s.consentFor(t.customer, clientID).Scopes
 		default:
 			scp = defaultGraphScopes
 		}
@@ -287,19 +293,19 @@ func (s *Server) issue(base string, user PartnerUser, t tenantRef, scopes scopeR
 	iat := now.Unix()
 	at := accessClaims{
 		Aud: scopes.aud, Iss: issuerOf(base, t.id), Iat: iat, Nbf: iat, Exp: now.Add(accessTokenLife).Unix(),
-		AppID: w.ClientID, Name: user.Name, OID: user.ObjectID, Scp: strings.Join(scp, " "),
-		Sub: guidFrom("sub", user.ObjectID, w.ClientID, scopes.aud), TID: t.id, UPN: user.UPN, Ver: "1.0",
+		AppID: clientID, Name: user.Name, OID: user.ObjectID, Scp: strings.Join(scp, " "),
+		Sub: guidFrom("sub", user.ObjectID, clientID, scopes.aud), TID: t.id, UPN: user.UPN, Ver: "1.0",
 	}
 	if !t.isPartner() {
 		at.IdP = issuerOf(base, w.Partner.TenantID)
 	}
 	id := idClaims{
-		Aud: w.ClientID, Iss: issuerOf(base, t.id), Iat: iat, Nbf: iat, Exp: now.Add(accessTokenLife).Unix(),
+		Aud: clientID, Iss: issuerOf(base, t.id), Iat: iat, Nbf: iat, Exp: now.Add(accessTokenLife).Unix(),
 		Name: user.Name, OID: user.ObjectID, PreferredUsername: user.UPN,
-		Sub: guidFrom("sub", user.ObjectID, w.ClientID), TID: t.id, Ver: "2.0",
+		Sub: guidFrom("sub", user.ObjectID, clientID), TID: t.id, Ver: "2.0",
 	}
 	info, _ := json.Marshal(map[string]string{"uid": user.ObjectID, "utid": w.Partner.TenantID})
-	rt := refreshGrant{OID: user.ObjectID, CID: w.ClientID, Iat: now.UnixMilli(), Gen: s.rtGeneration}
+	rt := refreshGrant{OID: user.ObjectID, CID: clientID, Iat: now.UnixMilli(), Gen: s.rtGeneration}
 	return tokenResponse{
 		TokenType:    "Bearer",
 		Scope:        strings.Join(scopes.echo, " "),
@@ -346,7 +352,7 @@ func (s *Server) authenticate(r *http.Request, res resource) (principal, string)
 	if !audienceIs(c.Aud, res) {
 		return principal{}, "Access token validation failure. Invalid audience."
 	}
-	if c.AppID != s.w.ClientID {
+	if !s.knownClient(c.AppID) {
 		return principal{}, "Access token validation failure. The application is not known in this directory."
 	}
 	t, ok := s.resolveTenant(c.TID)

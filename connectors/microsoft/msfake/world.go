@@ -19,6 +19,12 @@ type World struct {
 	Customers   []Customer `json:"customers"`
 	GeneratedAt time.Time  `json:"generated_at"`
 	Seed        int64      `json:"seed"`
+	// Applications, ServicePrincipals and PermissionGrants are what the
+	// partner tenant's directory holds beyond the world's own application:
+	// what `seats app create` made (see apps.go).
+	Applications      []Application      `json:"applications,omitempty"`
+	ServicePrincipals []ServicePrincipal `json:"service_principals,omitempty"`
+	PermissionGrants  []PermissionGrant  `json:"permission_grants,omitempty"`
 }
 
 // Partner is the MSP's own tenant.
@@ -34,19 +40,30 @@ type PartnerUser struct {
 	ObjectID string `json:"object_id"`
 	UPN      string `json:"upn"`
 	Name     string `json:"name"`
+	// Roles are the user's directory roles in the partner tenant (role
+	// template ids); nil means Global Administrator, the MSP's own admin
+	// the sandbox signs in as.
+	Roles []string `json:"roles,omitempty"`
+	// Groups are the Partner Center role groups the user is in
+	// ("AdminAgents", "SalesAgents", "HelpdeskAgents"); nil means
+	// AdminAgents.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // Customer is one customer tenant.
 type Customer struct {
-	TenantID      string         `json:"tenant_id"`
-	Name          string         `json:"name"`
-	Domain        string         `json:"domain"`       // primary (default) domain
-	Relationship  string         `json:"relationship"` // "reseller" for CSP customers
-	GDAP          []Relationship `json:"gdap"`
-	Consent       *Consent       `json:"consent,omitempty"` // nil until consented
-	Skus          []Sku          `json:"skus"`
-	Subscriptions []Subscription `json:"subscriptions"`
-	Users         []User         `json:"users"`
+	TenantID     string         `json:"tenant_id"`
+	Name         string         `json:"name"`
+	Domain       string         `json:"domain"`       // primary (default) domain
+	Relationship string         `json:"relationship"` // "reseller" for CSP customers
+	GDAP         []Relationship `json:"gdap"`
+	Consent      *Consent       `json:"consent,omitempty"` // nil until consented
+	// AppConsents are consents of applications other than the world's own
+	// (one made by seats app create), by application id.
+	AppConsents   map[string]*Consent `json:"app_consents,omitempty"`
+	Skus          []Sku               `json:"skus"`
+	Subscriptions []Subscription      `json:"subscriptions"`
+	Users         []User              `json:"users"`
 }
 
 // Relationship is one GDAP delegatedAdminRelationship with the customer.

@@ -19,12 +19,16 @@ import (
 
 // Explanation is what the box says about one failure.
 type Explanation struct {
-	What string // "Load customers failed"
-	Why  string // the cause in plain words, then the service's own detail
-	Do   string // one action the user can take
+	What   string // "Load customers failed"
+	Why    string // what happened, in one sentence
+	Do     string // one action the user can take, in one sentence
+	Detail string // the whole chain of causes, redacted; shown only with --debug
 }
 
-// Explain turns an ErrMsg into its Explanation.
+// Explain turns an ErrMsg into its Explanation. Why is the error's own
+// one sentence where it has one that says more than its kind (a refusal
+// naming the missing role, a GDAP that ended), else the kind's plain
+// words; the chain of wrapped causes goes to Detail.
 func Explain(e common.ErrMsg) Explanation {
 	what := e.Op
 	if what == "" {
@@ -32,20 +36,50 @@ func Explain(e common.ErrMsg) Explanation {
 	}
 	ex := Explanation{What: what + " failed"}
 	why, do := advice(e.Err)
-	detail := ""
 	if e.Err != nil {
-		detail = Redact(e.Err.Error())
+		ex.Detail = Redact(e.Err.Error())
 	}
+	own := ownSentence(e.Err)
 	switch {
-	case why == "":
-		ex.Why = detail
-	case detail == "":
+	case own != "":
+		ex.Why = own
+	case why != "":
 		ex.Why = why
 	default:
-		ex.Why = why + " (" + detail + ")"
+		ex.Why = ex.Detail
 	}
 	ex.Do = do
 	return ex
+}
+
+// ownSentence is the message of the innermost classified error, when its
+// kind is one whose message is specific (who refused what, which role is
+// missing); "" for kinds whose service text is raw (throttling, outages).
+func ownSentence(err error) string {
+	var ce *connectors.Error
+	if !errors.As(err, &ce) {
+		return ""
+	}
+	for {
+		var inner *connectors.Error
+		if ce.Err == nil || !errors.As(ce.Err, &inner) || inner.Message == "" {
+			break
+		}
+		ce = inner
+	}
+	switch ce.Kind {
+	case connectors.ErrRateLimited, connectors.ErrUnavailable, connectors.ErrBadResponse:
+		return ""
+	}
+	msg := strings.TrimSpace(Redact(ce.Message))
+	if msg == "" {
+		return ""
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }
 
 // advice maps an error to a plain-language cause and one thing to do.
@@ -121,7 +155,16 @@ type Model struct {
 	styles  *common.Styles
 	dismiss key.Binding
 	err     *common.ErrMsg
+	debug   bool
+	hint    func(string) string
 }
+
+// SetDebug makes the box show the whole chain of causes (--debug).
+func (m *Model) SetDebug(on bool) { m.debug = on }
+
+// SetHint rewrites the commands the box names ("run seats login") the way
+// the user started seats (with --sandbox, --home).
+func (m *Model) SetHint(hint func(string) string) { m.hint = hint }
 
 // New returns an empty error box.
 func New(styles *common.Styles, dismiss key.Binding) Model {
@@ -171,12 +214,18 @@ func (m Model) View(width int) string {
 		// Joined side by side so wrapped lines hang under the text.
 		return lipgloss.JoinHorizontal(lipgloss.Top, st.Label.Render(label), st.Text.Width(inner-len(label)).Render(text))
 	}
+	if m.hint != nil {
+		ex.Why, ex.Do = m.hint(ex.Why), m.hint(ex.Do)
+	}
 	parts := []string{st.Title.Render("✗ " + ex.What)}
 	if ex.Why != "" {
 		parts = append(parts, line("Why: ", ex.Why))
 	}
 	if ex.Do != "" {
 		parts = append(parts, line("Do:  ", ex.Do))
+	}
+	if m.debug && ex.Detail != "" && ex.Detail != ex.Why {
+		parts = append(parts, line("Log: ", ex.Detail))
 	}
 	parts = append(parts, st.Hint.Render("esc dismiss · any other key dismisses and goes on"))
 	return st.Box.Width(width - st.Box.GetHorizontalBorderSize()).Render(strings.Join(parts, "\n"))

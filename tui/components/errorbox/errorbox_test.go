@@ -25,7 +25,8 @@ func TestExplain(t *testing.T) {
 		{"sign-in required", &connectors.Error{Kind: connectors.ErrSignInRequired, Service: "graph"}, "missing or has expired", "run seats login"},
 		{"conditional access", &connectors.Error{Kind: connectors.ErrConditionalAccess, Code: "AADSTS53003"}, "Conditional Access", "Press b to sign in with the browser"},
 		{"consent required", &connectors.Error{Kind: connectors.ErrConsentRequired}, "not been consented", "press c"},
-		{"gdap required", &connectors.Error{Kind: connectors.ErrGDAPRequired, Message: "GDAP Expired"}, "active GDAP relationship", "renew the GDAP relationship"},
+		{"gdap required", &connectors.Error{Kind: connectors.ErrGDAPRequired}, "active GDAP relationship", "renew the GDAP relationship"},
+		{"gdap required, own sentence", &connectors.Error{Kind: connectors.ErrGDAPRequired, Message: "Contoso has GDAP Expired"}, "Contoso has GDAP Expired.", "renew the GDAP relationship"},
 		{"forbidden", fmt.Errorf("wrapped: %w", &connectors.Error{Kind: connectors.ErrForbidden}), "lacks a role", "Privileged Role Administrator"},
 		{"rate limited", &connectors.Error{Kind: connectors.ErrRateLimited, Status: 429}, "throttling", "Wait a minute"},
 		{"unavailable", &connectors.Error{Kind: connectors.ErrUnavailable, Status: 503}, "did not answer", "try again"},
@@ -45,10 +46,37 @@ func TestExplain(t *testing.T) {
 			if !strings.Contains(ex.Do, tt.wantDo) {
 				t.Errorf("Do = %q, want it to contain %q", ex.Do, tt.wantDo)
 			}
-			if tt.err != nil && !strings.Contains(ex.Why, tt.err.Error()) {
-				t.Errorf("Why = %q should carry the detail %q", ex.Why, tt.err.Error())
+			if tt.err != nil && !strings.Contains(ex.Detail, tt.err.Error()) {
+				t.Errorf("Detail = %q should carry the chain %q", ex.Detail, tt.err.Error())
 			}
 		})
+	}
+}
+
+// TestWhyIsOneSentence: a chain of wrapped errors shows as the innermost
+// error's own sentence, not the chain, and the chain shows only with debug.
+func TestWhyIsOneSentence(t *testing.T) {
+	t.Parallel()
+	gdap := &connectors.Error{Kind: connectors.ErrGDAPRequired, Service: "seats", Op: "consent Contoso",
+		Message: "Contoso has GDAP None: partner consent needs an active GDAP relationship"}
+	err := fmt.Errorf("consent 1234: needs active GDAP: %w", gdap)
+	ex := Explain(common.ErrMsg{Op: "Consent Contoso", Err: err})
+	if ex.Why != "Contoso has GDAP None: partner consent needs an active GDAP relationship." {
+		t.Errorf("Why = %q", ex.Why)
+	}
+	m := New(common.DefaultStyles(), common.DefaultGlobalKeys().Dismiss)
+	m.Set(common.ErrMsg{Op: "Consent Contoso", Err: err})
+	m.SetHint(func(s string) string { return strings.ReplaceAll(s, "seats login", "seats --sandbox login") })
+	if v := ansi.Strip(m.View(200)); strings.Contains(v, "consent 1234") {
+		t.Errorf("the box shows the chain without --debug:\n%s", v)
+	}
+	m.SetDebug(true)
+	if v := ansi.Strip(m.View(200)); !strings.Contains(v, "consent 1234: needs active GDAP") {
+		t.Errorf("with --debug the box lacks the chain:\n%s", v)
+	}
+	m.Set(common.ErrMsg{Op: "Load", Err: &connectors.Error{Kind: connectors.ErrSignInRequired}})
+	if v := ansi.Strip(m.View(200)); !strings.Contains(v, "seats --sandbox login") {
+		t.Errorf("the hint is not spelled as seats was started:\n%s", v)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/tui/common"
 )
 
@@ -32,9 +33,6 @@ type signedInMsg struct {
 	account connectors.Account
 	err     error
 }
-
-// signedOutMsg ends "switch account".
-type signedOutMsg struct{ err error }
 
 // tickMsg re-draws the countdown once a second while a code is shown.
 type tickMsg struct{ gen int }
@@ -73,16 +71,48 @@ func signInBrowser(ctx context.Context, s common.Session, gen int) tea.Cmd {
 	}
 }
 
-func signOut(ctx context.Context, s common.Session) tea.Cmd {
-	return func() tea.Msg {
-		return signedOutMsg{err: s.SignOut(ctx)}
-	}
-}
-
 func tick(gen int) tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
 func openURL(open func(string) error, url string) tea.Cmd {
 	return func() tea.Msg { return openedMsg{err: open(url)} }
+}
+
+// appCreatedMsg ends the setup that creates seats' application.
+type appCreatedMsg struct {
+	gen    int
+	report microsoft.AppReport
+	err    error
+}
+
+// appIDSavedMsg ends saving an application id the user typed.
+type appIDSavedMsg struct {
+	id  string
+	err error
+}
+
+// readinessMsg carries the readiness check's lines.
+type readinessMsg struct{ checks []workflow.Check }
+
+func startAppCode(ctx context.Context, a common.AppSetup, gen int) tea.Cmd {
+	return func() tea.Msg {
+		dc, err := a.StartCreate(ctx)
+		return deviceCodeMsg{gen: gen, code: dc, err: err}
+	}
+}
+
+func finishAppCreate(ctx context.Context, a common.AppSetup, dc *microsoft.DeviceCode, gen int) tea.Cmd {
+	return func() tea.Msg {
+		rep, err := a.FinishCreate(ctx, dc)
+		return appCreatedMsg{gen: gen, report: rep, err: err}
+	}
+}
+
+func saveAppID(a common.AppSetup, id string) tea.Cmd {
+	return func() tea.Msg { return appIDSavedMsg{id: id, err: a.UseClientID(id)} }
+}
+
+func readiness(ctx context.Context, check func(context.Context) []workflow.Check) tea.Cmd {
+	return func() tea.Msg { return readinessMsg{checks: check(ctx)} }
 }

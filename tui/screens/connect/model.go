@@ -7,35 +7,54 @@ package connect
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/tui/common"
 )
+
+// newAppIDInput is the one-line input for an application id.
+func newAppIDInput(st *common.Styles) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "Application (client) id: "
+	in.Placeholder = "00000000-0000-0000-0000-000000000000"
+	in.CharLimit = 64
+	in.PromptStyle = st.Prompt
+	in.TextStyle = st.Text
+	in.PlaceholderStyle = st.Muted
+	return in
+}
 
 // state is where the sign-in stands.
 type state int
 
 const (
-	stateChecking   state = iota // looking for a cached sign-in
-	stateStarting                // asking Microsoft for a device code
-	stateWaiting                 // code shown, waiting for the user
-	stateExpired                 // the code expired; a new one is offered
-	stateCancelled               // the user pressed esc
-	stateFailed                  // starting or waiting failed; see failure
-	stateBrowser                 // browser sign-in running
-	stateSigningOut              // switching account
+	stateChecking      state = iota // looking for a cached sign-in
+	stateStarting                   // asking Microsoft for a device code
+	stateWaiting                    // code shown, waiting for the user
+	stateExpired                    // the code expired; a new one is offered
+	stateCancelled                  // the user pressed esc
+	stateFailed                     // starting or waiting failed; see failure
+	stateBrowser                    // browser sign-in running
+	stateConfirmSwitch              // signed in, asking whether to sign in with another account
+	stateNoApp                      // no application id: create it, or enter one
+	stateEnterAppID                 // typing an application id
 	stateSignedIn
 )
 
 var stateNames = map[state]string{
 	stateChecking: "checking", stateStarting: "starting", stateWaiting: "waiting",
 	stateExpired: "expired", stateCancelled: "cancelled", stateFailed: "failed",
-	stateBrowser: "browser", stateSigningOut: "signing out", stateSignedIn: "signed in",
+	stateBrowser: "browser", stateConfirmSwitch: "confirm switch", stateNoApp: "no application", stateEnterAppID: "entering an application id",
+	stateSignedIn: "signed in",
 }
 
 func (s state) String() string { return stateNames[s] }
@@ -64,6 +83,22 @@ type Model struct {
 	// lapsed is set when the saved sign-in had expired or been revoked, so
 	// the new code says why it is asked for; signing in clears it.
 	lapsed bool
+	// switching is set while another account signs in: the old sign-in
+	// (previous) stays until the new one succeeds, and esc goes back to it.
+	switching bool
+	previous  connectors.Account
+	// appFlow is set while the device code shown is the setup sign-in that
+	// creates seats' application, not the sign-in to seats itself.
+	appFlow bool
+	appID   textinput.Model
+	appErr  string // why the entered id was refused
+	// checks are the readiness check's lines, shown once signed in.
+	checks []workflow.Check
+	// freshApp is set after the application was created or its id entered
+	// here: Microsoft may not know a new application for up to a minute,
+	// so a sign-in it refuses as unknown is tried again (appRetries times).
+	freshApp   bool
+	appRetries int
 
 	// gen numbers sign-in attempts. Every result carries the gen of the
 	// attempt that asked, and results of older attempts are dropped, so a
@@ -76,7 +111,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns the Connect screen. It does nothing until Init.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, keys: defaultKeys(), state: stateChecking}
+	m := &Model{c: c, keys: defaultKeys(), state: stateChecking, appID: newAppIDInput(c.Styles)}
 	m.syncKeys()
 	return m
 }
@@ -84,8 +119,8 @@ func New(c *common.Common) *Model {
 // ID implements common.Screen.
 func (m *Model) ID() common.ScreenID { return common.ScreenConnect }
 
-// Typing implements common.Screen: the screen has no text input.
-func (m *Model) Typing() bool { return false }
+// Typing implements common.Screen: true while an application id is typed.
+func (m *Model) Typing() bool { return m.state == stateEnterAppID }
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
@@ -109,8 +144,13 @@ func (m *Model) ShortHelp() []key.Binding { return m.keys.short() }
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.keys.short()} }
 
-// Init looks for a cached sign-in.
+// Init looks for a cached sign-in; without an application id it first
+// offers to create the application or enter its id.
 func (m *Model) Init() tea.Cmd {
+	if m.c.Deps.AppSetup != nil {
+		m.setState(stateNoApp)
+		return nil
+	}
 	m.setState(stateChecking)
 	return common.ForScreen(m.ID(), checkAccount(m.c.Ctx, m.c.Deps.Session))
 }
@@ -119,15 +159,28 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if m.state == stateEnterAppID {
+			return m, m.appIDKey(msg)
+		}
 		return m, m.handleKey(msg)
+	case appCreatedMsg:
+		return m, m.handleAppCreated(msg)
+	case appIDSavedMsg:
+		return m, m.handleAppIDSaved(msg)
+	case readinessMsg:
+		m.checks = msg.checks
+		return m, nil
+	case appRetryMsg:
+		if msg.gen != m.gen || m.state != stateStarting {
+			return m, nil
+		}
+		return m, m.startDeviceCode()
 	case accountMsg:
 		return m, m.handleAccount(msg)
 	case deviceCodeMsg:
 		return m, m.handleDeviceCode(msg)
 	case signedInMsg:
 		return m, m.handleSignedIn(msg)
-	case signedOutMsg:
-		return m, m.handleSignedOut(msg)
 	case tickMsg:
 		return m, m.handleTick(msg)
 	case openedMsg:
@@ -144,9 +197,23 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Continue):
 		return common.Next(m.ID())
 	case key.Matches(msg, m.keys.Switch):
-		m.stop()
-		m.setState(stateSigningOut)
-		return common.ForScreen(m.ID(), signOut(m.c.Ctx, m.c.Deps.Session))
+		m.setState(stateConfirmSwitch)
+		return nil
+	case key.Matches(msg, m.keys.Yes):
+		// The old sign-in stays until the new one succeeds.
+		m.switching, m.previous = true, m.account
+		return m.startDeviceCode()
+	case key.Matches(msg, m.keys.No):
+		m.setState(stateSignedIn)
+		return nil
+	case key.Matches(msg, m.keys.Keep):
+		return m.keepPrevious()
+	case key.Matches(msg, m.keys.CreateApp):
+		return m.startAppCreate()
+	case key.Matches(msg, m.keys.EnterID):
+		m.appErr = ""
+		m.setState(stateEnterAppID)
+		return m.appID.Focus()
 	case key.Matches(msg, m.keys.Open):
 		return m.openLink()
 	case key.Matches(msg, m.keys.Copy):
@@ -156,6 +223,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Browser):
 		return m.startBrowser()
 	case key.Matches(msg, m.keys.Cancel):
+		if m.switching {
+			return m.keepPrevious()
+		}
+		if m.appFlow {
+			m.stop()
+			m.appFlow, m.code = false, nil
+			m.setState(stateNoApp)
+			return common.Status(common.LevelInfo, "Creating the application cancelled")
+		}
 		m.stop()
 		m.failure = nil
 		m.setState(stateCancelled)
@@ -171,7 +247,7 @@ func (m *Model) handleAccount(msg accountMsg) tea.Cmd {
 	if msg.err == nil && msg.ok {
 		m.account = msg.account
 		m.setState(stateSignedIn)
-		return nil
+		return m.checkReadiness()
 	}
 	start := m.startDeviceCode()
 	switch {
@@ -191,8 +267,17 @@ func (m *Model) handleDeviceCode(msg deviceCodeMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
+		if m.freshApp && m.appRetries < maxAppRetries && microsoft.KindOfAppError(msg.err) == connectors.ErrNotFound {
+			m.appRetries++
+			gen := m.gen
+			return tea.Batch(
+				common.Status(common.LevelInfo, fmt.Sprintf("Microsoft does not know the new application yet (it can take a minute): trying again in %s (%d of %d)",
+					appRetryEvery, m.appRetries, maxAppRetries)),
+				tea.Tick(appRetryEvery, func(time.Time) tea.Msg { return appRetryMsg{gen: gen} }))
+		}
 		return m.fail("Get a sign-in code from Microsoft", msg.err)
 	}
+	m.freshApp = false
 	if msg.code == nil {
 		return m.fail("Get a sign-in code from Microsoft",
 			&connectors.Error{Kind: connectors.ErrBadResponse, Service: "sign-in", Op: "device code", Message: "no code in the answer"})
@@ -206,10 +291,11 @@ func (m *Model) handleDeviceCode(msg deviceCodeMsg) tea.Cmd {
 		return nil
 	}
 	ctx := m.attemptContext()
-	cmds := []tea.Cmd{
-		common.ForScreen(m.ID(), waitDeviceCode(ctx, m.c.Deps.Session, msg.code, m.gen)),
-		common.ForScreen(m.ID(), tick(m.gen)),
+	wait := waitDeviceCode(ctx, m.c.Deps.Session, msg.code, m.gen)
+	if m.appFlow {
+		wait = finishAppCreate(ctx, m.c.Deps.AppSetup, msg.code, m.gen)
 	}
+	cmds := []tea.Cmd{common.ForScreen(m.ID(), wait), common.ForScreen(m.ID(), tick(m.gen))}
 	if m.copied {
 		cmds = append(cmds, common.Copy(msg.code.UserCode, "Code"))
 	}
@@ -222,12 +308,13 @@ func (m *Model) handleSignedIn(msg signedInMsg) tea.Cmd {
 	}
 	if msg.err == nil {
 		m.stop()
+		m.switching, m.previous = false, connectors.Account{}
 		m.account = msg.account
 		m.failure = nil
 		m.blockedByCA = false
 		m.lapsed = false
 		m.setState(stateSignedIn)
-		return common.Status(common.LevelSuccess, "Signed in as "+accountName(msg.account))
+		return tea.Batch(common.Status(common.LevelSuccess, "Signed in as "+accountName(msg.account)), m.checkReadiness())
 	}
 	switch {
 	case errors.Is(msg.err, microsoft.ErrDeviceCodeExpired), m.state == stateWaiting && m.expired():
@@ -249,19 +336,6 @@ func (m *Model) handleSignedIn(msg signedInMsg) tea.Cmd {
 	return m.fail(op, msg.err)
 }
 
-func (m *Model) handleSignedOut(msg signedOutMsg) tea.Cmd {
-	if m.state != stateSigningOut {
-		return nil
-	}
-	if msg.err != nil {
-		// The old sign-in is still there; say so and keep it.
-		m.setState(stateSignedIn)
-		return common.ReportError(m.ID(), "Sign out to switch account", msg.err)
-	}
-	m.account = connectors.Account{}
-	return m.startDeviceCode()
-}
-
 func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 	if msg.gen != m.gen || m.state != stateWaiting {
 		return nil
@@ -274,8 +348,109 @@ func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 	return common.ForScreen(m.ID(), tick(m.gen))
 }
 
+// startAppCreate starts the setup sign-in that creates seats' application.
+func (m *Model) startAppCreate() tea.Cmd {
+	m.stop()
+	m.appFlow = true
+	m.code, m.copied, m.failure, m.blockedByCA = nil, false, nil, false
+	m.setState(stateStarting)
+	ctx := m.attemptContext()
+	return common.ForScreen(m.ID(), startAppCode(ctx, m.c.Deps.AppSetup, m.gen))
+}
+
+// handleAppCreated ends the setup: on success the application's id is
+// saved and the usual sign-in follows, now as that application.
+func (m *Model) handleAppCreated(msg appCreatedMsg) tea.Cmd {
+	if msg.gen != m.gen || m.state != stateWaiting || !m.appFlow {
+		return nil
+	}
+	m.stop()
+	if msg.err != nil {
+		if connectors.KindOf(msg.err) == connectors.ErrCanceled && !errors.Is(msg.err, microsoft.ErrDeviceCodeExpired) {
+			m.appFlow, m.code = false, nil
+			m.setState(stateNoApp)
+			return nil
+		}
+		return m.fail("Create the seats application", msg.err)
+	}
+	return m.appReady("Created the seats application (client id " + msg.report.State.AppID + ") and saved its id in config.yaml; now sign in to seats")
+}
+
+// Retrying the first sign-in with a new application.
+const (
+	maxAppRetries = 6
+	appRetryEvery = 10 * time.Second
+)
+
+// appRetryMsg tries the first sign-in with a new application again.
+type appRetryMsg struct{ gen int }
+
+// appReady leaves the setup and starts the usual sign-in.
+func (m *Model) appReady(note string) tea.Cmd {
+	m.freshApp, m.appRetries = true, 0
+	m.appFlow, m.code, m.failure = false, nil, nil
+	m.c.Deps.AppSetup = nil
+	m.setState(stateChecking)
+	return tea.Batch(common.Status(common.LevelSuccess, note),
+		common.ForScreen(m.ID(), checkAccount(m.c.Ctx, m.c.Deps.Session)))
+}
+
+// appIDKey handles the keys of the application id input.
+func (m *Model) appIDKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		m.appID.Blur()
+		m.setState(stateNoApp)
+		return nil
+	case tea.KeyEnter:
+		id := strings.TrimSpace(m.appID.Value())
+		return common.ForScreen(m.ID(), saveAppID(m.c.Deps.AppSetup, id))
+	}
+	var cmd tea.Cmd
+	m.appID, cmd = m.appID.Update(msg)
+	m.appErr = ""
+	return common.ForScreen(m.ID(), cmd)
+}
+
+func (m *Model) handleAppIDSaved(msg appIDSavedMsg) tea.Cmd {
+	if m.state != stateEnterAppID {
+		return nil
+	}
+	if msg.err != nil {
+		m.appErr = msg.err.Error()
+		return nil
+	}
+	m.appID.Blur()
+	return m.appReady("Saved the application id " + msg.id + " in config.yaml; now sign in to seats")
+}
+
+// checkReadiness runs the readiness check once signed in.
+func (m *Model) checkReadiness() tea.Cmd {
+	if m.c.Deps.Readiness == nil {
+		return nil
+	}
+	return common.ForScreen(m.ID(), readiness(m.c.Ctx, m.c.Deps.Readiness))
+}
+
+// keepPrevious ends a switch of account: the attempt stops and the account
+// signed in before is in front again, as it never left.
+func (m *Model) keepPrevious() tea.Cmd {
+	if !m.switching {
+		return nil
+	}
+	m.stop()
+	m.switching = false
+	m.account, m.previous = m.previous, connectors.Account{}
+	m.code, m.failure, m.blockedByCA = nil, nil, false
+	m.setState(stateSignedIn)
+	return common.Status(common.LevelInfo, "Still signed in as "+accountName(m.account))
+}
+
 // startDeviceCode drops any running attempt and asks for a new code.
 func (m *Model) startDeviceCode() tea.Cmd {
+	if m.appFlow {
+		return m.startAppCreate()
+	}
 	m.stop()
 	m.code = nil
 	m.copied = false
@@ -334,7 +509,14 @@ func (m *Model) setState(s state) {
 	m.syncKeys()
 }
 
-func (m *Model) syncKeys() { m.keys.setState(m.state, m.c.CanOpenURL(), m.c.CanCopy()) }
+func (m *Model) syncKeys() {
+	m.keys.setState(m.state, m.c.CanOpenURL() && !m.appFlow, m.c.CanCopy(), m.switching)
+	m.keys.CreateApp.SetEnabled(m.state == stateNoApp || m.appFlow && (m.state == stateFailed || m.state == stateExpired))
+	m.keys.EnterID.SetEnabled(m.state == stateNoApp || m.appFlow && m.state == stateFailed)
+	if m.appFlow {
+		m.keys.Browser.SetEnabled(false)
+	}
+}
 
 // remaining is how long the shown code stays valid.
 func (m *Model) remaining() time.Duration {

@@ -40,6 +40,7 @@ type fakeSession struct {
 	signedIn    bool
 	accountErr  error
 	startErr    error
+	startErrs   []error // given out one per start, before startErr
 	expiresIn   time.Duration
 	now         func() time.Time
 	starts      int
@@ -71,6 +72,11 @@ func (f *fakeSession) StartDeviceCode(context.Context) (*microsoft.DeviceCode, e
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.starts++
+	if len(f.startErrs) > 0 {
+		err := f.startErrs[0]
+		f.startErrs = f.startErrs[1:]
+		return nil, err
+	}
 	if f.startErr != nil {
 		return nil, f.startErr
 	}
@@ -181,15 +187,16 @@ func TestDeviceCodeShown(t *testing.T) {
 		{
 			name:        "with a browser",
 			withBrowser: true,
-			wantText:    []string{"H K Q 7 T 2 R L M", "1. Open: https://microsoft.com/devicelogin", "Expires in 15:00", "✓ Copied to the clipboard", "Press enter to open the link"},
+			wantText:    []string{"H K Q 7 T 2 R L M", "1. Open: https://microsoft.com/devicelogin", "Expires in 15:00", "Sent to your clipboard (OSC 52)", "Press enter to open the link"},
 			wantKeys:    []string{"enter open link in browser", "c copy code", "n new code", "b browser sign-in", "esc cancel"},
 		},
 		{
 			name:        "headless",
 			withBrowser: false,
 			wantText:    []string{"H K Q 7 T 2 R L M", "Open this link on any device: https://microsoft.com/devicelogin"},
-			wantKeys:    []string{"n new code", "b browser sign-in", "esc cancel"},
-			notKeys:     []string{"enter open link in browser"},
+			wantKeys:    []string{"n new code", "esc cancel"},
+			// No browser here: b could only fail.
+			notKeys: []string{"enter open link in browser", "b browser sign-in"},
 		},
 	}
 	for _, tt := range tests {
@@ -358,7 +365,7 @@ func TestSignInFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := setup(t, false, nil)
+			f := setup(t, true, nil)
 			f.until(stateWaiting)
 			f.session.waitAnswers <- waitOutcome{err: tt.err}
 			f.until(stateFailed)
@@ -449,27 +456,56 @@ func TestAlreadySignedIn(t *testing.T) {
 		t.Errorf("Gate() = %v, want nil", err)
 	}
 
+	// Switching asks first; n keeps the sign-in.
 	f.d.Press("s")
-	f.until(stateWaiting)
-	if _, _, signOuts := f.session.counts(); signOuts != 1 {
-		t.Errorf("SignOut called %d times, want 1", signOuts)
+	f.until(stateConfirmSwitch)
+	if !strings.Contains(f.view(), "stays until the new one succeeds") {
+		t.Errorf("the question does not say the sign-in stays:\n%s", f.view())
 	}
-	if err := f.screen.Gate(); err == nil {
-		t.Error("Gate() passes after signing out")
+	f.d.Press("n")
+	f.until(stateSignedIn)
+
+	// y starts a new sign-in without signing out; esc goes back to the old.
+	f.d.Press("s", "y")
+	f.until(stateWaiting)
+	if _, _, signOuts := f.session.counts(); signOuts != 0 {
+		t.Errorf("SignOut called %d times: the old sign-in must stay until the new one succeeds", signOuts)
+	}
+	f.d.Press("esc")
+	f.until(stateSignedIn)
+	if acct, ok := f.screen.Account(); !ok || acct != alex {
+		t.Errorf("after esc: %+v, %t; want still signed in as alex", acct, ok)
+	}
+	if err := f.screen.Gate(); err != nil {
+		t.Errorf("Gate() = %v after keeping the sign-in", err)
 	}
 }
 
+// TestSwitchAccountFailureKeepsSignIn: a new sign-in that fails leaves the
+// old one, and esc returns to it.
 func TestSwitchAccountFailureKeepsSignIn(t *testing.T) {
 	t.Parallel()
-	f := setup(t, false, func(fs *fakeSession) {
-		fs.account, fs.signedIn = alex, true
-		fs.signOutErr = errors.New("keyring locked")
-	})
+	f := setup(t, false, func(fs *fakeSession) { fs.account, fs.signedIn = alex, true })
 	f.until(stateSignedIn)
-	f.d.Press("s")
-	f.d.Until("the sign-out failure reported", func() bool { return len(f.h.Errs) == 1 })
-	if f.screen.state != stateSignedIn {
-		t.Errorf("state = %v, want still signed in", f.screen.state)
+	f.d.Press("s", "y")
+	f.until(stateWaiting)
+	f.session.waitAnswers <- waitOutcome{err: &connectors.Error{Kind: connectors.ErrUnauthorized, Service: "sign-in", Code: "authorization_declined"}}
+	f.until(stateFailed)
+	if !strings.Contains(f.view(), "esc keeps the sign-in of Alex Admin") {
+		t.Errorf("the failure does not offer the old sign-in:\n%s", f.view())
+	}
+	f.d.Press("esc")
+	f.until(stateSignedIn)
+	if acct, _ := f.screen.Account(); acct != alex {
+		t.Errorf("account %+v, want alex", acct)
+	}
+	bob := connectors.Account{Username: "bob@msp.example", PartnerTenantID: alex.PartnerTenantID}
+	f.d.Press("s", "y")
+	f.until(stateWaiting)
+	f.session.waitAnswers <- waitOutcome{account: bob}
+	f.until(stateSignedIn)
+	if acct, _ := f.screen.Account(); acct != bob {
+		t.Errorf("after a successful switch: %+v, want bob", acct)
 	}
 }
 
@@ -530,5 +566,133 @@ func TestLapsedSignInStartsANewCode(t *testing.T) {
 	f.until(stateSignedIn)
 	if f.screen.lapsed {
 		t.Error("signing in again should clear the note")
+	}
+}
+
+// fakeAppSetup creates the application at once, or refuses ids that are
+// not GUIDs.
+type fakeAppSetup struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	created int
+	saved   []string
+	fail    error
+}
+
+func (a *fakeAppSetup) StartCreate(context.Context) (*microsoft.DeviceCode, error) {
+	return &microsoft.DeviceCode{UserCode: "SETUPCODE", VerificationURL: "https://microsoft.com/devicelogin", ExpiresOn: a.now().Add(15 * time.Minute)}, nil
+}
+
+func (a *fakeAppSetup) FinishCreate(context.Context, *microsoft.DeviceCode) (microsoft.AppReport, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.fail != nil {
+		return microsoft.AppReport{}, a.fail
+	}
+	a.created++
+	return microsoft.AppReport{State: microsoft.AppState{Found: true, AppID: "687964f6-260c-4e69-99af-defd267b7cf6"}}, nil
+}
+
+func (a *fakeAppSetup) UseClientID(id string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(id) != 36 {
+		return fmt.Errorf("%q is not an application id", id)
+	}
+	a.saved = append(a.saved, id)
+	return nil
+}
+
+func setupNoApp(t *testing.T, app *fakeAppSetup) *fixture {
+	t.Helper()
+	clock := tuitest.NewClock(tuitest.Epoch)
+	app.now = clock.Now
+	fs := newFakeSession(clock.Now)
+	c, _ := tuitest.NewCommon(t, common.Deps{Session: fs, Now: clock.Now, AppSetup: app})
+	s := New(c)
+	s.SetSize(80, 24)
+	h := tuitest.NewHarness(s)
+	d := tuitest.NewDriver(t, h)
+	d.Init()
+	return &fixture{session: fs, clock: clock, screen: s, h: h, d: d}
+}
+
+// TestNoApplicationOffersToCreateIt: without an application id the
+// Connect step offers to create the application or enter its id; creating
+// shows the setup code, then the usual sign-in follows.
+func TestNoApplicationOffersToCreateIt(t *testing.T) {
+	t.Parallel()
+	app := &fakeAppSetup{}
+	f := setupNoApp(t, app)
+	f.until(stateNoApp)
+	v := f.view()
+	for _, w := range []string{"Create the seats application in my partner tenant", "I have one: enter its id"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("the choice lacks %q:\n%s", w, v)
+		}
+	}
+	if starts, _, _ := f.session.counts(); starts != 0 {
+		t.Fatal("a sign-in to seats started before there is an application")
+	}
+	f.d.Press("c")
+	f.d.Until("the setup code", func() bool { return strings.Contains(f.view(), "S E T U P C O D E") })
+	if !strings.Contains(f.view(), "To create seats' application, sign in as an administrator") {
+		t.Errorf("the setup code does not say what it is for:\n%s", f.view())
+	}
+	f.until(stateWaiting)
+	f.d.Until("the usual sign-in follows", func() bool { starts, _, _ := f.session.counts(); return starts == 1 })
+	if app.created != 1 || f.screen.appFlow {
+		t.Fatalf("created %d, appFlow %v", app.created, f.screen.appFlow)
+	}
+}
+
+// TestNoApplicationEnterItsID: i takes an id, refuses one that is not an
+// application id, and saves a good one.
+func TestNoApplicationEnterItsID(t *testing.T) {
+	t.Parallel()
+	app := &fakeAppSetup{}
+	f := setupNoApp(t, app)
+	f.until(stateNoApp)
+	f.d.Press("i")
+	if !f.screen.Typing() {
+		t.Fatal("entering the id should take the keys as text")
+	}
+	f.d.Type("nope")
+	f.d.Press("enter")
+	f.d.Until("the refusal shown", func() bool { return strings.Contains(f.view(), "is not an application id") })
+	for range 4 {
+		f.d.Press("backspace")
+	}
+	f.d.Type("687964f6-260c-4e69-99af-defd267b7cf6")
+	f.d.Press("enter")
+	f.d.Until("the usual sign-in follows", func() bool { starts, _, _ := f.session.counts(); return starts == 1 })
+	if len(app.saved) != 1 || app.saved[0] != "687964f6-260c-4e69-99af-defd267b7cf6" {
+		t.Fatalf("saved %q", app.saved)
+	}
+}
+
+// TestNewApplicationIsTriedAgain: right after the application was created,
+// Microsoft may not know it yet; the sign-in is tried again, saying why,
+// instead of failing.
+func TestNewApplicationIsTriedAgain(t *testing.T) {
+	t.Parallel()
+	app := &fakeAppSetup{}
+	f := setupNoApp(t, app)
+	unknown := &connectors.Error{Kind: connectors.ErrBadRequest, Service: "sign-in", Code: "invalid_client",
+		Message: "AADSTS700016: Application with identifier 'x' was not found in the directory"}
+	f.session.mu.Lock()
+	f.session.startErrs = []error{unknown}
+	f.session.mu.Unlock()
+	f.until(stateNoApp)
+	f.d.Press("c")
+	f.d.Until("the status says it tries again", func() bool { return strings.Contains(f.h.LastStatus(), "does not know the new application yet") })
+	if f.screen.state == stateFailed || len(f.h.Errs) != 0 {
+		t.Fatalf("a new application unknown for a moment is a failure: %v", f.h.Errs)
+	}
+	// The retry comes after appRetryEvery; send it now.
+	f.d.Send(appRetryMsg{gen: f.screen.gen})
+	f.until(stateWaiting)
+	if starts, _, _ := f.session.counts(); starts != 2 {
+		t.Fatalf("%d starts, want 2", starts)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/workflow"
 )
 
 // caReason explains AADSTS53003 in one sentence.
@@ -25,10 +26,29 @@ func (m *Model) View() string {
 	switch m.state {
 	case stateChecking:
 		body = []string{st.Muted.Render("Looking for a saved sign-in…")}
-	case stateSigningOut:
-		body = []string{st.Muted.Render("Signing out so that another account can sign in…")}
 	case stateSignedIn:
 		body = m.signedInView()
+	case stateNoApp:
+		body = m.noAppView()
+	case stateEnterAppID:
+		body = []string{
+			st.Text.Render("The id of your seats application (Entra admin center, App registrations, Application (client) ID):"),
+			"",
+			m.appID.View(),
+		}
+		if m.appErr != "" {
+			body = append(body, "", st.Bad.Render("✗ ")+st.Text.Render(m.appErr))
+		}
+		body = append(body, "", st.Muted.Render("enter saves it in config.yaml · esc goes back"))
+	case stateConfirmSwitch:
+		body = []string{
+			st.Text.Render("Signed in as ") + st.Bold.Render(accountName(m.account)) + st.Text.Render("."),
+			"",
+			st.Bold.Render("Sign in with another account?") + st.Text.Render(" This sign-in stays until the new one succeeds;"+
+				" esc during the new sign-in comes back to it."),
+			"",
+			st.Key.Render("y") + st.Text.Render(" sign in with another account   ") + st.Key.Render("n") + st.Text.Render(" keep this one"),
+		}
 	case stateStarting:
 		body = []string{
 			st.Muted.Render("Asking Microsoft for a sign-in code…"),
@@ -38,10 +58,13 @@ func (m *Model) View() string {
 	case stateWaiting:
 		body = m.waitingView()
 	case stateExpired:
+		again := "Press " + st.Key.Render("n") + " for a new code"
+		if m.c.CanOpenURL() {
+			again += ", or " + st.Key.Render("b") + " to sign in with the browser"
+		}
 		body = []string{
 			st.Warn.Render("! The sign-in code expired before the sign-in finished."),
-			"Press " + st.Key.Render("n") + " for a new code, or " + st.Key.Render("b") +
-				" to sign in with the browser.",
+			again + ".",
 		}
 	case stateCancelled:
 		head := "Sign-in cancelled"
@@ -58,6 +81,10 @@ func (m *Model) View() string {
 	case stateFailed:
 		body = m.failedView()
 	}
+	if m.switching && m.state != stateSignedIn {
+		body = append(body, "", st.Muted.Render("Switching account: ")+st.Key.Render("esc")+
+			st.Muted.Render(" keeps the sign-in of "+accountName(m.previous)+"."))
+	}
 	lines := append([]string{title, ""}, body...)
 	return m.wrap(strings.Join(lines, "\n"))
 }
@@ -72,7 +99,60 @@ func (m *Model) signedInView() []string {
 		"Press " + st.Key.Render("enter") + " to continue to Customers & consent, or " +
 			st.Key.Render("s") + " to switch account.",
 	}
+	if len(m.checks) > 0 {
+		lines = append(lines, "", st.Bold.Render("Ready to work?"))
+		for _, c := range compactChecks(m.checks) {
+			mark, style := "✓", st.Good
+			switch c.Status {
+			case workflow.CheckWarn:
+				mark, style = "!", st.Warn
+			case workflow.CheckFail:
+				mark, style = "✗", st.Bad
+			}
+			lines = append(lines, style.Render(mark+" "+c.Name)+st.Muted.Render(" · ")+st.Text.Render(c.Detail))
+			if c.Fix != "" && c.Status != workflow.CheckOK {
+				lines = append(lines, st.Muted.Render("  fix: "+m.c.Hint(c.Fix)))
+			}
+		}
+	}
 	return lines
+}
+
+// compactChecks fits the readiness check to the screen: the sign-in is
+// shown above already, skipped checks say nothing, and TLS that works
+// everywhere is one line.
+func compactChecks(checks []workflow.Check) []workflow.Check {
+	var out []workflow.Check
+	var tlsOK []string
+	for _, c := range checks {
+		switch {
+		case c.Name == "Sign-in" && c.Status == workflow.CheckOK, c.Status == workflow.CheckSkip:
+		case strings.HasPrefix(c.Name, "TLS ") && c.Status == workflow.CheckOK:
+			tlsOK = append(tlsOK, strings.TrimPrefix(c.Name, "TLS "))
+		default:
+			out = append(out, c)
+		}
+	}
+	if len(tlsOK) > 0 {
+		out = append(out, workflow.Check{Name: "TLS", Status: workflow.CheckOK, Detail: strings.Join(tlsOK, ", ")})
+	}
+	return out
+}
+
+// noAppView offers the two ways to an application id.
+func (m *Model) noAppView() []string {
+	st := m.c.Styles
+	return []string{
+		st.Text.Render("seats signs in as an application registered in your partner tenant, and none is set yet (microsoft.client_id)."),
+		"",
+		st.Key.Render("c") + "  " + st.Bold.Render("Create the seats application in my partner tenant"),
+		st.Muted.Render("   Sign in once as an administrator (Application Administrator, Cloud Application Administrator or" +
+			" Global Administrator) through Microsoft Graph Command Line Tools; seats creates the application with" +
+			" exactly the permissions it uses, grants admin consent and saves its id."),
+		"",
+		st.Key.Render("i") + "  " + st.Bold.Render("I have one: enter its id"),
+		st.Muted.Render("   An application you registered by hand (see the README, \"Your Microsoft application\")."),
+	}
 }
 
 func (m *Model) waitingView() []string {
@@ -91,6 +171,10 @@ func (m *Model) waitingView() []string {
 	if !m.c.CanOpenURL() {
 		where = "Open this link on any device"
 	}
+	if m.appFlow {
+		lines = append([]string{st.Text.Render("To create seats' application, sign in as an administrator of your partner tenant" +
+			" (Microsoft Graph Command Line Tools asks for Application.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All)."), ""}, lines...)
+	}
 	lines = append(lines,
 		st.Bold.Render("1. "+where+": ")+st.Link.Render(dc.VerificationURL),
 		st.Bold.Render("2. Enter this code:"),
@@ -98,7 +182,7 @@ func (m *Model) waitingView() []string {
 
 	side := []string{m.countdown()}
 	if m.copied {
-		side = append(side, st.Good.Render("✓ Copied to the clipboard"))
+		side = append(side, st.Text.Render("Sent to your clipboard (OSC 52)"))
 	}
 	if m.c.CanOpenURL() {
 		side = append(side, "", "Press "+st.Key.Render("enter")+" to open the link")
@@ -108,6 +192,9 @@ func (m *Model) waitingView() []string {
 
 	if dc.Message != "" && m.height >= 18 {
 		lines = append(lines, "", st.Muted.Render("Microsoft: "+dc.Message))
+	}
+	if m.appFlow {
+		return append(lines, "", st.Text.Render("Waiting for you to sign in; then seats creates the application…"))
 	}
 	lines = append(lines, "", st.Text.Render("Waiting for you to finish signing in…"), m.browserHint(false))
 	return lines
@@ -126,6 +213,17 @@ func (m *Model) browserView() []string {
 func (m *Model) failedView() []string {
 	st := m.c.Styles
 	if m.blockedByCA {
+		if !m.c.CanOpenURL() {
+			return []string{
+				st.Bad.Render("✗ Microsoft refused the device code sign-in."),
+				st.Text.Render(caReason),
+				"",
+				st.Text.Render("No browser can be opened on this machine, so the browser sign-in cannot help here:" +
+					" sign in on a computer with a browser (" + m.c.Hint("seats login --browser") + "), or ask your" +
+					" Entra admin to let this account use device code."),
+				"Or press " + st.Key.Render("n") + " to try a new code.",
+			}
+		}
 		return []string{
 			st.Bad.Render("✗ Microsoft refused the device code sign-in."),
 			st.Text.Render(caReason),
@@ -134,22 +232,36 @@ func (m *Model) failedView() []string {
 			"Or press " + st.Key.Render("n") + " to try a new code.",
 		}
 	}
+	if m.appFlow {
+		return []string{
+			st.Bad.Render("✗ Creating the seats application failed. ") + st.Text.Render(kindSentence(m.failure)),
+			"",
+			"Press " + st.Key.Render("c") + " to try again, or " + st.Key.Render("i") + " to enter the id of an application you have.",
+		}
+	}
 	reason := "Microsoft did not sign you in."
 	if m.failure != nil {
 		reason = kindSentence(m.failure)
 	}
+	again := "Press " + st.Key.Render("n") + " for a new code"
+	if m.c.CanOpenURL() {
+		again += ", or " + st.Key.Render("b") + " to sign in with the browser (" + browserWhy + ")"
+	}
 	return []string{
 		st.Bad.Render("✗ Sign-in failed. ") + st.Text.Render(reason),
 		"",
-		"Press " + st.Key.Render("n") + " for a new code, or " + st.Key.Render("b") +
-			" to sign in with the browser (" + browserWhy + ").",
+		again + ".",
 	}
 }
 
 // browserHint offers b; hot highlights it (and says so in text, for
-// NO_COLOR) after a Conditional Access refusal.
+// NO_COLOR) after a Conditional Access refusal. Where no browser can be
+// opened it offers nothing.
 func (m *Model) browserHint(hot bool) string {
 	st := m.c.Styles
+	if !m.c.CanOpenURL() {
+		return ""
+	}
 	if hot {
 		return st.Bold.Render("→ Press ") + st.KeyHot.Render(" b ") +
 			st.Bold.Render(" to sign in with the browser instead.") + "\n" +
@@ -227,7 +339,10 @@ func kindSentence(err error) string {
 	case connectors.ErrConsentRequired:
 		return "The app needs consent in your partner tenant first."
 	}
-	return "See the error above for why."
+	if msg := microsoftSays(err); msg != "" {
+		return msg + "."
+	}
+	return "The box below says why."
 }
 
 // microsoftSays is the service's own one-line explanation in err, if any.

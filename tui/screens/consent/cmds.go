@@ -9,13 +9,26 @@ import (
 	"github.com/seats-msp/seats/tui/common"
 )
 
-// statusesMsg carries what the store knows, read at start; fresh says the
-// list was read from Partner Center recently enough not to read it again.
+// statusesMsg carries what the store knows: read at start, or reloaded
+// (then says what to do with it) because another seats may have changed it.
 type statusesMsg struct {
-	list  []connectors.CustomerStatus
-	err   error
+	list []connectors.CustomerStatus
+	err  error
+	then afterReload // zero at start: read Partner Center next
+	// fresh says the list was read from Partner Center recently enough
+	// (sync.customers_fresh_for) not to read it again at start.
 	fresh bool
 }
+
+// afterReload is what a reload from the store was for.
+type afterReload int
+
+const (
+	atStart     afterReload = iota // the first read: a refresh follows
+	justShow                       // focus came back, or a job ended
+	confirmBulk                    // a pressed: ask with fresh numbers
+	startBulk                      // y pressed: consent who still needs it
+)
 
 // refreshedMsg ends a refresh from Partner Center. gen drops the answer of
 // a refresh that a newer one replaced.
@@ -47,14 +60,16 @@ type openedMsg struct{ err error }
 
 // The commands capture a context, the dependency and ids, never the model.
 
-func loadStatuses(c common.Customers) tea.Cmd {
+func loadStatuses(c common.Customers) tea.Cmd { return reloadStatuses(c, atStart) }
+
+func reloadStatuses(c common.Customers, then afterReload) tea.Cmd {
 	return func() tea.Msg {
 		list, err := c.Statuses()
 		fresh := false
-		if f, ok := c.(common.FreshCustomers); ok && err == nil && len(list) > 0 {
+		if f, ok := c.(common.FreshCustomers); ok && then == atStart && err == nil && len(list) > 0 {
 			fresh, _ = f.Fresh() // unknown freshness: read again, as before
 		}
-		return statusesMsg{list: list, err: err, fresh: fresh}
+		return statusesMsg{list: list, err: err, then: then, fresh: fresh}
 	}
 }
 

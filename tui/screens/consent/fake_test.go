@@ -84,11 +84,36 @@ func (f *fakeCustomers) ConsentPartner(ctx context.Context, tenantID string) (co
 	}
 	if failure != nil {
 		st.Consent = connectors.ConsentRecord{TenantID: tenantID, State: connectors.ConsentFailed, Reason: failure.Error()}
+		f.record(st)
 		return st, failure
 	}
 	st.Consent = connectors.ConsentRecord{TenantID: tenantID, State: connectors.ConsentReady, Method: connectors.ConsentByPartner,
 		VerifiedAt: tuitest.Epoch}
+	f.record(st)
 	return st, nil
+}
+
+// record keeps a consent's outcome in the store, as the workflow does, so
+// that a reload from the store shows it.
+func (f *fakeCustomers) record(st connectors.CustomerStatus) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, list := range [][]connectors.CustomerStatus{f.stored, f.refreshed} {
+		for i := range list {
+			if list[i].TenantID == st.TenantID {
+				list[i] = st
+			}
+		}
+	}
+}
+
+// setStored changes the store behind the screen's back, as another seats
+// process would.
+func (f *fakeCustomers) setStored(list []connectors.CustomerStatus) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stored = append([]connectors.CustomerStatus(nil), list...)
+	f.refreshed = append([]connectors.CustomerStatus(nil), list...)
 }
 
 func (f *fakeCustomers) AdminConsentURL(tenantID string) string {
@@ -98,6 +123,7 @@ func (f *fakeCustomers) AdminConsentURL(tenantID string) string {
 func (f *fakeCustomers) WaitAdminConsent(ctx context.Context, tenantID string) (connectors.CustomerStatus, error) {
 	select {
 	case st := <-f.adminDone:
+		f.record(st)
 		return st, nil
 	case <-ctx.Done():
 		f.adminCancel <- tenantID

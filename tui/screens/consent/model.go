@@ -171,6 +171,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		cmd = m.handleKey(msg)
+	case tea.FocusMsg:
+		// Back from another window, where another seats may have
+		// consented customers: show what the store says now.
+		cmd = m.reload(justShow)
 	case statusesMsg:
 		cmd = m.handleStatuses(msg)
 	case refreshedMsg:
@@ -294,7 +298,7 @@ func (m *Model) adminWaitKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.StopWait):
 		m.stopAdminWait()
 		m.mode = modeTable
-		return common.Status(common.LevelInfo, "Stopped waiting for "+m.target.Name+"'s admin; the link still works")
+		return common.Status(common.LevelInfo, "Stopped waiting for the admin of "+m.target.Name+"; the link still works")
 	}
 	return nil
 }
@@ -303,7 +307,8 @@ func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Yes):
 		m.mode = modeTable
-		return m.startBulk()
+		// Read the states again right before acting on them.
+		return m.reload(startBulk)
 	case key.Matches(msg, m.keys.No):
 		m.mode = modeTable
 	}
@@ -364,6 +369,9 @@ func (m *Model) clampScroll() {
 // --- loading ---------------------------------------------------------------
 
 func (m *Model) handleStatuses(msg statusesMsg) tea.Cmd {
+	if msg.then != atStart {
+		return m.handleReload(msg)
+	}
 	var cmds []tea.Cmd
 	if msg.err != nil {
 		cmds = append(cmds, common.ReportError(m.ID(), "Read the saved customers", msg.err))
@@ -378,6 +386,41 @@ func (m *Model) handleStatuses(msg statusesMsg) tea.Cmd {
 	}
 	cmds = append(cmds, m.startRefresh())
 	return tea.Batch(cmds...)
+}
+
+// reload reads the store again (no network): another seats may have
+// changed the customers since the screen last read them.
+func (m *Model) reload(then afterReload) tea.Cmd {
+	return common.ForScreen(m.ID(), reloadStatuses(m.c.Deps.Customers, then))
+}
+
+// handleReload shows what the store says now, then does what the reload
+// was for: a bulk consent asks and acts on fresh states, never on what the
+// screen showed minutes ago.
+func (m *Model) handleReload(msg statusesMsg) tea.Cmd {
+	if msg.err != nil {
+		if msg.then == startBulk || msg.then == confirmBulk {
+			m.mode = modeTable
+		}
+		return common.ReportError(m.ID(), "Read the saved customers", msg.err)
+	}
+	if m.loaded || len(msg.list) > 0 {
+		m.setData(msg.list)
+	}
+	switch msg.then {
+	case confirmBulk:
+		if m.mode != modeTable || m.bulk != nil {
+			return nil
+		}
+		if len(m.eligible()) == 0 {
+			return common.Status(common.LevelWarning,
+				"No eligible customer: every customer with active GDAP is Ready or being consented")
+		}
+		m.mode = modeConfirmBulk
+	case startBulk:
+		return m.startBulk()
+	}
+	return nil
 }
 
 func (m *Model) startRefresh() tea.Cmd {
@@ -427,6 +470,17 @@ func (m *Model) askConsent() tea.Cmd {
 }
 
 func (m *Model) startOptionA() tea.Cmd {
+	if g := m.target.GDAP.Status; !g.AllowsAccess() {
+		// Say it before any link goes out: a consent alone cannot make a
+		// customer Ready when seats has no GDAP way into it.
+		m.mode = modeTable
+		status := g
+		if status == "" {
+			status = connectors.GDAPNone
+		}
+		return common.Status(common.LevelWarning, fmt.Sprintf("%s has GDAP %s: seats reads customers through GDAP, so a consent cannot make it Ready. Set up or renew GDAP in Partner Center first; no link was sent.",
+			m.target.Name, status.Label()))
+	}
 	m.stopAdminWait()
 	m.adminURL = m.c.Deps.Customers.AdminConsentURL(m.target.TenantID)
 	m.adminGen++
@@ -463,13 +517,13 @@ func (m *Model) handleAdminConsent(msg adminConsentMsg) tea.Cmd {
 		if msg.status.TenantID != "" {
 			m.setOne(msg.status)
 		}
-		return common.ReportError(m.ID(), "Wait for "+name+"'s admin to consent", msg.err)
+		return common.ReportError(m.ID(), "Wait for the admin of "+name+" to consent", msg.err)
 	}
 	m.setOne(msg.status)
 	if msg.status.Ready() {
-		return common.Status(common.LevelSuccess, name+" is Ready (consented by its admin)")
+		return tea.Batch(m.reload(justShow), common.Status(common.LevelSuccess, name+" is Ready (consented by its admin)"))
 	}
-	return common.Status(common.LevelWarning, name+": "+reason(msg.status))
+	return tea.Batch(m.reload(justShow), common.Status(common.LevelWarning, name+": "+reason(msg.status)))
 }
 
 func (m *Model) startOptionB(c connectors.CustomerStatus) tea.Cmd {
@@ -491,6 +545,11 @@ func (m *Model) handleConsented(msg consentedMsg) tea.Cmd {
 	delete(m.pending, msg.tenantID)
 	ok, why := m.applyResult(msg)
 	name := m.nameOf(msg.tenantID)
+	return tea.Batch(m.reload(justShow), m.singleResult(msg, ok, why, name))
+}
+
+// singleResult reports the end of one Option B consent.
+func (m *Model) singleResult(msg consentedMsg, ok bool, why, name string) tea.Cmd {
 	switch {
 	case ok:
 		return common.EndTask(singleTask(msg.tenantID), common.LevelSuccess, name+" is Ready")
@@ -544,18 +603,18 @@ func (m *Model) askBulk() tea.Cmd {
 	if m.bulk != nil {
 		return common.Status(common.LevelInfo, "A bulk consent is already running")
 	}
-	if len(m.eligible()) == 0 {
-		return common.Status(common.LevelWarning,
-			"No eligible customer: every customer with active GDAP is Ready or being consented")
-	}
-	m.mode = modeConfirmBulk
-	return nil
+	// Ask with the states the store holds now (another seats may have
+	// consented some meanwhile); handleReload shows the question.
+	return m.reload(confirmBulk)
 }
 
 func (m *Model) startBulk() tea.Cmd {
+	if m.bulk != nil {
+		return nil
+	}
 	ids := m.eligible()
 	if len(ids) == 0 {
-		return nil
+		return common.Status(common.LevelInfo, "Nothing left to consent: the customers are Ready already (another seats may have consented them)")
 	}
 	m.bulkRuns++
 	ctx, cancel := context.WithCancel(m.ctx)
@@ -637,7 +696,15 @@ func (m *Model) finishBulk() tea.Cmd {
 	m.lastBulk = b
 	m.mode = modeResults
 	m.resultsOffset = 0
-	return common.EndTask(taskBulk, level, text)
+	return tea.Batch(m.reload(justShow), common.EndTask(taskBulk, level, text))
+}
+
+// QuitWarning implements common.QuitGuard: quitting stops a bulk consent.
+func (m *Model) QuitWarning() string {
+	if b := m.bulk; b != nil {
+		return fmt.Sprintf("Bulk consent running (%d of %d done).", len(b.results), b.total)
+	}
+	return ""
 }
 
 func (b *bulkRun) tally() (ok, failed int) {

@@ -381,7 +381,7 @@ func TestConsentOptionAShowsLinkAndWaits(t *testing.T) {
 	}
 	link := "https://login.microsoftonline.com/t-alpine/adminconsent?client_id=seats-app"
 	v := ansi.Strip(f.screen.View())
-	for _, w := range []string{link, "✓ Copied to the clipboard", "press enter to open it in the browser", "… Waiting for the consent to show up"} {
+	for _, w := range []string{link, "sent to your terminal's clipboard (OSC 52)", "press enter to open it in the browser", "… Waiting for the consent to show up"} {
 		if !strings.Contains(v, w) {
 			t.Errorf("view lacks %q:\n%s", w, v)
 		}
@@ -454,9 +454,7 @@ func TestBulkConsent(t *testing.T) {
 		}
 	}
 	f.d.Press("a")
-	if f.screen.mode != modeConfirmBulk {
-		t.Fatalf("a should ask first; mode %v", f.screen.mode)
-	}
+	f.d.Until("a asks first", func() bool { return f.screen.mode == modeConfirmBulk })
 	if v := f.flat(); !strings.Contains(v, itoa(eligible)+" customers have active GDAP and are not Ready yet. seats consents them 4 at a time") {
 		t.Errorf("the confirmation should give the count:\n%s", v)
 	}
@@ -470,7 +468,7 @@ func TestBulkConsent(t *testing.T) {
 	if maxInFlight > BulkConcurrency {
 		t.Errorf("%d consents ran at once, want at most %d", maxInFlight, BulkConcurrency)
 	}
-	if len(f.h.Started) < 2 || f.h.Started[1].ID != taskBulk || f.h.Started[1].Total != eligible {
+	if i := slices.IndexFunc(f.h.Started, func(s common.TaskStartMsg) bool { return s.ID == taskBulk }); i < 0 || f.h.Started[i].Total != eligible {
 		t.Errorf("the bulk task should start with a total: %+v", f.h.Started)
 	}
 	maxDone := 0
@@ -547,9 +545,7 @@ func TestBulkConfirmWarnsAboutMissingRoles(t *testing.T) {
 			t.Parallel()
 			f := setup(t, tt.list, nil, tuitest.Width, tuitest.Height)
 			f.d.Press("a")
-			if f.screen.mode != modeConfirmBulk {
-				t.Fatalf("mode %v, want the confirmation", f.screen.mode)
-			}
+			f.d.Until("the confirmation", func() bool { return f.screen.mode == modeConfirmBulk })
 			v := f.flat()
 			if tt.warn == "" {
 				if strings.Contains(v, "Microsoft will likely refuse") {
@@ -590,7 +586,7 @@ func TestChooseNamesMissingRoles(t *testing.T) {
 		{"global administrator covers both", "Litware Inc", "", []string{"GDAP here lacks"}},
 		{"no GDAP API", "Contoso Gov", "This cloud has no GDAP API: seats cannot check your roles here before Option B tries.",
 			[]string{"GDAP here lacks", "No active GDAP"}},
-		{"no GDAP", "Wingtip Toys", "! No active GDAP here: Option B cannot work", []string{"GDAP here lacks"}},
+		{"no GDAP", "Wingtip Toys", "! No active GDAP here: seats reads customers through GDAP, so neither option can make it Ready", []string{"GDAP here lacks"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -628,7 +624,9 @@ func TestOptionBStillTriedWithoutRoles(t *testing.T) {
 func TestBulkStop(t *testing.T) {
 	t.Parallel()
 	f := setup(t, many(40), func(fc *fakeCustomers) { fc.delay = time.Hour }, tuitest.Width, tuitest.Height)
-	f.d.Press("a", "y")
+	f.d.Press("a")
+	f.d.Until("the confirmation", func() bool { return f.screen.mode == modeConfirmBulk })
+	f.d.Press("y")
 	f.d.Until("4 consents in flight", func() bool { _, n := f.fake.callCount(); return n == BulkConcurrency })
 	f.d.Press("esc")
 	f.d.Until("the bulk consent stopped", func() bool { return f.screen.mode == modeResults })
@@ -721,8 +719,8 @@ func TestWidths(t *testing.T) {
 		wantHeader, notHdr []string
 	}{
 		{80, false, false, false, []string{"Customer", "GDAP", "Roles", "Consent"}, []string{"Domain", "Reason"}},
-		{100, false, false, true, []string{"Customer", "GDAP", "Roles", "Consent"}, []string{"Domain", "Reason"}},
-		{120, true, false, true, []string{"Customer", "Domain", "GDAP", "Roles", "Consent"}, []string{"Reason"}},
+		{100, false, false, false, []string{"Customer", "GDAP", "Roles", "Consent"}, []string{"Domain", "Reason"}},
+		{120, true, false, false, []string{"Customer", "Domain", "GDAP", "Roles", "Consent"}, []string{"Reason"}},
 		{200, true, true, true, []string{"Customer", "Domain", "GDAP", "Roles", "Consent", "Reason"}, nil},
 	}
 	for _, tt := range tests {
@@ -756,6 +754,35 @@ func TestWidths(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWiderNeverCutsNamesMore: as the terminal widens, no column that was
+// there shrinks; at 140 columns names are cut no more than at 120.
+func TestWiderNeverCutsNamesMore(t *testing.T) {
+	t.Parallel()
+	for _, longest := range []int{12, 30, 40} {
+		prev := layoutFor(60, longest, longest)
+		for w := 61; w <= 260; w++ {
+			c := layoutFor(w, longest, longest)
+			if c.name < prev.name || c.domain < prev.domain && prev.domain > 0 {
+				t.Fatalf("longest %d: at %d columns name %d domain %d, at %d name %d domain %d", longest, w, c.name, c.domain, w-1, prev.name, prev.domain)
+			}
+			if fixed := cursorWidth + c.name + c.gdap + rolesWidth + consentWidth + 3*len(colSep); c.domain+c.reason > 0 && fixed+c.domain+c.reason+len(colSep)*btoi(c.domain > 0)+len(colSep)*btoi(c.reason > 0) > w {
+				t.Fatalf("at %d columns the layout %+v is too wide", w, c)
+			}
+			prev = c
+		}
+		if a, b := layoutFor(120, longest, 30), layoutFor(140, longest, 30); b.name < a.name {
+			t.Fatalf("names cut more at 140 (%d) than at 120 (%d)", b.name, a.name)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func TestMarkersWithoutColour(t *testing.T) {
@@ -857,4 +884,127 @@ func TestFreshListIsNotReadAgainOnStart(t *testing.T) {
 	}
 	d.Press("r")
 	d.Until("r read the list", func() bool { return fake.refreshes.Load() == 1 })
+}
+
+// TestReloadsWhatAnotherSeatsChanged: with the screen open, another seats
+// consents customers; focus coming back shows it, and a bulk consent asks
+// and acts on the states as they are now, not as the screen last showed.
+func TestReloadsWhatAnotherSeatsChanged(t *testing.T) {
+	t.Parallel()
+	list := many(20)
+	f := setup(t, list, func(fc *fakeCustomers) { fc.delay = time.Millisecond }, tuitest.Width, tuitest.Height)
+	before := f.screen.counts.ready
+	elsewhere := slices.Clone(list)
+	for i := range elsewhere {
+		if elsewhere[i].Eligible() && i%2 == 0 {
+			elsewhere[i].Consent = connectors.ConsentRecord{TenantID: elsewhere[i].TenantID, State: connectors.ConsentReady}
+		}
+	}
+	f.fake.setStored(elsewhere)
+	wantReady := 0
+	eligible := 0
+	for _, c := range elsewhere {
+		if c.Ready() {
+			wantReady++
+		}
+		if c.Eligible() {
+			eligible++
+		}
+	}
+	if wantReady == before {
+		t.Fatal("the test world did not change")
+	}
+	f.d.Send(tea.FocusMsg{})
+	f.d.Until("focus reloads the store", func() bool { return f.screen.counts.ready == wantReady })
+
+	// Changed again while the screen shows the old numbers: the bulk
+	// consent reads the store before asking and again before acting.
+	f.fake.setStored(list)
+	f.d.Press("a")
+	f.d.Until("the confirmation", func() bool { return f.screen.mode == modeConfirmBulk })
+	f.fake.setStored(elsewhere)
+	f.d.Press("y")
+	f.d.Until("the bulk consent finished", func() bool { return f.screen.mode == modeResults })
+	if calls, _ := f.fake.callCount(); calls != eligible {
+		t.Fatalf("%d consents ran, want %d: the ones consented elsewhere must not be consented again", calls, eligible)
+	}
+}
+
+// TestLoadingIsNotEmpty: while the first read runs with nothing stored,
+// the screen says it is loading, not that Partner Center lists nobody.
+func TestLoadingIsNotEmpty(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.screen.setData(nil)
+	f.screen.refreshing = true
+	v := ansi.Strip(f.screen.View())
+	if strings.Contains(v, "lists no customer") || !strings.Contains(v, "Loading customers") {
+		t.Fatalf("loading with nothing stored:\n%s", v)
+	}
+}
+
+// TestOptionAWithoutGDAPSaysSoFirst: Option A on a customer without GDAP
+// says GDAP is missing and sends no link.
+func TestOptionAWithoutGDAPSaysSoFirst(t *testing.T) {
+	t.Parallel()
+	f := setup(t, sample(), nil, tuitest.Width, tuitest.Height)
+	f.selectTenant(t, "Wingtip Toys")
+	f.d.Press("c", "a")
+	f.d.Until("the status said", func() bool { return strings.Contains(f.h.LastStatus(), "Wingtip Toys has GDAP None") })
+	f.d.Drain(30 * time.Millisecond)
+	if f.screen.mode == modeAdminWait || len(f.h.Copies) != 0 {
+		t.Fatalf("a link went out for a customer without GDAP (mode %v, copies %v)", f.screen.mode, f.h.Copies)
+	}
+}
+
+// TestNarrowScreenKeepsWhatMatters: at 80x24 the detail line keeps the
+// tenant id whole, the Option A link sits whole below the panel's border,
+// and the bulk results keep the role a refusal names.
+func TestNarrowScreenKeepsWhatMatters(t *testing.T) {
+	t.Parallel()
+	long := customer("The Very Long Customer Name Holdings International", "very-long-customer-name-holdings.onmicrosoft.com",
+		"0f8fad5b-d9cb-469f-a165-70867728950e", gdap(connectors.GDAPActive, connectors.RoleGlobalReader), connectors.ConsentNone, "")
+	refusal := errors.New("Partner Center refused consent: the GDAP relationship lacks Privileged Role Administrator and Application Administrator")
+	f := setup(t, []connectors.CustomerStatus{long}, func(fc *fakeCustomers) { fc.failWith[long.TenantID] = refusal }, 80, 24)
+	if v := ansi.Strip(f.screen.View()); !strings.Contains(v, "tenant 0f8fad5b-d9cb-469f-a165-70867728950e") {
+		t.Fatalf("the detail line cut the tenant id:\n%s", v)
+	}
+	f.d.Press("c", "a")
+	lines := strings.Split(ansi.Strip(f.screen.View()), "\n")
+	joined := ""
+	for _, l := range lines {
+		if strings.HasPrefix(l, "https://") || joined != "" && !strings.ContainsAny(l, "│╰╭ ") && l != "" {
+			joined += l
+		}
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("line wider than 80: %q", l)
+		}
+	}
+	if want := f.fake.AdminConsentURL(long.TenantID); joined != want {
+		t.Fatalf("the link is not whole on its own lines: got %q, want %q", joined, want)
+	}
+	f.d.Press("esc", "a")
+	f.d.Until("the confirmation", func() bool { return f.screen.mode == modeConfirmBulk })
+	f.d.Press("y")
+	f.d.Until("the results", func() bool { return f.screen.mode == modeResults })
+	if v := f.flat(); !strings.Contains(v, "lacks Privileged Role Administrator and Application Administrator") {
+		t.Fatalf("the results cut the role name:\n%s", ansi.Strip(f.screen.View()))
+	}
+}
+
+// TestQuitWarningWhileBulkRuns: the screen tells the root that quitting
+// stops a running bulk consent.
+func TestQuitWarningWhileBulkRuns(t *testing.T) {
+	t.Parallel()
+	f := setup(t, many(10), func(fc *fakeCustomers) { fc.delay = time.Hour }, tuitest.Width, tuitest.Height)
+	if w := f.screen.QuitWarning(); w != "" {
+		t.Fatalf("idle screen warns %q", w)
+	}
+	f.d.Press("a")
+	f.d.Until("the confirmation", func() bool { return f.screen.mode == modeConfirmBulk })
+	f.d.Press("y")
+	f.d.Until("the bulk runs", func() bool { return f.screen.bulk != nil })
+	if w := f.screen.QuitWarning(); !strings.Contains(w, "Bulk consent running") {
+		t.Fatalf("QuitWarning = %q", w)
+	}
 }

@@ -21,76 +21,49 @@ const (
 	minName         = 22
 	minDomain       = 22
 	minReason       = 24
-	maxName         = 36
+	maxName         = 36 // longer names are cut, at every width
 	maxDomain       = 34
 	topLines        = 3 // counts, GDAP counts, filter / search
-	detailLines     = 2 // the selected customer
+	detailLines     = 3 // the selected customer: who, and why not Ready on up to two lines
 )
 
 // columns is the table layout for one width: zero width means the column
-// is dropped. Reason goes first, then Domain, as the terminal narrows.
+// is dropped.
 type columns struct {
 	name, domain, gdap, reason int
 	wideGDAP                   bool
 }
 
 // layoutFor fits the columns to width. longestName and longestDomain are
-// the widest values in the data, so short names leave room for the reason.
+// the widest values in the data. The name gets its room first (up to
+// maxName), then the domain (up to maxDomain), then the reason takes the
+// rest: so a wider terminal never cuts a name more than a narrower one.
 func layoutFor(width, longestName, longestDomain int) columns {
-	nameLimit := min(maxName, max(minName, longestName))
-	domainLimit := min(maxDomain, max(minDomain, longestDomain))
-	for _, try := range []struct{ domain, reason, wide bool }{
-		{true, true, true}, {true, true, false},
-		{true, false, true}, {true, false, false},
-		{false, false, true}, {false, false, false},
-	} {
-		c := columns{gdap: gdapNarrowWidth, wideGDAP: try.wide}
-		if try.wide {
-			c.gdap = gdapWideWidth
-		}
-		cols := 4
-		need := minName
-		if try.domain {
-			cols++
-			need += minDomain
-		}
-		if try.reason {
-			cols++
-			need += minReason
-		}
-		fixed := cursorWidth + c.gdap + rolesWidth + consentWidth + len(colSep)*(cols-1)
-		free := width - fixed
-		if free < need {
-			continue
-		}
-		c.name = minName
-		free -= minName
-		if try.domain {
-			c.domain = minDomain
-			free -= minDomain
-		}
-		if try.reason {
-			c.reason = minReason
-			free -= minReason
-		}
-		grow := func(w *int, limit int) {
-			add := min(free, max(0, limit-*w))
-			*w += add
-			free -= add
-		}
-		grow(&c.name, nameLimit)
-		if try.domain {
-			grow(&c.domain, domainLimit)
-		}
-		if try.reason {
-			c.reason += free
-		} else {
-			c.name += free
-		}
-		return c
+	nameTarget := min(maxName, max(minName, longestName))
+	domainTarget := min(maxDomain, max(minDomain, longestDomain))
+	sep := len(colSep)
+	c := columns{gdap: gdapNarrowWidth}
+	free := width - cursorWidth - gdapNarrowWidth - rolesWidth - consentWidth - 3*sep
+	c.name = max(8, min(nameTarget, free))
+	free -= c.name
+	if c.name == nameTarget && free >= sep+minDomain {
+		free -= sep
+		c.domain = min(domainTarget, free)
+		free -= c.domain
 	}
-	// Narrower than 80 columns: keep the essentials and let them be cut.
-	return columns{name: max(8, width-cursorWidth-gdapNarrowWidth-rolesWidth-consentWidth-3*len(colSep)), gdap: gdapNarrowWidth}
+	const wider = gdapWideWidth - gdapNarrowWidth
+	if c.domain == domainTarget && free >= sep+minReason {
+		c.reason = free - sep
+		free = 0
+		if c.reason >= minReason+2*wider {
+			c.reason -= wider
+			c.gdap, c.wideGDAP = gdapWideWidth, true
+		}
+	}
+	if free >= wider {
+		c.gdap, c.wideGDAP = gdapWideWidth, true
+	}
+	return c
 }
 
 func (m *Model) tableRows() int {
@@ -189,6 +162,11 @@ func (m *Model) tableView() string {
 		}
 		if len(m.all) == 0 {
 			msg = "Partner Center lists no customer for this partner tenant. Press r to refresh."
+			if m.refreshing {
+				// Nothing stored yet and the first read still running:
+				// that is loading, not an empty list.
+				msg = "Loading customers from Partner Center…"
+			}
 		}
 		b.WriteString(st.Muted.Render(m.fit(msg)))
 		for i := 1; i < rows; i++ {
@@ -289,13 +267,19 @@ func (m *Model) detailView() string {
 	st := m.c.Styles
 	c, ok := m.selected()
 	if !ok {
-		return "\n"
+		return "\n\n"
 	}
+	// The tenant id is what people copy: it stays whole, and the name and
+	// domain give way when the line is narrow.
+	tenant := " · tenant " + c.TenantID
 	id := c.Name
 	if c.PrimaryDomain != "" {
 		id += " · " + c.PrimaryDomain
 	}
-	line1 := st.Bold.Render(id) + st.Muted.Render(" · tenant "+c.TenantID)
+	if room := m.width - ansi.StringWidth(tenant); m.width > 0 && ansi.StringWidth(id) > room {
+		id = ansi.Truncate(id, max(1, room), "…")
+	}
+	line1 := st.Bold.Render(id) + st.Muted.Render(tenant)
 	var line2 string
 	switch {
 	case c.Ready():
@@ -306,9 +290,25 @@ func (m *Model) detailView() string {
 	case m.pending[c.TenantID]:
 		line2 = st.State.Verifying.Render("… Consenting now")
 	default:
-		line2 = st.Warn.Render("Why not Ready: ") + st.Text.Render(reason(c))
+		// The reason wraps onto a second line rather than losing its end,
+		// which is often the role that is missing.
+		why := st.Warn.Render("Why not Ready: ") + st.Text.Render(m.c.Hint(reason(c)))
+		if m.width > 0 && ansi.StringWidth(why) > m.width {
+			wrapped := strings.SplitN(st.Plain.Width(m.width).Render(why), "\n", 3)
+			if len(wrapped) > 2 {
+				wrapped = wrapped[:2]
+			}
+			for i := range wrapped {
+				wrapped[i] = strings.TrimRight(wrapped[i], " ")
+			}
+			if len(wrapped) == 2 {
+				return m.fit(line1) + "\n" + m.fit(wrapped[0]) + "\n" + m.fit(wrapped[1])
+			}
+			why = wrapped[0]
+		}
+		line2 = why
 	}
-	return m.fit(line1) + "\n" + m.fit(line2)
+	return m.fit(line1) + "\n" + m.fit(line2) + "\n"
 }
 
 func (m *Model) chooseView() string {
@@ -327,7 +327,8 @@ func (m *Model) chooseView() string {
 	}
 	switch {
 	case !c.GDAP.Status.AllowsAccess():
-		lines = append(lines, "", st.Warn.Render("! No active GDAP here: Option B cannot work, and seats reads customers through GDAP."))
+		lines = append(lines, "", st.Warn.Render("! No active GDAP here: seats reads customers through GDAP, so neither option can make it Ready."+
+			" Set up or renew GDAP in Partner Center first."))
 	case c.GDAP.Status == connectors.GDAPUnavailable:
 		lines = append(lines, "", st.Muted.Render("This cloud has no GDAP API: seats cannot check your roles here before Option B tries."))
 	default:
@@ -346,15 +347,12 @@ func (m *Model) adminWaitView() string {
 	lines := []string{
 		st.Title.Render("Option A for " + m.target.Name),
 		"",
-		st.Text.Render("Send this link to the customer's admin (a Global Administrator of " + m.target.Name +
-			"), or open it yourself if you can sign in as them:"),
-		"",
-		st.Link.Render(m.adminURL),
-		"",
+		st.Text.Render("Send the link below to the customer's admin (a Global Administrator of " + m.target.Name +
+			"), or open it yourself if you can sign in as them."),
 	}
 	var how []string
 	if m.c.CanCopy() {
-		how = append(how, st.Good.Render("✓ Copied to the clipboard"))
+		how = append(how, st.Text.Render("sent to your terminal's clipboard (OSC 52)"))
 	}
 	if m.c.CanOpenURL() {
 		how = append(how, "press "+st.Key.Render("enter")+" to open it in the browser")
@@ -363,7 +361,24 @@ func (m *Model) adminWaitView() string {
 	}
 	lines = append(lines, strings.Join(how, st.Muted.Render(" · ")),
 		st.State.Verifying.Render("… Waiting for the consent to show up")+st.Muted.Render(" · esc stops waiting"))
-	return m.panel(lines)
+	// The link goes below the panel, from the first column and with
+	// nothing beside it, so that a mouse selection copies all of it; a
+	// link wider than the screen continues on the next line.
+	return m.panel(lines) + "\n" + strings.Join(linkLines(m.adminURL, m.width), "\n")
+}
+
+// linkLines cuts a link into lines of the screen's width, with nothing
+// else on them.
+func linkLines(link string, width int) []string {
+	if width <= 0 || len(link) <= width {
+		return []string{link}
+	}
+	var out []string
+	for len(link) > width {
+		out = append(out, link[:width])
+		link = link[width:]
+	}
+	return append(out, link)
 }
 
 func (m *Model) confirmView() string {
@@ -400,30 +415,30 @@ func (m *Model) resultsView() string {
 	if n := len(b.queue); n > 0 {
 		head += fmt.Sprintf(" · %d not started (stopped)", n)
 	}
-	// Failures first: they are what needs doing.
+	// Failures first: they are what needs doing. A long reason wraps under
+	// the name instead of being cut: its end is often the missing role.
+	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
 	var lines []string
+	add := func(head, text string) {
+		wrapped := st.Plain.Width(inner).Render(head + text)
+		lines = append(lines, strings.Split(wrapped, "\n")...)
+	}
 	for _, r := range b.results {
 		if !r.ok {
-			lines = append(lines, st.State.Failed.Render("✗ "+r.name)+st.Muted.Render(" — ")+st.Text.Render(r.reason))
+			add(st.State.Failed.Render("✗ "+r.name)+st.Muted.Render(" — "), st.Text.Render(m.c.Hint(r.reason)))
 		}
 	}
 	for _, r := range b.results {
 		if r.ok {
-			lines = append(lines, st.State.Ready.Render("✓ "+r.name)+st.Muted.Render(" — Ready"))
+			add(st.State.Ready.Render("✓ "+r.name), st.Muted.Render(" — Ready"))
 		}
-	}
-	// One line per customer, cut to the panel, so the scroll window counts
-	// right; the table's Reason column and detail line have the full text.
-	inner := max(20, m.width-st.Panel.GetHorizontalFrameSize())
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, inner, "…")
 	}
 	room := max(1, m.height-topLines-2-st.Panel.GetVerticalFrameSize())
 	m.resultsOffset = min(m.resultsOffset, max(0, len(lines)-room))
 	shown := lines[m.resultsOffset:min(len(lines), m.resultsOffset+room)]
 	out := append([]string{st.Title.Render(head)}, shown...)
 	if len(lines) > room {
-		out = append(out, st.Muted.Render(fmt.Sprintf("%d–%d of %d · ↑/↓ scroll · enter closes",
+		out = append(out, st.Muted.Render(fmt.Sprintf("lines %d–%d of %d · ↑/↓ scroll · enter closes",
 			m.resultsOffset+1, m.resultsOffset+len(shown), len(lines))))
 	} else {
 		out = append(out, st.Muted.Render("enter closes"))
