@@ -66,6 +66,7 @@ Exit status: 0 when none failed, 3 when some failed, 1 on error, 2 on bad usage.
 				return err
 			} else if !fresh {
 				fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
+				customers.Progress = (&syncPrinter{w: f.stderr}).step
 				if _, err := customers.Refresh(ctx); err != nil {
 					return err
 				}

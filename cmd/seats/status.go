@@ -82,6 +82,7 @@ first reads the customer list and GDAP relationships again.`,
 					return err
 				}
 				fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
+				customers.Progress = (&syncPrinter{w: f.stderr}).step
 				if _, err := customers.Refresh(ctx); err != nil {
 					return err
 				}

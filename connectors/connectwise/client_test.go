@@ -169,7 +169,7 @@ func TestCodebaseLookupFailures(t *testing.T) {
 			[]string{`"nobody"`, "psa.connectwise.site", "psa.connectwise.company_id"}},
 		{"no codebase in the answer", nil, func() { f.cw.FailNext(cwfake.CallCompanyInfo, 200, `{"Codebase":null}`, 1) }, connectors.ErrBadResponse,
 			[]string{"no codebase", "psa.connectwise.url"}},
-		{"a web page", nil, func() { f.cw.FailNext(cwfake.CallCompanyInfo, 200, `<html>login</html>`, 10) }, connectors.ErrBadResponse,
+		{"a web page", nil, func() { f.cw.FailNext(cwfake.CallCompanyInfo, 200, `<html>login</html>`, 100) }, connectors.ErrBadResponse,
 			[]string{"does not know", "psa.connectwise.site"}},
 	}
 	for _, tt := range tests {

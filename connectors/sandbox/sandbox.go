@@ -239,8 +239,14 @@ func joinServed(ctx context.Context, dir, statePath string, logf func(string, ..
 	if err != nil || id != st.WorldID {
 		return nil, false
 	}
+	// The distributor's and PSA's credentials and codebase are in their own
+	// small files; the server that made them keeps them.
+	sources, err := loadSources(dir)
+	if err != nil {
+		return nil, false
+	}
 	s := &Sandbox{dir: dir, clientID: st.ClientID, worldID: st.WorldID, logf: logf, external: true,
-		base: "https://127.0.0.1:" + strconv.Itoa(st.Port)}
+		base: "https://127.0.0.1:" + strconv.Itoa(st.Port), sources: sources}
 	logf("sandbox: using the sandbox already serving this world at %s", s.base)
 	return s, true
 }

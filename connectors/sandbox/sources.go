@@ -167,6 +167,19 @@ func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput
 	return in
 }
 
+// loadSources reads both source worlds, which must exist.
+func loadSources(dir string) (sourceWorlds, error) {
+	p8, err := loadJSON[pax8fake.World](filepath.Join(dir, pax8FileName))
+	if err != nil {
+		return sourceWorlds{}, err
+	}
+	cw, err := loadJSON[cwfake.World](filepath.Join(dir, connectWiseFileName))
+	if err != nil {
+		return sourceWorlds{}, err
+	}
+	return sourceWorlds{pax8: p8, cw: cw}, nil
+}
+
 // serveSources builds the Pax8 and ConnectWise fakes over their worlds;
 // the ConnectWise world is written back after every write it takes.
 func (s *Sandbox) serveSources(sw sourceWorlds, o Options) {

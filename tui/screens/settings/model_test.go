@@ -201,7 +201,7 @@ func TestSavedByConfig(t *testing.T) {
 	s := again.Settings()
 	if s.Billing.Basis != config.BasisAssigned || s.Reconcile.Tolerance != 3 || s.Sync.StaleAfter != 48*time.Hour ||
 		!reflect.DeepEqual(s.Reconcile.IgnoreProducts, []string{skuA, skuB}) || s.PSA.EffectiveDate != "2026-04-01" ||
-		s.PSA.WriteEnabled || s.Sync.Concurrency != 8 {
+		s.PSA.WriteEnabled || s.Sync.Concurrency != cfg.Settings().Sync.Concurrency {
 		t.Errorf("config holds %+v", s)
 	}
 	rerun := New(c, s, cfg.Save)
