@@ -47,6 +47,9 @@ type CatalogItem struct {
 	Cost      Money  `json:"cost"`
 	Recurring bool   `json:"recurring"`
 	Active    bool   `json:"active"`
+	// BillingFrequency is how often Price is charged ("" when the PSA does
+	// not say: taken as monthly, and said so where it is used).
+	BillingFrequency BillingFrequency `json:"billing_frequency,omitempty"`
 }
 
 // AgreementState is the state of the agreement or contract a line is on.
@@ -78,6 +81,9 @@ type BillingLine struct {
 	Quantity       int            `json:"quantity"`
 	UnitPrice      Money          `json:"unit_price"`
 	UnitCost       Money          `json:"unit_cost"`
+	// BillingFrequency is how often UnitPrice is charged: the billing
+	// cycle of the agreement or contract ("" when the PSA does not say).
+	BillingFrequency BillingFrequency `json:"billing_frequency,omitempty"`
 	Billed         bool           `json:"billed"` // false for ConnectWise DoNotBill and the like
 	EffectiveFrom  time.Time      `json:"effective_from,omitzero"`
 	CancelledOn    time.Time      `json:"cancelled_on,omitzero"`

@@ -174,7 +174,7 @@ func planChange(f Finding, p Plan) (PlannedChange, SkippedChange, bool) {
 		note = fmt.Sprintf("set to 0, not removed; the item's other lines still bill %d too many: change them by hand", -newQty)
 		newQty = 0
 	}
-	price := line.UnitPrice
+	price := linePrice(&line, connectors.Term(f.Term))
 	if !price.Known() {
 		price = f.UnitPrice
 	}

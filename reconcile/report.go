@@ -684,21 +684,44 @@ func countedNote(ix *reconcileIndex) string {
 	return "active and pending cancellation"
 }
 
+// psaMonthly is a PSA price per month: as charged for monthly cycles and
+// where the PSA names no cycle, / 12 for annual ones; unknown for a cycle
+// seats cannot turn into months, rather than a wrong number.
+func psaMonthly(m connectors.Money, freq connectors.BillingFrequency, term connectors.Term) connectors.Money {
+	if freq == "" {
+		return m
+	}
+	price, _ := monthlyEquivalent(m, freq, term)
+	return price
+}
+
+// linePrice is a billing line's unit price per month.
+func linePrice(l *connectors.BillingLine, term connectors.Term) connectors.Money {
+	return psaMonthly(l.UnitPrice, l.BillingFrequency, term)
+}
+
+// itemPrice is a catalogue item's price per month.
+func itemPrice(it connectors.CatalogItem, term connectors.Term) connectors.Money {
+	return psaMonthly(it.Price, it.BillingFrequency, term)
+}
+
 // priceFrom sets the unit price from the item's most recent billed line,
 // else the catalogue, else the distributor's suggested price.
 func (ix *reconcileIndex) priceFrom(tr *TermRow, lines []*connectors.BillingLine, subs []*connectors.DistributorSubscription) {
 	if len(lines) > 0 {
 		l := latestLine(lines)
-		if l.UnitPrice.Known() {
-			tr.UnitPrice = l.UnitPrice
+		if price := linePrice(l, tr.Term); price.Known() {
+			tr.UnitPrice = price
 			tr.origin.priceFrom, tr.origin.priceID = priceFromLine, l.LineID
 			return
 		}
 	}
-	if it, ok := ix.items[idKey(tr.PSAItemID)]; ok && it.Price.Known() {
-		tr.UnitPrice = it.Price
-		tr.origin.priceFrom, tr.origin.priceID = priceFromItem, it.ID
-		return
+	if it, ok := ix.items[idKey(tr.PSAItemID)]; ok {
+		if price := itemPrice(it, tr.Term); price.Known() {
+			tr.UnitPrice = price
+			tr.origin.priceFrom, tr.origin.priceID = priceFromItem, it.ID
+			return
+		}
 	}
 	if len(subs) > 0 {
 		first := firstRenewal(subs)

@@ -508,3 +508,39 @@ func TestBigWorldFindings(t *testing.T) {
 	}
 	checkInvariants(t, rep)
 }
+
+// TestAnnualPSAPricesCountPerMonth: a line on an annually billed agreement,
+// and an item priced per year, are money per year; findings are per month.
+func TestAnnualPSAPricesCountPerMonth(t *testing.T) {
+	t.Parallel()
+	annualCycle := func(l *connectors.BillingLine) { l.BillingFrequency = connectors.BillAnnual }
+	w := newWorld().customer(1, "Contoso", true, true).
+		tenantSku(skuSPB, "SPB", 12, 12).
+		sub("s-a", skuSPB, connectors.TermAnnual, connectors.BillAnnual, 12, usd(26400), renewLater).
+		item("i-a", "M365 BP (Annual)", usd(31680)).
+		mapProduct(skuSPB, connectors.TermAnnual, "i-a").
+		line("101", "i-a", 10, usd(31680), annualCycle)
+	w.in.PSA.Catalog[0].BillingFrequency = connectors.BillAnnual
+	rep := Reconcile(w.in)
+	var found bool
+	for _, f := range rep.Findings {
+		if f.Kind != FindingUnderBilled {
+			continue
+		}
+		found = true
+		if f.Quantity != 2 || f.MonthlyAmount != usd(5280) {
+			t.Errorf("under-billed %d for %v; want 2 for 52.80 USD a month (316.80 a year / 12 x 2)", f.Quantity, f.MonthlyAmount)
+		}
+	}
+	if !found {
+		t.Fatalf("no under_billed finding: %+v", rep.Findings)
+	}
+	row := rep.Customers[0].Skus[0].Terms[0]
+	if row.UnitPrice != usd(2640) {
+		t.Errorf("unit price %v, want 26.40 USD a month", row.UnitPrice)
+	}
+	p := BuildPlan(PlanInput{HomeID: "h", Now: now, Report: rep, PSAKind: "connectwise", Timing: connectors.ApplyAtOnce})
+	if len(p.Changes) != 1 || p.Changes[0].MonthlyAmount != usd(5280) {
+		t.Errorf("plan = %+v; want one change worth 52.80 USD a month", p.Changes)
+	}
+}

@@ -254,10 +254,10 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 		sources := append([]Source{lead.Where().Billed}, nonEmpty(toBillSources)...)
 		switch {
 		case len(lines) > 0 && abs(diff) > tol:
-			price, priceSource := latestLine(lines).UnitPrice, Source{System: ix.psaKind, What: "billing line", IDs: []string{latestLine(lines).LineID}, TakenAt: psaTaken}
+			price, priceSource := linePrice(latestLine(lines), lead.Term), Source{System: ix.psaKind, What: "billing line", IDs: []string{latestLine(lines).LineID}, TakenAt: psaTaken}
 			if !price.Known() {
-				if item, ok := ix.items[it]; ok && item.Price.Known() {
-					price, priceSource = item.Price, Source{System: ix.psaKind, What: "catalogue item", IDs: []string{item.ID}, TakenAt: psaTaken}
+				if item, ok := ix.items[it]; ok && itemPrice(item, lead.Term).Known() {
+					price, priceSource = itemPrice(item, lead.Term), Source{System: ix.psaKind, What: "catalogue item", IDs: []string{item.ID}, TakenAt: psaTaken}
 				}
 			}
 			f.Kind, f.Quantity, f.UnitPrice = FindingUnderBilled, diff, price

@@ -43,13 +43,36 @@ interruption.`,
 			if err != nil {
 				return err
 			}
-			p := &syncPrinter{w: f.stderr}
-			customers.Progress = p.step
-			fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
-			rep, syncErr := customers.Sync(ctx, 0, p.tenant)
 			st, err := f.Store()
 			if err != nil {
 				return err
+			}
+			all := &workflow.Everything{Customers: customers, Sources: st, Matching: &workflow.Matching{Keep: st}}
+			if all.Distributor, all.DistributorKind, _, err = f.Distributor(ctx); err != nil {
+				return err
+			}
+			if all.PSA, all.PSAKind, _, err = f.PSA(ctx); err != nil {
+				return err
+			}
+			p := &syncPrinter{w: f.stderr}
+			customers.Progress = p.step
+			fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
+			for _, k := range []string{all.DistributorKind, all.PSAKind} {
+				if k != "" {
+					fmt.Fprintf(f.stderr, "Reading %s at the same time...\n", displayName(sourceKind{name: k}))
+				}
+			}
+			full, syncErr := all.Sync(ctx, workflow.SyncAllProgress{Tenant: p.tenant, Source: p.source})
+			rep := full.SyncReport
+			for _, src := range full.Sources {
+				run := store.SyncRun{Kind: string(src.Source), StartedAt: full.StartedAt, FinishedAt: full.StartedAt.Add(src.Duration),
+					Tenants: 1, Interrupted: src.Interrupted, Error: src.Error}
+				if !src.OK && !src.Interrupted {
+					run.Failed = 1
+				}
+				if _, err := st.AddSyncRun(run); err != nil {
+					return errors.Join(syncErr, err)
+				}
 			}
 			if !rep.StartedAt.IsZero() {
 				run := store.SyncRun{Kind: "microsoft", StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt,
@@ -62,7 +85,7 @@ interruption.`,
 				}
 			}
 			if asJSON {
-				if err := writeJSON(f.stdout, rep); err != nil {
+				if err := writeJSON(f.stdout, full); err != nil {
 					return err
 				}
 			}
@@ -70,12 +93,16 @@ interruption.`,
 				return syncErr
 			}
 			printSyncSummary(f.stderr, rep, f.sandbox)
+			if full.MatchError != "" {
+				fmt.Fprintf(f.stderr, "The data was read, but matching it failed: %s\n", full.MatchError)
+			}
 			switch {
 			case rep.Interrupted:
 				return errInterrupted
-			case rep.Failed > 0 || len(rep.Lost) > 0:
+			case rep.Failed > 0 || len(rep.Lost) > 0 || full.SourceFailed():
 				return errPartial
 			}
+			fmt.Fprintf(f.stderr, "Next: %s shows the findings; %s the licence tables.\n", f.hint("reconcile"), f.hint("licenses"))
 			return nil
 		},
 	}
@@ -107,6 +134,32 @@ func (p *syncPrinter) step(step string, done, total int) {
 	case done == total || done*10/total > p.lastPct:
 		p.lastPct = done * 10 / total
 		fmt.Fprintf(p.w, "%s... %d/%d\n", step, done, total)
+	}
+}
+
+// source reports the distributor or the PSA read (or failed: its previous
+// data is kept, marked stale).
+func (p *syncPrinter) source(r workflow.SourceResult) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	name := displayName(sourceKind{name: r.Kind})
+	switch {
+	case r.Interrupted:
+		fmt.Fprintf(p.w, "%s: interrupted; its previous data stays as it was\n", name)
+	case !r.OK:
+		fmt.Fprintf(p.w, "%s FAILED: %s. Its previous data is kept, marked stale.\n", name, r.Error)
+	default:
+		var counts []string
+		for _, k := range []string{"accounts", "subscriptions", "companies", "items", "lines"} {
+			if n, ok := r.Counts[k]; ok {
+				counts = append(counts, fmt.Sprintf("%d %s", n, k))
+			}
+		}
+		unchanged := ""
+		if r.Unchanged {
+			unchanged = ", unchanged since the last sync"
+		}
+		fmt.Fprintf(p.w, "%s: read %s in %s (%d calls%s)\n", name, strings.Join(counts, ", "), r.Duration.Round(time.Millisecond), r.Calls, unchanged)
 	}
 }
 

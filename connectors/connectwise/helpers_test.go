@@ -203,6 +203,19 @@ func money(amount, currency string) connectors.Money {
 	return m
 }
 
+// cycle is the billing frequency a world's cycle name stands for.
+func cycle(name string) connectors.BillingFrequency {
+	switch name {
+	case "":
+		return ""
+	case "Monthly":
+		return connectors.BillMonthly
+	case "Annual":
+		return connectors.BillAnnual
+	}
+	return connectors.BillUnknown
+}
+
 func expectedCatalog(w cwfake.World) []connectors.CatalogItem {
 	var out []connectors.CatalogItem
 	for _, it := range w.Catalog {
@@ -213,7 +226,7 @@ func expectedCatalog(w cwfake.World) []connectors.CatalogItem {
 		out = append(out, connectors.CatalogItem{
 			ID: strconv.Itoa(it.ID), Identifier: it.Identifier, Description: it.Description, VendorSKU: sku,
 			Price: money(string(it.Price), w.Currency), Cost: money(string(it.Cost), w.Currency),
-			Recurring: it.RecurringFlag, Active: !it.InactiveFlag,
+			Recurring: it.RecurringFlag, Active: !it.InactiveFlag, BillingFrequency: cycle(it.BillCycle),
 		})
 	}
 	return out
@@ -270,17 +283,18 @@ func expectedLines(w cwfake.World, now time.Time) []connectors.BillingLine {
 			currency = a.Currency
 		}
 		l := connectors.BillingLine{
-			LineRef:        connectors.LineRef{CompanyID: strconv.Itoa(a.CompanyID), AgreementID: strconv.Itoa(a.ID), LineID: strconv.Itoa(ad.ID)},
-			AgreementName:  a.Name,
-			AgreementState: state,
-			ItemID:         strconv.Itoa(ad.ProductID),
-			Description:    ad.Description,
-			UnitPrice:      money(string(ad.UnitPrice), currency),
-			UnitCost:       money(string(ad.UnitCost), currency),
-			Billed:         ad.BillCustomer == "Billable",
-			EffectiveFrom:  ad.EffectiveDate,
-			CancelledOn:    ad.CancelledDate,
-			Version:        cwfake.FormatTime(ad.LastUpdated),
+			LineRef:          connectors.LineRef{CompanyID: strconv.Itoa(a.CompanyID), AgreementID: strconv.Itoa(a.ID), LineID: strconv.Itoa(ad.ID)},
+			AgreementName:    a.Name,
+			AgreementState:   state,
+			ItemID:           strconv.Itoa(ad.ProductID),
+			Description:      ad.Description,
+			UnitPrice:        money(string(ad.UnitPrice), currency),
+			UnitCost:         money(string(ad.UnitCost), currency),
+			Billed:           ad.BillCustomer == "Billable",
+			EffectiveFrom:    ad.EffectiveDate,
+			CancelledOn:      ad.CancelledDate,
+			Version:          cwfake.FormatTime(ad.LastUpdated),
+			BillingFrequency: cycle(a.BillingCycle),
 		}
 		if l.Description == "" {
 			l.Description = items[ad.ProductID].Description

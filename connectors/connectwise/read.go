@@ -191,6 +191,7 @@ func (c *Client) itemFrom(w wireCatalogItem) connectors.CatalogItem {
 		Recurring:   w.RecurringFlag,
 		Active:      !w.InactiveFlag,
 	}
+	it.BillingFrequency, _ = billingCycle(w.RecurringBillCycle)
 	if it.VendorSKU == "" {
 		it.VendorSKU = strings.TrimSpace(w.VendorSku)
 	}
@@ -361,6 +362,9 @@ func (c *Client) lineFrom(a wireAgreement, w wireAddition, now time.Time) (conne
 	var w1, w2, w3, w4, w5 string
 	l.UnitPrice, w1 = parseMoney("unitPrice", w.UnitPrice, currency)
 	l.UnitCost, w2 = parseMoney("unitCost", w.UnitCost, currency)
+	var wc string
+	l.BillingFrequency, wc = billingCycle(a.BillingCycle)
+	warns = appendWarning(warns, wc)
 	l.Billed, w3 = billed(w.BillCustomer)
 	l.EffectiveFrom, w4 = optionalTime("effectiveDate", w.EffectiveDate)
 	l.CancelledOn, w5 = optionalTime("cancelledDate", w.CancelledDate)
@@ -379,6 +383,24 @@ func (c *Client) lineFrom(a wireAgreement, w wireAddition, now time.Time) (conne
 	}
 	l.Warnings = warns
 	return l, whole
+}
+
+// billingCycle reads a billing cycle's name: how often a price is charged.
+// A cycle seats has no frequency for (quarterly, semi-annual) is kept blank
+// with a warning, so its money is not shown as monthly by mistake.
+func billingCycle(ref *wireRef) (connectors.BillingFrequency, string) {
+	if ref == nil || strings.TrimSpace(ref.Name) == "" {
+		return "", ""
+	}
+	switch strings.ToLower(strings.TrimSpace(ref.Name)) {
+	case "monthly":
+		return connectors.BillMonthly, ""
+	case "annual", "annually", "yearly":
+		return connectors.BillAnnual, ""
+	case "one time", "onetime", "one-time":
+		return connectors.BillOnce, ""
+	}
+	return connectors.BillUnknown, fmt.Sprintf("billing cycle %q is not monthly or annual: its price is not turned into a monthly amount", ref.Name)
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -65,6 +65,7 @@ type wireCatalogItem struct {
 	RecurringFlag          bool        `json:"recurringFlag"`
 	ManufacturerPartNumber string      `json:"manufacturerPartNumber"`
 	VendorSku              string      `json:"vendorSku"`
+	RecurringBillCycle     *wireRef    `json:"recurringBillCycle"`
 }
 
 type wireCurrency struct {
@@ -82,6 +83,7 @@ type wireAgreement struct {
 	EndDate          string        `json:"endDate"`
 	NoEndingDateFlag bool          `json:"noEndingDateFlag"`
 	Currency         *wireCurrency `json:"currency"`
+	BillingCycle     *wireRef      `json:"billingCycle"`
 }
 
 type wireAddition struct {

@@ -124,9 +124,25 @@ func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput
 			companyOf[strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(c.Website, "https://"), "www."))] = c.ID
 		}
 	}
+	// A company's subscriptions carry the tenant's commerce subscription
+	// ids, which tie companies to tenants when neither the external id nor
+	// the website does (as seats itself matches them).
+	tenantOfCommerce := map[string]string{}
+	for _, c := range ms.Customers {
+		for _, sub := range c.Subscriptions {
+			if sub.CommerceSubscriptionID != "" {
+				tenantOfCommerce[strings.ToLower(sub.CommerceSubscriptionID)] = strings.ToLower(c.TenantID)
+			}
+		}
+	}
 	subsOf := map[string][]pax8fake.Subscription{}
 	for _, s := range p8.Subscriptions {
 		subsOf[s.CompanyID] = append(subsOf[s.CompanyID], s)
+		if t := tenantOfCommerce[strings.ToLower(s.VendorSubscriptionID)]; t != "" {
+			if _, known := companyOf[t]; !known {
+				companyOf[t] = s.CompanyID
+			}
+		}
 	}
 	var in cwfake.GenerateInput
 	for _, c := range ms.Customers {
@@ -149,6 +165,11 @@ func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput
 				term = connectors.TermAnnual
 			}
 			price, _, _ := connectors.ParseMoney(s.Price.String(), "USD")
+			if term == connectors.TermAnnual && s.BillingTerm == "Monthly" {
+				// The PSA bills annual seats on an annually billed
+				// agreement: its price is per year.
+				price = price.Times(12)
+			}
 			sku, _ := skus.ByID(s.VendorSkuID)
 			gc.Products = append(gc.Products, cwfake.GenerateProduct{SkuID: s.VendorSkuID, SkuPartNumber: sku.PartNumber,
 				Name: skus.DisplayName(s.VendorSkuID, ""), Term: term, Quantity: qty, UnitPrice: price})

@@ -289,6 +289,15 @@ func scale(m connectors.Money, by decimal.Decimal) connectors.Money {
 }
 
 // decimalOf writes an amount as ConnectWise does, a plain decimal number.
+// perMonth is a yearly amount's twelfth, to the cent.
+func perMonth(yearly json.Number) json.Number {
+	d, err := decimal.NewFromString(string(yearly))
+	if err != nil {
+		return yearly
+	}
+	return json.Number(d.Div(decimal.NewFromInt(12)).Round(2).String())
+}
+
 func decimalOf(m connectors.Money) json.Number {
 	if !m.Known() {
 		return ""
@@ -471,10 +480,17 @@ func (g *generator) customer(c GenerateCustomer, cases []int) {
 
 // addition is a billable addition of item on agreement a, priced from the
 // catalogue, effective from the agreement's start.
+//
+// An addition is priced per its agreement's billing cycle: an item priced
+// per year on a monthly agreement bills a twelfth of it each month.
 func (g *generator) addition(a Agreement, item CatalogItem, quantity int) Addition {
+	price, cost := item.Price, item.Cost
+	if item.BillCycle == "Annual" && a.BillingCycle == "Monthly" {
+		price, cost = perMonth(price), perMonth(cost)
+	}
 	return Addition{
 		ID: g.nextAddition(), AgreementID: a.ID, ProductID: item.ID,
-		Quantity: Quantity(quantity), UnitPrice: item.Price, UnitCost: item.Cost,
+		Quantity: Quantity(quantity), UnitPrice: price, UnitCost: cost,
 		BillCustomer: "Billable", EffectiveDate: a.StartDate, LastUpdated: g.stamp(120),
 	}
 }

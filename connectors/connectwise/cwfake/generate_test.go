@@ -271,3 +271,39 @@ func TestGenerateSmallInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratePricesAdditionsPerAgreementCycle: an addition bills per its
+// agreement's cycle, so an annual item on a monthly agreement costs a
+// twelfth of the item's yearly price each month.
+func TestGeneratePricesAdditionsPerAgreementCycle(t *testing.T) {
+	t.Parallel()
+	w := cwfake.Generate(sampleInput(), 7, now)
+	items := map[int]cwfake.CatalogItem{}
+	for _, it := range w.Catalog {
+		items[it.ID] = it
+	}
+	agreements := map[int]cwfake.Agreement{}
+	for _, a := range w.Agreements {
+		agreements[a.ID] = a
+	}
+	checked := 0
+	for _, ad := range w.Additions {
+		it, a := items[ad.ProductID], agreements[ad.AgreementID]
+		if it.BillCycle != "Annual" {
+			continue
+		}
+		itemPrice, _ := strconv.ParseFloat(string(it.Price), 64)
+		got, _ := strconv.ParseFloat(string(ad.UnitPrice), 64)
+		want := itemPrice
+		if a.BillingCycle == "Monthly" {
+			want = itemPrice / 12
+		}
+		if diff := got - want; diff > 0.01 || diff < -0.01 {
+			t.Errorf("addition %d of %q on a %s agreement: unit price %v, want %.2f", ad.ID, it.Description, a.BillingCycle, got, want)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no addition of an annual item to check")
+	}
+}
