@@ -84,9 +84,9 @@ type BillingLine struct {
 	// BillingFrequency is how often UnitPrice is charged: the billing
 	// cycle of the agreement or contract ("" when the PSA does not say).
 	BillingFrequency BillingFrequency `json:"billing_frequency,omitempty"`
-	Billed         bool           `json:"billed"` // false for ConnectWise DoNotBill and the like
-	EffectiveFrom  time.Time      `json:"effective_from,omitzero"`
-	CancelledOn    time.Time      `json:"cancelled_on,omitzero"`
+	Billed           bool             `json:"billed"` // false for ConnectWise DoNotBill and the like
+	EffectiveFrom    time.Time        `json:"effective_from,omitzero"`
+	CancelledOn      time.Time        `json:"cancelled_on,omitzero"`
 	// Version is an opaque token that changes whenever the line changes
 	// (ConnectWise _info.lastUpdated, Autotask's current units row, Halo's
 	// quantity); a write refuses when the line's version moved since read.
