@@ -333,3 +333,24 @@ func (s *Store) PSAWrites(pendingOnly bool) ([]connectors.PSAWrite, error) {
 	slices.Reverse(out)
 	return out, nil
 }
+
+// SourceState is when a side's snapshot was taken and whether it is stale,
+// without reading the snapshot itself.
+type SourceState struct {
+	TakenAt     time.Time `json:"taken_at"`
+	Stale       bool      `json:"stale,omitempty"`
+	StaleReason string    `json:"stale_reason,omitempty"`
+	StaleSince  time.Time `json:"stale_since,omitzero"`
+}
+
+// SourceSnapshotState returns a side's snapshot time and stale mark; ok is
+// false before its first successful sync.
+func (s *Store) SourceSnapshotState(side connectors.ConnectorKind) (SourceState, bool, error) {
+	path, err := sourcePath(side)
+	if err != nil {
+		return SourceState{}, false, err
+	}
+	var meta snapshotMeta
+	ok, err := s.getJSON("read source snapshot state", path, keySnapshotMeta, &meta)
+	return SourceState(meta), ok, err
+}

@@ -164,3 +164,22 @@ func TestPSAWriteIntentsAndAudit(t *testing.T) {
 		t.Error("a pending write was recorded as finished")
 	}
 }
+
+func TestSourceSnapshotState(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	if _, ok, err := s.SourceSnapshotState(connectors.KindDistributor); ok || err != nil {
+		t.Fatalf("before any sync: ok=%v err=%v", ok, err)
+	}
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	if _, err := s.SaveDistributorSnapshot(sampleDistributorSnapshot(3, at)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSourceStale(connectors.KindDistributor, "Pax8 answered 503", at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	st, ok, err := s.SourceSnapshotState(connectors.KindDistributor)
+	if err != nil || !ok || !st.TakenAt.Equal(at) || !st.Stale || st.StaleReason != "Pax8 answered 503" {
+		t.Errorf("state = %+v %v %v", st, ok, err)
+	}
+}

@@ -232,4 +232,37 @@ func TestSandboxWholeFlow(t *testing.T) {
 	if r.code != exitError || !strings.Contains(r.stderr, "another seats home") {
 		t.Errorf("foreign plan: exit %d\n%s", r.code, r.stderr)
 	}
+
+	// status names both sources, connected and read; logout --all forgets
+	// their secrets and connections.
+	r = mustRun("status", "--json")
+	var status struct {
+		Sources []struct {
+			Source    string `json:"source"`
+			Kind      string `json:"kind"`
+			Connected bool   `json:"connected"`
+			Snapshot  *struct {
+				Stale bool `json:"stale"`
+			} `json:"snapshot"`
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil {
+		t.Fatal(err)
+	}
+	if len(status.Sources) != 2 || !status.Sources[0].Connected || status.Sources[0].Kind != "pax8" ||
+		status.Sources[1].Kind != "connectwise" || status.Sources[1].Snapshot == nil || status.Sources[1].Snapshot.Stale {
+		t.Errorf("status sources = %+v", status.Sources)
+	}
+	if r := mustRun("status"); !strings.Contains(r.stderr, "Distributor: Pax8: 40 companies") {
+		t.Errorf("status for people:\n%s", r.stderr)
+	}
+	mustRun("logout", "--all")
+	secrets, _ := os.ReadFile(filepath.Join(home, "sandbox", "secrets"))
+	if strings.Contains(string(secrets), pax8Secret) || strings.Contains(string(secrets), cwKey) {
+		t.Error("logout --all left a distributor or PSA secret behind")
+	}
+	r = mustRun("status", "--json")
+	if strings.Contains(r.stdout, `"connected": true`) {
+		t.Errorf("still connected after logout --all:\n%s", r.stdout)
+	}
 }

@@ -60,9 +60,10 @@ Use --browser where a Conditional Access policy blocks device-code sign-in.`,
 }
 
 func newLogoutCmd(f *factory) *cobra.Command {
-	return &cobra.Command{
+	var all bool
+	cmd := &cobra.Command{
 		Use:   "logout",
-		Short: "Forget the Microsoft sign-in (removes the token cache)",
+		Short: "Forget the Microsoft sign-in (removes the token cache); --all also the distributor and PSA secrets",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			session, err := f.Session(cmd.Context())
@@ -73,9 +74,40 @@ func newLogoutCmd(f *factory) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(f.stderr, "Signed out; the token cache is removed. Sign in again with %s.\n", f.hint("login"))
+			if all {
+				return forgetSources(f)
+			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&all, "all", false, "also remove the stored distributor and PSA secrets and connections")
+	return cmd
+}
+
+// forgetSources removes every stored distributor and PSA secret and the
+// record of their connections. Their settings in config.yaml and their last
+// data stay: they describe the customers, not the credentials.
+func forgetSources(f *factory) error {
+	secrets, err := f.Secrets()
+	if err != nil {
+		return err
+	}
+	st, err := f.Store()
+	if err != nil {
+		return err
+	}
+	for _, k := range sourceKinds {
+		if err := secrets.Delete(k.secretKey); err != nil {
+			return fmt.Errorf("remove the %s %s: %w", displayName(k), strings.ToLower(k.secretLabel), err)
+		}
+	}
+	for _, side := range []connectors.ConnectorKind{connectors.KindDistributor, connectors.KindPSA} {
+		if err := st.ClearConnection(side); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(f.stderr, "The distributor and PSA secrets are removed too. Connect again with %s and %s.\n", f.hint("connect distributor"), f.hint("connect psa"))
+	return nil
 }
 
 // confirmReplace asks, on a terminal, whether to sign in with another

@@ -13,6 +13,7 @@ import (
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/store"
+	"github.com/seats-msp/seats/store/config"
 )
 
 // statusReport is the JSON shape of `seats status --json`.
@@ -29,7 +30,20 @@ type statusReport struct {
 	GDAP                 map[string]int   `json:"gdap"`
 	Consent              map[string]int   `json:"consent"`
 	LastSync             *store.SyncRun   `json:"last_sync,omitempty"`
-	CustomerList         []statusCustomer `json:"customer_list"`
+	// Sources are the distributor and the PSA: chosen, connected, last read.
+	Sources      []statusSource   `json:"sources"`
+	CustomerList []statusCustomer `json:"customer_list"`
+}
+
+// statusSource is the distributor's or the PSA's line in `seats status`.
+type statusSource struct {
+	Source    string             `json:"source"`         // distributor or psa
+	Kind      string             `json:"kind,omitempty"` // pax8, connectwise; "" when none chosen
+	Connected bool               `json:"connected"`
+	Summary   string             `json:"summary,omitempty"` // what the connection test saw
+	CheckedAt *time.Time         `json:"checked_at,omitempty"`
+	Snapshot  *store.SourceState `json:"snapshot,omitempty"` // the last successful read
+	LastSync  *store.SyncRun     `json:"last_sync,omitempty"`
 }
 
 // statusCustomer is one customer in `status --json`: the stored status,
@@ -97,6 +111,13 @@ first reads the customer list and GDAP relationships again.`,
 			}
 			rep.Home, _ = f.Home()
 			rep.Secrets = f.SecretsBackend()
+			cfg, err := f.loadConfig()
+			if err != nil {
+				return err
+			}
+			if rep.Sources, err = sourceStatuses(cfg.Settings(), st); err != nil {
+				return err
+			}
 			if asJSON {
 				return writeJSON(f.stdout, rep)
 			}
@@ -169,9 +190,74 @@ func printStatus(w io.Writer, rep statusReport, hint func(string) string) {
 	} else {
 		fmt.Fprintf(w, "Last sync: never (run %s)\n", hint("sync"))
 	}
+	for _, src := range rep.Sources {
+		printSourceStatus(w, src, hint)
+	}
 	if len(rep.CustomerList) > 0 {
 		fmt.Fprintln(w)
 		printCustomerTable(w, rep.CustomerList)
+	}
+}
+
+// sourceStatuses reports the distributor and the PSA from the configuration
+// and the store.
+func sourceStatuses(s config.Settings, st *store.Store) ([]statusSource, error) {
+	out := []statusSource{}
+	for _, side := range []connectors.ConnectorKind{connectors.KindDistributor, connectors.KindPSA} {
+		src := statusSource{Source: string(side), Kind: s.Distributor.Kind}
+		if side == connectors.KindPSA {
+			src.Kind = s.PSA.Kind
+		}
+		conn, ok, err := st.Connection(side)
+		if err != nil {
+			return nil, err
+		}
+		if ok && conn.Kind == src.Kind {
+			src.Connected, src.Summary = true, conn.Summary
+			at := conn.CheckedAt
+			src.CheckedAt = &at
+		}
+		state, ok, err := st.SourceSnapshotState(side)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			src.Snapshot = &state
+		}
+		run, ok, err := st.LastSyncRun(string(side))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			src.LastSync = &run
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+func printSourceStatus(w io.Writer, src statusSource, hint func(string) string) {
+	label := "Distributor:"
+	if src.Source == string(connectors.KindPSA) {
+		label = "PSA:        "
+	}
+	switch {
+	case src.Kind == "":
+		fmt.Fprintf(w, "%s none chosen (run %s, or the wizard)\n", label, hint("connect "+src.Source))
+		return
+	case !src.Connected:
+		fmt.Fprintf(w, "%s %s, not connected (run %s)\n", label, displayName(sourceKind{name: src.Kind}), hint("connect "+src.Source))
+		return
+	}
+	fmt.Fprintf(w, "%s %s", label, src.Summary)
+	switch {
+	case src.Snapshot == nil:
+		fmt.Fprintf(w, "; not read yet (run %s)\n", hint("sync"))
+	case src.Snapshot.Stale:
+		fmt.Fprintf(w, "; STALE since %s: %s (data of %s kept)\n", src.Snapshot.StaleSince.Local().Format("2006-01-02 15:04"),
+			src.Snapshot.StaleReason, src.Snapshot.TakenAt.Local().Format("2006-01-02 15:04"))
+	default:
+		fmt.Fprintf(w, "; read %s\n", src.Snapshot.TakenAt.Local().Format("2006-01-02 15:04"))
 	}
 }
 
