@@ -24,12 +24,12 @@ type statusReport struct {
 	SignedIn bool                `json:"signed_in"`
 	Account  *connectors.Account `json:"account"`
 	// Dates left out when they never happened, rather than a year-1 date.
-	CustomersRefreshedAt *time.Time       `json:"customers_refreshed_at,omitempty"`
-	Customers            int              `json:"customers"`
-	Ready                int              `json:"ready"`
-	GDAP                 map[string]int   `json:"gdap"`
-	Consent              map[string]int   `json:"consent"`
-	LastSync             *store.SyncRun   `json:"last_sync,omitempty"`
+	CustomersRefreshedAt *time.Time     `json:"customers_refreshed_at,omitempty"`
+	Customers            int            `json:"customers"`
+	Ready                int            `json:"ready"`
+	GDAP                 map[string]int `json:"gdap"`
+	Consent              map[string]int `json:"consent"`
+	LastSync             *store.SyncRun `json:"last_sync,omitempty"`
 	// Sources are the distributor and the PSA: chosen, connected, last read.
 	Sources      []statusSource   `json:"sources"`
 	CustomerList []statusCustomer `json:"customer_list"`
