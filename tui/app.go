@@ -30,6 +30,7 @@ import (
 
 	"github.com/seats-msp/seats/store"
 	"github.com/seats-msp/seats/tui/common"
+	"github.com/seats-msp/seats/tui/components/sourceform"
 	"github.com/seats-msp/seats/tui/components/errorbox"
 	"github.com/seats-msp/seats/tui/components/statusbar"
 	"github.com/seats-msp/seats/tui/components/stepper"
@@ -38,7 +39,7 @@ import (
 )
 
 // Model is the root of the wizard. It is a tea.Model; run it with
-// NewProgram or Run, or with tea.NewProgram(tui.New(c), tea.WithAltScreen(),
+// NewProgram or Run, or with tea.NewProgram(tui.New(c, o), tea.WithAltScreen(),
 // c.ProgramOutput()): the program must draw to c.Output, whose lock the
 // clipboard copies share.
 type Model struct {
@@ -81,11 +82,25 @@ const panelShrinkAfter = 5 * time.Second
 // panelShrinkMsg shrinks the "what's next" panel.
 type panelShrinkMsg struct{}
 
-// New builds the wizard with every screen that has landed (Connect,
-// Customers & consent) and resumes from the progress saved in the store.
-func New(c *common.Common) Model {
+// Options are the wizard's dependencies beyond common.Deps: the connect
+// forms of the chosen distributor and PSA, and the screens of the other
+// steps, each built with the root's Common (whose context quitting
+// cancels). cmd/seats builds them from the real connectors and the store;
+// a zero Options gives the Microsoft steps only.
+type Options struct {
+	Sources func() []sourceform.Options
+	Screens []func(c *common.Common) common.Screen
+}
+
+// New builds the wizard with Connect, Customers & consent and the screens
+// of o, and resumes from the progress saved in the store.
+func New(c *common.Common, o Options) Model {
 	cc, cancel := rootCommon(c)
-	return newModel(cc, cancel, connect.New(cc), consent.New(cc))
+	screens := []common.Screen{connect.New(cc, o.Sources), consent.New(cc)}
+	for _, build := range o.Screens {
+		screens = append(screens, build(cc))
+	}
+	return newModel(cc, cancel, screens...)
 }
 
 // rootCommon copies c with a context of the root's own, from which every
@@ -212,6 +227,8 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		m.help.Width = msg.Width
 		m.bodyW, m.bodyH = -1, -1 // force SetSize on every screen
 		return nil
+	case common.SourcesChangedMsg:
+		return m.toScreen(common.ScreenConnect, msg)
 	case common.ScreenMsg:
 		return m.toScreen(msg.To, msg.Msg)
 	case common.ErrMsg:
@@ -738,20 +755,20 @@ func joinAnd(items []string) string {
 // context, opts, and last c.ProgramOutput(), so that the program always
 // draws to c.Output through the lock that the clipboard copies share (an
 // output in opts is overridden when c.Output is set).
-func NewProgram(c *common.Common, opts ...tea.ProgramOption) *tea.Program {
+func NewProgram(c *common.Common, o Options, opts ...tea.ProgramOption) *tea.Program {
 	// Focus reports let a screen reload what another seats changed while
 	// the terminal was elsewhere.
 	all := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(c.Ctx), tea.WithReportFocus()}
 	all = append(all, opts...)
 	all = append(all, c.ProgramOutput())
-	return tea.NewProgram(New(c), all...)
+	return tea.NewProgram(New(c, o), all...)
 }
 
 // Run runs the wizard built by NewProgram until the user quits, drawing to
 // c.Output (Bubble Tea's default, stdout, when nil). It returns the
 // program's error, else the last failure to save progress.
-func Run(c *common.Common, opts ...tea.ProgramOption) error {
-	final, err := NewProgram(c, opts...).Run()
+func Run(c *common.Common, o Options, opts ...tea.ProgramOption) error {
+	final, err := NewProgram(c, o, opts...).Run()
 	if err != nil {
 		return err
 	}

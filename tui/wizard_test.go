@@ -94,7 +94,7 @@ func newWizard(t *testing.T, p *fakeProgress, sandbox bool) (Model, *simpleCusto
 		Session: signedInSession{}, Customers: customers, Progress: p, Sandbox: sandbox,
 		OpenURL: func(string) error { return nil },
 	})
-	return New(c), customers
+	return New(c, Options{}), customers
 }
 
 // TestWizardFirstHalf walks Connect and Customers & consent as a user
@@ -213,7 +213,7 @@ func TestNewProgramDrawsToOutput(t *testing.T) {
 	c, out := tuitest.NewCommon(t, common.Deps{
 		Session: signedInSession{}, Customers: &simpleCustomers{list: world()}, Progress: &fakeProgress{},
 	})
-	p := NewProgram(c, tea.WithInput(nil), tea.WithoutSignalHandler(), tea.WithOutput(io.Discard))
+	p := NewProgram(c, Options{}, tea.WithInput(nil), tea.WithoutSignalHandler(), tea.WithOutput(io.Discard))
 	type result struct {
 		m   tea.Model
 		err error

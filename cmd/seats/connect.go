@@ -9,13 +9,11 @@ import (
 	"os"
 	"os/user"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/seats-msp/seats/connectors"
-	"github.com/seats-msp/seats/store"
 	"github.com/seats-msp/seats/store/config"
 )
 
@@ -150,7 +148,7 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 	if err != nil {
 		return err
 	}
-	if err := st.SaveConnection(side, store.SourceConnection{Kind: k.name, CheckedAt: time.Now(), Summary: summary, ConnectedBy: osUser()}); err != nil {
+	if err := recordConnection(st, side, k.name, summary); err != nil {
 		return err
 	}
 	fmt.Fprintf(f.stderr, "Connected. %s\n", summary)
@@ -196,7 +194,7 @@ func pickKind(cfg *config.Config, side connectors.ConnectorKind, flag string) (s
 // connectSecret gets the secret to test: from stdin, the environment, a
 // masked prompt, or (re-testing a connection) the secret store. from says
 // which; only what came from stdin or the prompt is stored afterwards.
-func connectSecret(f *factory, k sourceKind, o *connectOptions, in *bufio.Reader, secrets interface{ Get(string) ([]byte, error) }, interactive bool) (value, from string, err error) {
+func connectSecret(f *factory, k sourceKind, o *connectOptions, in *bufio.Reader, secrets secretGetter, interactive bool) (value, from string, err error) {
 	if o.secretStdin {
 		line, err := in.ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {

@@ -134,13 +134,18 @@ func (k sourceKind) values(cfg *config.Config) map[string]string {
 	return out
 }
 
+// secretGetter reads one stored secret; *secret.Store is one.
+type secretGetter interface {
+	Get(name string) ([]byte, error)
+}
+
 // errNoSecret means neither the environment nor the secret store holds the
 // kind's secret.
 var errNoSecret = errors.New("no secret stored")
 
 // resolveSecret returns the kind's secret: the environment variable first
 // (so servers and CI can keep it out of any store), then the secret store.
-func resolveSecret(k sourceKind, secrets *secret.Store) (value, from string, err error) {
+func resolveSecret(k sourceKind, secrets secretGetter) (value, from string, err error) {
 	if v := os.Getenv(k.secretEnv()); v != "" {
 		return v, "env " + k.secretEnv(), nil
 	}

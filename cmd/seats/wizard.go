@@ -82,7 +82,7 @@ func runWizard(ctx context.Context, f *factory) error {
 	c := common.New(ctx, deps, f.stdout)
 	// NewProgram draws through c.Output, the same locked writer the clipboard
 	// copy uses, so an OSC 52 sequence never lands inside a frame.
-	p := tui.NewProgram(c, tea.WithInput(f.stdin))
+	p := tui.NewProgram(c, f.wizardOptions(ctx), tea.WithInput(f.stdin))
 	final, err := p.Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err

@@ -164,3 +164,7 @@ type CopyMsg struct {
 func Copy(text, what string) tea.Cmd {
 	return func() tea.Msg { return CopyMsg{Text: text, What: what} }
 }
+
+// SourcesChangedMsg says the distributor or PSA chosen in step 1 changed:
+// the Connect step builds its forms for the new choice.
+type SourcesChangedMsg struct{}

@@ -63,7 +63,7 @@ func LockOutput(w io.Writer) io.Writer {
 // through the same lock as the clipboard copies. Use it instead of
 // tea.WithOutput(stdout), which would bypass the lock:
 //
-//	tea.NewProgram(tui.New(c), tea.WithAltScreen(), c.ProgramOutput())
+//	tea.NewProgram(tui.New(c, o), tea.WithAltScreen(), c.ProgramOutput())
 //
 // When c.Output is nil the option changes nothing (Bubble Tea draws to
 // stdout, and copying is off).

@@ -70,6 +70,9 @@ type Field struct {
 	// Secret fields are typed masked, never shown, and go to Test and Save
 	// in the secrets map, not values.
 	Secret bool
+	// Known marks a secret seats has already (in the environment or the
+	// secret store): it may be left empty, and the test uses that one.
+	Known bool
 	// Validate checks a value, trimmed of spaces, before the test; its error
 	// text is shown as it is, so it should say what to type. Nil accepts
 	// anything, even empty. A secret is required until the source is
@@ -416,10 +419,10 @@ func (m *Model) collect() (values, secrets map[string]string) {
 // validate applies f's rules to v (trimmed).
 func (m *Model) validate(f Field, v string) error {
 	if f.Secret && v == "" {
-		if m.connected != nil {
-			return nil // keeps the stored secret
+		if m.connected != nil || f.Known {
+			return nil // keeps the secret seats has already
 		}
-		return errors.New("type the " + strings.ToLower(f.Label) + " (it is stored in the system keyring, never in a file)")
+		return errors.New("type the " + strings.ToLower(f.Label) + " (kept in the secret store, never in config.yaml)")
 	}
 	if f.Validate == nil {
 		return nil

@@ -417,3 +417,27 @@ func TestWithoutTestOrSaveNothingRuns(t *testing.T) {
 		t.Errorf("state %d", f.model().state)
 	}
 }
+
+// TestKnownSecretMayStayEmpty: a secret seats has already (the environment,
+// the secret store) may be left empty; the test runs without one typed.
+func TestKnownSecretMayStayEmpty(t *testing.T) {
+	t.Parallel()
+	clock := tuitest.NewClock(tuitest.Epoch)
+	c, _ := tuitest.NewCommon(t, common.Deps{Now: clock.Now})
+	src := newFakeSource()
+	fields := pax8Fields()
+	for i := range fields {
+		if fields[i].Secret {
+			fields[i].Known = true
+		}
+	}
+	h := &host{form: New(c, Options{ID: "distributor", Screen: common.ScreenConnect, Kind: "Pax8", Fields: fields, Test: src.test, Save: src.save})}
+	h.SetSize(tuitest.SmallWidth, tuitest.SmallHeight)
+	harness := tuitest.NewHarness(h)
+	f := &fixture{t: t, src: src, host: h, harness: harness, driver: tuitest.NewDriver(t, harness), clock: clock}
+	f.fill("client-123", "", "https://api.pax8.com/v1")
+	f.driver.Until("tested and saved", func() bool { return len(f.host.done) == 1 })
+	if got := f.src.lastTest().secrets; len(got) != 0 {
+		t.Errorf("the test got secrets %v, want none typed", len(got))
+	}
+}

@@ -34,7 +34,7 @@ func TestGolden(t *testing.T) {
 				Now:     clock.Now,
 				OpenURL: func(string) error { return nil },
 			})
-			tm := tuitest.NewTestModel(t, tuitest.NewHarness(New(c)), tt.width, tt.height)
+			tm := tuitest.NewTestModel(t, tuitest.NewHarness(New(c, nil)), tt.width, tt.height)
 			tuitest.WaitForText(t, tm, tt.waitFor)
 			tuitest.RequireGolden(t, tuitest.FinalView(t, tm))
 		})

@@ -19,6 +19,9 @@ type keyMap struct {
 	// Without an application id: create it, or enter one.
 	CreateApp key.Binding
 	EnterID   key.Binding
+	// Signed in: change the distributor's or the PSA's connection.
+	Distributor key.Binding
+	PSA         key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -36,6 +39,9 @@ func defaultKeys() keyMap {
 
 		CreateApp: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "create the application")),
 		EnterID:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "enter its id")),
+
+		Distributor: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "distributor")),
+		PSA:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "PSA")),
 	}
 }
 
@@ -61,5 +67,5 @@ func (k *keyMap) setState(s state, canOpen, canCopy, switching bool) {
 // short lists the footer's keys, most important first: a narrow footer
 // cuts from the end.
 func (k keyMap) short() []key.Binding {
-	return []key.Binding{k.CreateApp, k.EnterID, k.Continue, k.Switch, k.Yes, k.No, k.Keep, k.Open, k.Cancel, k.NewCode, k.Browser, k.Copy}
+	return []key.Binding{k.CreateApp, k.EnterID, k.Continue, k.Distributor, k.PSA, k.Switch, k.Yes, k.No, k.Keep, k.Open, k.Cancel, k.NewCode, k.Browser, k.Copy}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/seats-msp/seats/connectors/microsoft"
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/tui/common"
+	"github.com/seats-msp/seats/tui/components/sourceform"
 )
 
 // newAppIDInput is the one-line input for an application id.
@@ -105,32 +106,98 @@ type Model struct {
 	// cancelled wait that returns late cannot undo a newer state.
 	gen    int
 	cancel context.CancelFunc
+
+	// sources builds the forms of the distributor and the PSA chosen in
+	// step 1 (nil: the screen connects Microsoft only). They are built
+	// anew at Init and whenever the choice changes (SourcesChangedMsg).
+	sources func() []sourceform.Options
+	forms   []*sourceform.Model
+	titles  []string // each form's title, for the gate and one-line summaries
+	// front is the form keys go to, -1 when none: the first one not
+	// connected comes to the front by itself once signed in.
+	front int
 }
 
 var _ common.Screen = (*Model)(nil)
 
-// New returns the Connect screen. It does nothing until Init.
-func New(c *common.Common) *Model {
-	m := &Model{c: c, keys: defaultKeys(), state: stateChecking, appID: newAppIDInput(c.Styles)}
+// New returns the Connect screen. It does nothing until Init. sources,
+// when not nil, gives the connect forms of the chosen distributor and PSA,
+// shown below the Microsoft sign-in once signed in.
+func New(c *common.Common, sources func() []sourceform.Options) *Model {
+	m := &Model{c: c, keys: defaultKeys(), state: stateChecking, appID: newAppIDInput(c.Styles), sources: sources, front: -1}
 	m.syncKeys()
 	return m
+}
+
+// buildForms makes the connect forms of the sources chosen now.
+func (m *Model) buildForms() {
+	m.forms, m.titles, m.front = nil, nil, -1
+	if m.sources == nil {
+		return
+	}
+	for _, o := range m.sources() {
+		f := sourceform.New(m.c, o)
+		f.SetSize(m.width, m.formHeight())
+		m.forms = append(m.forms, f)
+		m.titles = append(m.titles, o.Title)
+	}
+	m.pickFront()
+}
+
+// pickFront brings the first source not connected yet to the front, once
+// signed in to Microsoft.
+func (m *Model) pickFront() {
+	m.front = -1
+	if m.state != stateSignedIn {
+		return
+	}
+	for i, f := range m.forms {
+		if _, ok := f.Connected(); !ok {
+			m.front = i
+			return
+		}
+	}
+}
+
+// formHeight is the height a form may take below the sign-in lines.
+func (m *Model) formHeight() int { return max(m.height-8, 6) }
+
+// ErrSourceNotConnected is the Gate's answer while a chosen distributor or
+// PSA is not connected.
+type ErrSourceNotConnected struct{ Title string }
+
+func (e ErrSourceNotConnected) Error() string {
+	return "Continue needs " + e.Title + " connected: fill in its form below and press enter to test it (or go back to step 1 and choose another)"
 }
 
 // ID implements common.Screen.
 func (m *Model) ID() common.ScreenID { return common.ScreenConnect }
 
 // Typing implements common.Screen: true while an application id is typed.
-func (m *Model) Typing() bool { return m.state == stateEnterAppID }
+func (m *Model) Typing() bool {
+	return m.state == stateEnterAppID || (m.front >= 0 && m.forms[m.front].Typing())
+}
 
 // SetSize implements common.Screen.
-func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
-
-// Gate implements common.Screen: the wizard goes on once someone is signed in.
-func (m *Model) Gate() error {
-	if m.state == stateSignedIn {
-		return nil
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	for _, f := range m.forms {
+		f.SetSize(width, m.formHeight())
 	}
-	return ErrNotSignedIn
+}
+
+// Gate implements common.Screen: the wizard goes on once someone is signed
+// in to Microsoft and every chosen source is connected.
+func (m *Model) Gate() error {
+	if m.state != stateSignedIn {
+		return ErrNotSignedIn
+	}
+	for i, f := range m.forms {
+		if _, ok := f.Connected(); !ok {
+			return ErrSourceNotConnected{Title: m.titles[i]}
+		}
+	}
+	return nil
 }
 
 // Account returns the signed-in account; ok is false until sign-in.
@@ -139,14 +206,20 @@ func (m *Model) Account() (connectors.Account, bool) {
 }
 
 // ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding { return m.keys.short() }
+func (m *Model) ShortHelp() []key.Binding {
+	if m.front >= 0 {
+		return m.forms[m.front].ShortHelp()
+	}
+	return m.keys.short()
+}
 
 // FullHelp implements help.KeyMap.
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.keys.short()} }
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // Init looks for a cached sign-in; without an application id it first
 // offers to create the application or enter its id.
 func (m *Model) Init() tea.Cmd {
+	m.buildForms()
 	if m.c.Deps.AppSetup != nil {
 		m.setState(stateNoApp)
 		return nil
@@ -162,7 +235,21 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if m.state == stateEnterAppID {
 			return m, m.appIDKey(msg)
 		}
+		if m.front >= 0 {
+			return m, m.formKey(msg)
+		}
 		return m, m.handleKey(msg)
+	case common.SourcesChangedMsg:
+		m.buildForms()
+		return m, nil
+	case sourceform.DoneMsg:
+		m.pickFront()
+		m.syncKeys()
+		return m, common.Status(common.LevelSuccess, msg.Summary)
+	case sourceform.LeftMsg:
+		m.front = -1
+		m.syncKeys()
+		return m, nil
 	case appCreatedMsg:
 		return m, m.handleAppCreated(msg)
 	case appIDSavedMsg:
@@ -189,13 +276,38 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, common.Status(common.LevelInfo, "Opened the sign-in page in your browser")
 	}
-	return m, nil
+	// Everything else may be a form's own result (its test call, its save,
+	// its fields' messages): each form takes only what is its own.
+	var cmds []tea.Cmd
+	for i, f := range m.forms {
+		var cmd tea.Cmd
+		m.forms[i], cmd = f.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// formKey gives a key to the form in front; enter on a connected form
+// goes on, as on the rest of the screen.
+func (m *Model) formKey(msg tea.KeyMsg) tea.Cmd {
+	f := m.forms[m.front]
+	if _, ok := f.Connected(); ok && !f.Typing() && !f.Busy() {
+		if key.Matches(msg, m.keys.Continue) {
+			m.front = -1
+			return common.Next(m.ID())
+		}
+	}
+	var cmd tea.Cmd
+	m.forms[m.front], cmd = f.Update(msg)
+	return cmd
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Continue):
 		return common.Next(m.ID())
+	case key.Matches(msg, m.keys.Distributor), key.Matches(msg, m.keys.PSA):
+		return m.openForm(msg)
 	case key.Matches(msg, m.keys.Switch):
 		m.setState(stateConfirmSwitch)
 		return nil
@@ -236,6 +348,29 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.failure = nil
 		m.setState(stateCancelled)
 		return common.Status(common.LevelInfo, "Sign-in cancelled")
+	}
+	return nil
+}
+
+// openForm brings the distributor's (d) or the PSA's (p) form to the front
+// to change its connection.
+func (m *Model) openForm(msg tea.KeyMsg) tea.Cmd {
+	id := "distributor"
+	if key.Matches(msg, m.keys.PSA) {
+		id = "psa"
+	}
+	for i, f := range m.forms {
+		if f.ID() != id {
+			continue
+		}
+		m.front = i
+		m.syncKeys()
+		if _, ok := f.Connected(); ok {
+			var cmd tea.Cmd
+			m.forms[i], cmd = f.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'c'}})
+			return cmd
+		}
+		return nil
 	}
 	return nil
 }
@@ -505,7 +640,14 @@ func (m *Model) stop() {
 }
 
 func (m *Model) setState(s state) {
+	was := m.state
 	m.state = s
+	if s == stateSignedIn && was != stateSignedIn {
+		m.pickFront()
+	}
+	if s != stateSignedIn {
+		m.front = -1
+	}
 	m.syncKeys()
 }
 
@@ -516,6 +658,12 @@ func (m *Model) syncKeys() {
 	if m.appFlow {
 		m.keys.Browser.SetEnabled(false)
 	}
+	has := map[string]bool{}
+	for _, f := range m.forms {
+		has[f.ID()] = true
+	}
+	m.keys.Distributor.SetEnabled(m.state == stateSignedIn && has["distributor"])
+	m.keys.PSA.SetEnabled(m.state == stateSignedIn && has["psa"])
 }
 
 // remaining is how long the shown code stays valid.

@@ -151,7 +151,7 @@ func setup(t *testing.T, withBrowser bool, configure func(*fakeSession)) *fixtur
 		}
 	}
 	c, _ := tuitest.NewCommon(t, deps)
-	s := New(c)
+	s := New(c, nil)
 	s.SetSize(tuitest.Width, tuitest.Height)
 	h := tuitest.NewHarness(s)
 	d := tuitest.NewDriver(t, h)
@@ -609,7 +609,7 @@ func setupNoApp(t *testing.T, app *fakeAppSetup) *fixture {
 	app.now = clock.Now
 	fs := newFakeSession(clock.Now)
 	c, _ := tuitest.NewCommon(t, common.Deps{Session: fs, Now: clock.Now, AppSetup: app})
-	s := New(c)
+	s := New(c, nil)
 	s.SetSize(80, 24)
 	h := tuitest.NewHarness(s)
 	d := tuitest.NewDriver(t, h)

@@ -86,7 +86,37 @@ func (m *Model) View() string {
 			st.Muted.Render(" keeps the sign-in of "+accountName(m.previous)+"."))
 	}
 	lines := append([]string{title, ""}, body...)
-	return m.wrap(strings.Join(lines, "\n"))
+	top := m.wrap(strings.Join(lines, "\n"))
+	if m.state != stateSignedIn || len(m.forms) == 0 {
+		return top
+	}
+	parts := []string{top}
+	for i, f := range m.forms {
+		if i == m.front {
+			parts = append(parts, "", f.View())
+			continue
+		}
+		// One form at a time: the others are one line each.
+		if c, ok := f.Connected(); ok {
+			parts = append(parts, st.Good.Render("✓ ")+st.Text.Render(c.Summary))
+		} else if m.front < 0 {
+			parts = append(parts, st.Warn.Render("○ ")+st.Text.Render(m.titles[i]+": not connected, press ")+st.Key.Render(string(f.ID()[0])))
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// nextLine says what enter does now: continue, or connect what is left.
+func (m *Model) nextLine() string {
+	st := m.c.Styles
+	if m.front >= 0 {
+		return st.Text.Render("Now connect the sources you chose, below.")
+	}
+	if len(m.forms) == 0 {
+		return "Press " + st.Key.Render("enter") + " to continue to Customers & consent, or " + st.Key.Render("s") + " to switch account."
+	}
+	return "Press " + st.Key.Render("enter") + " to continue to Customers & consent, " + st.Key.Render("s") + " to switch account, " +
+		st.Key.Render("d") + "/" + st.Key.Render("p") + " to change the distributor or PSA connection."
 }
 
 func (m *Model) signedInView() []string {
@@ -96,8 +126,12 @@ func (m *Model) signedInView() []string {
 		st.Good.Render("✓ Signed in as ") + st.Bold.Render(accountName(a)),
 		st.Muted.Render("  Partner tenant  ") + st.Text.Render(orUnknown(a.PartnerTenantID)),
 		"",
-		"Press " + st.Key.Render("enter") + " to continue to Customers & consent, or " +
-			st.Key.Render("s") + " to switch account.",
+		m.nextLine(),
+	}
+	if len(m.checks) > 0 && m.front >= 0 {
+		// A form is in front: it needs the room; the checks come back
+		// once it is done.
+		return lines
 	}
 	if len(m.checks) > 0 {
 		lines = append(lines, "", st.Bold.Render("Ready to work?"))

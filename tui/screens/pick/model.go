@@ -304,8 +304,11 @@ func (m *Model) handleSaved(msg savedMsg) tea.Cmd {
 		return common.ReportError(m.ID(), "Save your distributor and PSA choice", msg.err)
 	}
 	m.savedDist, m.savedPSA, m.hasSaved = msg.distributor, msg.psa, true
+	// The Connect step builds its forms for the new choice (when it
+	// started before: else its start builds them).
 	return tea.Batch(
 		common.Status(common.LevelSuccess, "Saved: "+m.choiceSentence()),
+		func() tea.Msg { return common.SourcesChangedMsg{} },
 		common.Next(m.ID()),
 	)
 }
