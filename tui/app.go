@@ -30,8 +30,8 @@ import (
 
 	"github.com/seats-msp/seats/store"
 	"github.com/seats-msp/seats/tui/common"
-	"github.com/seats-msp/seats/tui/components/sourceform"
 	"github.com/seats-msp/seats/tui/components/errorbox"
+	"github.com/seats-msp/seats/tui/components/sourceform"
 	"github.com/seats-msp/seats/tui/components/statusbar"
 	"github.com/seats-msp/seats/tui/components/stepper"
 	"github.com/seats-msp/seats/tui/screens/connect"
