@@ -274,11 +274,7 @@ func (c *Client) requestToken(ctx context.Context) (string, time.Duration, error
 		GrantType:    "client_credentials",
 	}
 	var out tokenResponse
-	err := c.withDecodeRetry(ctx, func() error {
-		out = tokenResponse{}
-		_, err := c.http.Do(ctx, httpx.Request{Method: http.MethodPost, URL: c.tokenURL, Body: body, Idempotent: true, Op: "sign in"}, &out)
-		return err
-	})
+	_, err := c.http.Do(ctx, httpx.Request{Method: http.MethodPost, URL: c.tokenURL, Body: body, Idempotent: true, Op: "sign in"}, &out)
 	if err != nil {
 		return "", 0, c.explainTokenError(err)
 	}
@@ -346,64 +342,28 @@ func unreachableHost(err error) string {
 // get GETs path (relative to BaseURL, with query) into out with a bearer
 // token. A 401 renews the token once and tries again, since Pax8 may end a
 // token before its expires_in says (a rotated secret, a revoked app). A 200
-// whose body does not parse is retried like a 5xx (see withDecodeRetry).
+// whose body does not parse is retried like a 5xx, by httpx.
 func (c *Client) get(ctx context.Context, path string, query url.Values, op string, out any) error {
 	u := c.baseURL + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
 	renewed := false
-	return c.withDecodeRetry(ctx, func() error {
-		for {
-			tok, err := c.accessToken(ctx)
-			if err != nil {
-				return err
-			}
-			h := http.Header{}
-			h.Set("Authorization", "Bearer "+tok)
-			_, err = c.http.Do(ctx, httpx.Request{URL: u, Header: h, Op: op}, out)
-			if err != nil && !renewed && connectors.KindOf(err) == connectors.ErrUnauthorized {
-				renewed = true
-				c.invalidate(tok)
-				continue
-			}
+	for {
+		tok, err := c.accessToken(ctx)
+		if err != nil {
 			return err
 		}
-	})
-}
-
-// withDecodeRetry runs call, and runs it again when it fails because a 2xx
-// answer did not parse as JSON (a body cut short by a proxy or a dropped
-// connection): that is as transient as a 502, and the calls it wraps are
-// safe to repeat. httpx retries statuses but reports an undecodable 2xx at
-// once, so the retry is here, within the same budget (httpx's attempts)
-// and backoff. A body that parses but has the wrong shape is not retried.
-func (c *Client) withDecodeRetry(ctx context.Context, call func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := call()
-		if err == nil || attempt >= httpx.DefaultMaxAttempts || !undecodable(err) {
-			return err
+		h := http.Header{}
+		h.Set("Authorization", "Bearer "+tok)
+		_, err = c.http.Do(ctx, httpx.Request{URL: u, Header: h, Op: op}, out)
+		if err != nil && !renewed && connectors.KindOf(err) == connectors.ErrUnauthorized {
+			renewed = true
+			c.invalidate(tok)
+			continue
 		}
-		wait := time.Duration(attempt) * 500 * time.Millisecond
-		if c.cfg.Logger != nil {
-			c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "http retry", slog.String("service", service),
-				slog.String("reason", "unreadable answer"), slog.Duration("wait", wait), slog.Int("next_attempt", attempt+1))
-		}
-		if serr := c.sleep(ctx, wait); serr != nil {
-			return &connectors.Error{Kind: connectors.ErrCanceled, Service: service, Op: "wait to retry", Err: serr}
-		}
+		return err
 	}
-}
-
-// undecodable reports whether err is httpx's report of a 2xx body that is
-// not JSON at all (truncated, HTML), as opposed to JSON of another shape.
-func undecodable(err error) bool {
-	var ce *connectors.Error
-	if !errors.As(err, &ce) || ce.Kind != connectors.ErrBadResponse || ce.Status < 200 || ce.Status > 299 {
-		return false
-	}
-	var syn *json.SyntaxError
-	return errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // limitTransport admits at most cap(sem) requests in flight and counts
