@@ -134,6 +134,10 @@ func (m *Model) handlePlan(msg planMsg) tea.Cmd {
 func (v *changesView) buildItems() {
 	p := v.plan
 	v.items = v.items[:0]
+	if len(p.Changes) == 0 {
+		v.items = append(v.items, changeItem{kind: itemHeading,
+			title: "✓ No quantity to change: every billed line matches what it should bill"})
+	}
 	for i := range p.Changes {
 		v.items = append(v.items, changeItem{kind: itemChange, index: i})
 	}
@@ -309,7 +313,7 @@ func (m *Model) startApply() tea.Cmd {
 		homeID: m.deps.PlanOptions.HomeID, plan: *v.plan, only: only}
 	return tea.Batch(
 		common.StartTask(taskApply, "Applying changes to "+m.psaName(), len(only)),
-		common.ForScreen(m.ID(), runApply(m.ctx, job, run.id, run.pipe)),
+		runApply(m.ctx, job, run.id, run.pipe),
 		common.ForScreen(m.ID(), run.pipe.next()),
 	)
 }
@@ -404,7 +408,7 @@ func (m *Model) changesTop() []string {
 		}
 		parts := []string{fmt.Sprintf("%d changes", len(p.Changes))}
 		if len(all) > 0 {
-			parts = append(parts, "monthly bill "+signedList(all))
+			parts = append(parts, "bill "+signedList(all))
 		}
 		if m.writable() {
 			chosen := v.chosen()
@@ -427,7 +431,7 @@ func (m *Model) changesTop() []string {
 			file = m.deps.ConfigFile
 		}
 		note := "! Read-only: " + why + ", so nothing is applied from here. To apply, turn writes on in the Settings step" +
-			" (shift+tab from the tables) or set psa.write_enabled: true in " + file + "; or apply a plan file with seats reconcile apply."
+			" (shift+tab from the tables) or set psa.write_enabled: true in " + file + ", then open this view again."
 		if m.deps.WriteEnabled {
 			note = "! Read-only: " + why + "; connect a PSA seats can write to."
 		}
@@ -515,12 +519,14 @@ func (m *Model) changesView() string {
 	case stepApplying, stepResults:
 		return strings.Join(top, "\n") + "\n" + m.resultsView()
 	}
-	if len(v.items) == 0 {
-		return strings.Join(append(top,
-			st.Good.Render(fitWidth("✓ Nothing to change: what the PSA bills matches what it should bill.", m.width))), "\n")
+	if len(v.plan.Changes) == 0 && len(v.items) == 1 {
+		return strings.Join(append(top, st.Good.Render(fitWidth(v.items[0].title, m.width))), "\n")
 	}
 	cols := m.changesColumns()
-	lines := append(top, st.Table.Header.Render(fitWidth(strings.TrimRight(m.changesHeader(cols), " "), m.width)))
+	lines := top
+	if len(v.plan.Changes) > 0 {
+		lines = append(lines, st.Table.Header.Render(fitWidth(strings.TrimRight(m.changesHeader(cols), " "), m.width)))
+	}
 	page := m.changesRows()
 	end := min(len(v.items), v.offset+page)
 	for pos := v.offset; pos < end; pos++ {
@@ -558,6 +564,9 @@ func (m *Model) changesRow(c changesColumns, pos int) string {
 	p := v.plan
 	switch it.kind {
 	case itemHeading:
+		if strings.HasPrefix(it.title, "✓") {
+			return st.Good.Render(fitWidth(it.title, m.width))
+		}
 		return st.Bold.Render(fitWidth(it.title, m.width))
 	case itemNeeded:
 		n := p.NewLines[it.index]

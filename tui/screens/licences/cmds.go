@@ -27,8 +27,7 @@ type syncStepMsg struct {
 	step SyncStep
 }
 
-// syncDoneMsg ends the sync run; last holds each source's last step, since
-// the steps may still be on their way when this arrives.
+// syncDoneMsg ends the sync run; last holds each source's last step.
 type syncDoneMsg struct {
 	run  int
 	last map[SyncSource]SyncStep
@@ -100,11 +99,12 @@ func afterApply(ctx context.Context, reread func(context.Context) error) tea.Cmd
 	}
 }
 
-// pipe carries the progress of a long job to the screen one message at a
-// time: the job sends, and next (re-armed by the screen after each
-// message) receives. Sending waits while the screen is behind, so no step
-// is lost, and gives up once ctx ends; a step sent after the job ended is
-// dropped.
+// pipe carries a long job's messages to the screen one at a time, in the
+// order they were sent: its steps, then its end. The job sends, and next
+// (re-armed by the screen after each message but the last) receives. A
+// step waits while the screen is behind, so none is lost, and gives up
+// once ctx ends; the end always goes through, so that the screen learns
+// the job is over.
 type pipe struct {
 	ctx    context.Context
 	mu     sync.Mutex
@@ -116,6 +116,7 @@ func newPipe(ctx context.Context) *pipe {
 	return &pipe{ctx: ctx, ch: make(chan tea.Msg, 64)}
 }
 
+// send sends a step; a step sent after the end is dropped.
 func (p *pipe) send(msg tea.Msg) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -128,13 +129,16 @@ func (p *pipe) send(msg tea.Msg) {
 	}
 }
 
-func (p *pipe) close() {
+// end sends the job's last message and closes the pipe.
+func (p *pipe) end(msg tea.Msg) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.closed {
-		p.closed = true
-		close(p.ch)
+	if p.closed {
+		return
 	}
+	p.ch <- msg
+	p.closed = true
+	close(p.ch)
 }
 
 // next receives the pipe's next message; nil once it is closed.
@@ -149,8 +153,8 @@ func (p *pipe) next() tea.Cmd {
 	}
 }
 
-// runSync runs the sync, sending each step down p, and ends with the last
-// step of every source.
+// runSync runs the sync, sending each step down p and then the last step
+// of every source. Its own message is nil: everything goes through p.
 func runSync(ctx context.Context, fn SyncFunc, run int, p *pipe) tea.Cmd {
 	return func() tea.Msg {
 		var last lockedSteps
@@ -158,8 +162,8 @@ func runSync(ctx context.Context, fn SyncFunc, run int, p *pipe) tea.Cmd {
 			last.set(s)
 			p.send(syncStepMsg{run: run, step: s})
 		})
-		p.close()
-		return syncDoneMsg{run: run, last: last.all(), err: err}
+		p.end(syncDoneMsg{run: run, last: last.all(), err: err})
+		return nil
 	}
 }
 
@@ -202,25 +206,25 @@ type applyJob struct {
 // runApply settles what an interrupted run left (never writing a line
 // twice), checks that the plan still holds against the store (another
 // seats may have synced since it was made), then applies the chosen
-// changes, sending each result down p.
+// changes, sending each result down p, then the end.
 func runApply(ctx context.Context, job applyJob, run int, p *pipe) tea.Cmd {
 	return func() tea.Msg {
-		defer p.close()
 		done := applyDoneMsg{run: run}
+		defer func() { p.end(done) }()
 		done.settled, done.err = job.writer.Resolve(ctx)
 		if done.err != nil {
-			return done
+			return nil
 		}
 		var keep workflow.WriteKeeper
 		if k, ok := job.audit.(workflow.WriteKeeper); ok {
 			keep = k
 		}
 		if done.err = job.plans.CheckPlan(job.plan, job.homeID, keep); done.err != nil {
-			return done
+			return nil
 		}
 		done.results, done.err = job.writer.Apply(ctx, job.plan, job.only, func(n, total int, r workflow.ApplyResult) {
 			p.send(applyStepMsg{run: run, done: n, total: total, result: r})
 		})
-		return done
+		return nil
 	}
 }

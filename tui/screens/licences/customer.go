@@ -200,9 +200,6 @@ const (
 	customerTop     = 3 // who, data age, findings and money
 	customerHeaders = 2 // the SKU columns, the term columns
 	paneLines       = 4 // "where from" lines, collapsed
-	colNum          = 9
-	colBar          = 11
-	colMoney        = 14
 )
 
 // paneHeight is the room of the "where from" pane, with its rule.
@@ -218,20 +215,29 @@ func (m *Model) customerRows() int {
 	return max(1, m.height-customerTop-customerHeaders-m.paneHeight())
 }
 
+// customerColumns is the table layout for one width. The numbers of SKU
+// rows and term rows share columns: enabled over purchased, assigned over
+// billed, unused over unit cost, the seat bar over unit price.
 type customerColumns struct {
-	sep  string
-	name int
+	sep              string
+	name             int
+	num1, num2, num3 int
+	bar, money       int
 }
 
 func (m *Model) customerColumns() customerColumns {
 	const flag = 4 // "› ! "
-	for _, sep := range []string{colSep, " "} {
-		fixed := flag + 3*(colNum+len(sep)) + colBar + len(sep) + colMoney + len(sep)
-		if name := m.width - fixed; name >= 24 {
-			return customerColumns{sep: sep, name: min(name, max(24, m.customer.nameWidth))}
+	for _, c := range []customerColumns{
+		{sep: colSep, num1: 9, num2: 9, num3: 9, bar: 11, money: 14},
+		{sep: " ", num1: 9, num2: 8, num3: 8, bar: 9, money: 12},
+	} {
+		fixed := flag + c.num1 + c.num2 + c.num3 + c.bar + c.money + 5*len(c.sep)
+		if name := m.width - fixed; name >= 24 || c.sep == " " {
+			c.name = max(16, min(name, max(24, m.customer.nameWidth)))
+			return c
 		}
 	}
-	return customerColumns{sep: " ", name: 16}
+	return customerColumns{}
 }
 
 func (m *Model) customerView() string {
@@ -242,10 +248,10 @@ func (m *Model) customerView() string {
 	}
 	cols := m.customerColumns()
 	lines := m.customerTop()
-	h1 := []string{"    " + cell("Product", cols.name), rcell("Enabled", colNum), rcell("Assigned", colNum),
-		rcell("Unused", colNum), cell("Assigned", colBar)}
-	h2 := []string{"      " + cell("Term", cols.name-2), rcell("Purchased", colNum), rcell("Billed", colNum),
-		rcell("Cost/mo", colNum), rcell("Price/mo", colBar), rcell("Money/mo", colMoney)}
+	h1 := []string{"    " + cell("Product", cols.name), rcell("Enabled", cols.num1), rcell("Assigned", cols.num2),
+		rcell("Unused", cols.num3), cell("In use", cols.bar)}
+	h2 := []string{"      " + cell("Term", cols.name-2), rcell("Purchased", cols.num1), rcell("Billed", cols.num2),
+		rcell("Cost/mo", cols.num3), rcell("Price/mo", cols.bar), rcell("Money/mo", cols.money)}
 	lines = append(lines,
 		st.Table.Header.Render(fitWidth(strings.TrimRight(strings.Join(h1, cols.sep), " "), m.width)),
 		st.Muted.Render(fitWidth(strings.TrimRight(strings.Join(h2, cols.sep), " "), m.width)))
@@ -276,15 +282,8 @@ func (m *Model) customerTop() []string {
 	default:
 		line2 = st.Muted.Render(strings.ToUpper(age[:1]) + age[1:])
 	}
-	parts := []string{st.Text.Render(fmt.Sprintf("%d findings", len(s.findings)))}
-	if len(s.found) > 0 {
-		parts = append(parts, st.Warn.Render("money found "+moneyList(s.found, "")+" a month"))
-	}
-	if len(s.owed) > 0 {
-		parts = append(parts, st.Bad.Render("owed back "+moneyList(s.owed, "")+" a month"))
-	}
-	parts = append(parts, st.Muted.Render(fmt.Sprintf("seats: %d enabled, %d assigned, %d unused", s.enabled, s.assigned, s.unused)))
-	line3 := strings.Join(parts, st.Muted.Render(" · "))
+	line3 := moneyLine(st, m.width, []string{fmt.Sprintf("%d findings", len(s.findings))}, s.found, s.owed,
+		fmt.Sprintf("seats: %d enabled, %d assigned, %d unused", s.enabled, s.assigned, s.unused))
 	return []string{fitWidth(line1, m.width), fitWidth(line2, m.width), fitWidth(line3, m.width)}
 }
 
@@ -315,19 +314,19 @@ func (m *Model) customerRow(cols customerColumns, pos int) string {
 		b.WriteString(nameStyle.Render(cur) + st.Warn.Render("! "+m.c.Hint(cl.Missing[r.missing])))
 	case rowSku:
 		sku := &cl.Skus[r.sku]
-		b.WriteString(nameStyle.Render(cur+flag+cell(sku.Name, cols.name)))
-		b.WriteString(cols.sep + st.Text.Render(rcell(fmt.Sprint(sku.Enabled), colNum)))
+		b.WriteString(nameStyle.Render(cur + flag + cell(sku.Name, cols.name)))
+		b.WriteString(cols.sep + st.Text.Render(rcell(fmt.Sprint(sku.Enabled), cols.num1)))
 		assigned := st.Text
 		if sku.OverAssigned {
 			assigned = st.Bad
 		}
-		b.WriteString(cols.sep + assigned.Render(rcell(fmt.Sprint(sku.Assigned), colNum)))
+		b.WriteString(cols.sep + assigned.Render(rcell(fmt.Sprint(sku.Assigned), cols.num2)))
 		unused := st.Text
 		if sku.Unused > 0 {
 			unused = st.Warn
 		}
-		b.WriteString(cols.sep + unused.Render(rcell(fmt.Sprint(sku.Unused), colNum)))
-		b.WriteString(cols.sep + m.seatBar(sku, colBar-1))
+		b.WriteString(cols.sep + unused.Render(rcell(fmt.Sprint(sku.Unused), cols.num3)))
+		b.WriteString(cols.sep + m.seatBar(sku, cols.bar-1))
 	case rowTerm:
 		t := &cl.Skus[r.sku].Terms[r.term]
 		label := ""
@@ -337,19 +336,19 @@ func (m *Model) customerRow(cols customerColumns, pos int) string {
 			}
 		}
 		b.WriteString(nameStyle.Render(cur + flag + "  " + cell(label, cols.name-2)))
-		b.WriteString(cols.sep + st.Text.Render(rcell(intText(t.Purchased), colNum)))
+		b.WriteString(cols.sep + st.Text.Render(rcell(intText(t.Purchased), cols.num1)))
 		billed := st.Text
 		if r.attention {
 			billed = st.Warn
 		}
-		b.WriteString(cols.sep + billed.Render(rcell(intText(t.Billed), colNum)))
-		b.WriteString(cols.sep + st.Text.Render(rcell(t.UnitCost.Decimal(), colNum)))
-		b.WriteString(cols.sep + st.Text.Render(rcell(t.UnitPrice.Decimal(), colBar)))
+		b.WriteString(cols.sep + billed.Render(rcell(intText(t.Billed), cols.num2)))
+		b.WriteString(cols.sep + st.Text.Render(rcell(t.UnitCost.Decimal(), cols.num3)))
+		b.WriteString(cols.sep + st.Text.Render(rcell(t.UnitPrice.Decimal(), cols.bar)))
 		money := ""
 		if t.MonthlyAmount.Known() {
 			money = t.MonthlyAmount.String()
 		}
-		b.WriteString(cols.sep + st.Text.Render(rcell(money, colMoney)))
+		b.WriteString(cols.sep + st.Text.Render(rcell(money, cols.money)))
 	case rowFinding:
 		f := &m.report.Findings[r.finding]
 		indent := "  "
@@ -447,7 +446,14 @@ func (m *Model) paneLines() []paneLine {
 		return []paneLine{warn("! " + m.c.Hint(cl.Missing[r.missing]))}
 	case rowSku:
 		sku := &cl.Skus[r.sku]
-		out := []paneLine{{sku.Name + " · " + sku.SkuPartNumber + " · SKU " + sku.SkuID, st.Bold}}
+		head := sku.Name
+		if sku.SkuPartNumber != "" {
+			head += " · " + sku.SkuPartNumber
+		}
+		if !sku.Source.Known() {
+			head += " · SKU " + sku.SkuID // the source line names it otherwise
+		}
+		out := []paneLine{{head, st.Bold}}
 		out = append(out, from(fmt.Sprintf("Enabled %d, assigned %d", sku.Enabled, sku.Assigned), sku.Source,
 			"not in the tenant's licences as read"))
 		switch {

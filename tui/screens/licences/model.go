@@ -278,6 +278,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		cmd = m.handleKey(msg)
+	case tea.FocusMsg:
+		// Back from another window, where a seats sync or apply may have
+		// changed the store: show what it holds now.
+		cmd = m.reload()
 	case reportMsg:
 		cmd = m.handleReport(msg)
 	case syncStepMsg:

@@ -484,39 +484,37 @@ func (m *Model) portfolioTop() []string {
 	st := m.c.Styles
 	p := &m.portfolio
 	n := len(p.rows)
-	parts := []string{st.Bold.Render(fmt.Sprintf("%d customers", n))}
-	parts = append(parts, st.Text.Render(fmt.Sprintf("%d findings", p.findings)))
-	if len(p.found) > 0 {
-		parts = append(parts, st.Warn.Render("money found "+moneyList(p.found, "")+" a month"))
-	} else {
-		parts = append(parts, st.Muted.Render("no money found"))
-	}
-	if len(p.owed) > 0 {
-		parts = append(parts, st.Bad.Render("owed back "+moneyList(p.owed, "")+" a month"))
-	}
-	line1 := strings.Join(parts, st.Muted.Render(" · "))
+	line1 := moneyLine(st, m.width, []string{fmt.Sprintf("%d customers", n), fmt.Sprintf("%d findings", p.findings)},
+		p.found, p.owed, "")
 
 	var notes []string
 	u := p.unmapped
 	if u.Accounts > 0 {
-		notes = append(notes, fmt.Sprintf("%d customers not matched: see Accounts", u.Accounts))
+		notes = append(notes, plural(u.Accounts, "customer", "customers")+" not matched: see Accounts")
 	}
 	if u.Products > 0 {
-		notes = append(notes, fmt.Sprintf("%d products not matched: see Products", u.Products))
+		notes = append(notes, plural(u.Products, "product", "products")+" not matched: see Products")
 	}
 	if u.DistributorSkus > 0 {
-		notes = append(notes, fmt.Sprintf("%d distributor products not tied to a SKU: see Products", u.DistributorSkus))
+		notes = append(notes, plural(u.DistributorSkus, "distributor product", "distributor products")+" not tied to a SKU: see Products")
+	}
+	var source string
+	switch {
+	case !p.haveDist && !p.havePSA:
+		source = "Microsoft data only: connect a distributor and a PSA for purchased and billed seats"
+	case !p.haveDist:
+		source = "No distributor read yet: purchased seats and costs stay blank"
+	case !p.havePSA:
+		source = "No PSA read yet: billed seats and prices stay blank"
 	}
 	var line2 string
 	switch {
+	case source != "" && len(notes) > 0:
+		line2 = st.Muted.Render(source) + st.Warn.Render(" · ! "+strings.Join(notes, " · "))
+	case source != "":
+		line2 = st.Muted.Render(source)
 	case len(notes) > 0:
 		line2 = st.Warn.Render("! " + strings.Join(notes, " · "))
-	case !p.haveDist && !p.havePSA:
-		line2 = st.Muted.Render("Microsoft data only: connect a distributor and a PSA for purchased and billed seats")
-	case !p.haveDist:
-		line2 = st.Muted.Render("No distributor read yet: purchased seats and costs stay blank")
-	case !p.havePSA:
-		line2 = st.Muted.Render("No PSA read yet: billed seats and prices stay blank")
 	default:
 		line2 = st.Good.Render("✓ Every customer and product matched")
 	}
@@ -607,9 +605,6 @@ func (m *Model) portfolioDetail() []string {
 	}
 	cl := s.cl
 	line1 := st.Bold.Render(cl.Name) + st.Muted.Render(" · tenant "+cl.TenantID+" · oldest data read "+stamp(cl.SyncedAt))
-	if len(s.owed) > 0 {
-		line1 += st.Bad.Render(" · owed back " + moneyList(s.owed, "") + " a month")
-	}
 	var line2 string
 	switch {
 	case cl.Stale && len(cl.StaleReasons) > 0:
@@ -622,10 +617,55 @@ func (m *Model) portfolioDetail() []string {
 			more = fmt.Sprintf(" (+%d more: enter shows them)", len(cl.Missing)-1)
 		}
 		line2 = st.Warn.Render("! " + m.c.Hint(cl.Missing[0]) + more)
+	case len(s.owed) > 0:
+		line2 = st.Muted.Render("enter opens its licences · ") + st.Bad.Render("owed back "+moneyList(s.owed, "")+" a month")
 	default:
 		line2 = st.Muted.Render("enter opens its licences")
 	}
 	return []string{fitWidth(line1, m.width), fitWidth(line2, m.width)}
+}
+
+// moneyLine is a summary line: lead, the money found, the money owed back,
+// then tail. When it is too wide for width, the words give way before the
+// numbers: the tail goes, "a month" becomes "/mo", then the lead after its
+// first part goes.
+func moneyLine(st *common.Styles, width int, lead []string, found, owed []connectors.Money, tail string) string {
+	build := func(lead []string, short bool, tail string) string {
+		month, foundWord := " a month", "money found "
+		if short {
+			month, foundWord = "/mo", "found "
+		}
+		var parts []string
+		for i, l := range lead {
+			if i == 0 {
+				parts = append(parts, st.Bold.Render(l))
+			} else {
+				parts = append(parts, st.Text.Render(l))
+			}
+		}
+		if len(found) > 0 {
+			parts = append(parts, st.Warn.Render(foundWord+moneyList(found, "")+month))
+		} else {
+			parts = append(parts, st.Muted.Render("no money found"))
+		}
+		if len(owed) > 0 {
+			parts = append(parts, st.Bad.Render("owed back "+moneyList(owed, "")+month))
+		}
+		if tail != "" {
+			parts = append(parts, st.Muted.Render(tail))
+		}
+		return strings.Join(parts, st.Muted.Render(" · "))
+	}
+	first := lead
+	if len(lead) > 1 {
+		first = lead[:1]
+	}
+	for _, line := range []string{build(lead, false, tail), build(lead, false, ""), build(lead, true, ""), build(first, true, "")} {
+		if width <= 0 || ansi.StringWidth(line) <= width {
+			return line
+		}
+	}
+	return fitWidth(build(first, true, ""), width)
 }
 
 // wrapStyled wraps plain text to width and styles each line.

@@ -58,7 +58,7 @@ func (m *Model) startSync() tea.Cmd {
 	m.portfolio.clamp(m.portfolioRows())
 	return tea.Batch(
 		common.StartTask(taskSync, "Syncing every source…", 0),
-		common.ForScreen(m.ID(), runSync(ctx, m.deps.Sync, run.id, run.pipe)),
+		runSync(ctx, m.deps.Sync, run.id, run.pipe),
 		common.ForScreen(m.ID(), run.pipe.next()),
 	)
 }
@@ -164,7 +164,7 @@ func (m *Model) syncLine() string {
 		case s.Finished:
 			parts = append(parts, st.Good.Render(text+"✓"))
 			continue
-		case s.Total > 0:
+		case s.Total > 1: // a source read in one go has nothing to count
 			text += fmt.Sprintf("%d/%d %s", s.Done, s.Total, textBar(s.Done, s.Total, 10))
 		default:
 			text += "…"
