@@ -3,6 +3,9 @@ package licences
 import (
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/seats-msp/seats/connectors"
 
 	"github.com/seats-msp/seats/tui/tuitest"
 )
@@ -30,6 +33,10 @@ func TestGolden(t *testing.T) {
 			f.press(" ")
 		}},
 		{"changes_read_only", []option{readOnly()}, func(f *fixture) { f.openChanges() }},
+		{"changes_from_date", []option{autotask()}, func(f *fixture) {
+			f.openChanges()
+			f.press("a", "enter")
+		}},
 		{"changes_confirm", nil, func(f *fixture) {
 			f.openChanges()
 			f.press("a", "enter")
@@ -39,7 +46,7 @@ func TestGolden(t *testing.T) {
 			f.openChanges()
 			f.press("a", "enter", "y")
 			f.driver.Until("the results and the new plan", func() bool {
-				return f.model.changes.step == stepResults && !f.model.loading && !f.model.changes.loading
+				return f.model.changes.step == stepResults && f.plans.planCount() >= 2 && !f.model.changes.loading
 			})
 		}},
 		{"audit", nil, func(f *fixture) {
@@ -56,5 +63,15 @@ func TestGolden(t *testing.T) {
 				tuitest.RequireGolden(t, f.model.View())
 			})
 		}
+	}
+}
+
+// autotask makes the PSA one that applies changes from a date, for good.
+func autotask() option {
+	return func(f *fixture) {
+		f.deps.PSAName = "Autotask"
+		f.deps.PlanOptions.PSAKind = "autotask"
+		f.deps.PlanOptions.Timing = connectors.ApplyFromDate
+		f.deps.PlanOptions.EffectiveDate = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	}
 }
