@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/workflow"
@@ -66,7 +67,6 @@ type applyRun struct {
 	id      int
 	pipe    *pipe
 	total   int
-	money   []connectors.Money
 	results []workflow.ApplyResult
 	settled []connectors.PSAWrite
 	err     error
@@ -306,7 +306,7 @@ func (m *Model) startApply() tea.Cmd {
 		return nil
 	}
 	v.runs++
-	run := &applyRun{id: v.runs, pipe: newPipe(m.ctx), total: len(only), money: v.moneyOf(only)}
+	run := &applyRun{id: v.runs, pipe: newPipe(m.ctx), total: len(only)}
 	v.apply = run
 	v.step = stepApplying
 	job := applyJob{writer: m.deps.Writer, plans: m.deps.Plans, audit: m.deps.Audit,
@@ -396,29 +396,36 @@ func (m *Model) changesRows() int {
 func (m *Model) changesTop() []string {
 	st := m.c.Styles
 	v := &m.changes
-	title := st.Title.Render("Planned PSA changes")
+	title := "Planned PSA changes"
+	lines := []string{st.Title.Render(title)}
 	if p := v.plan; p != nil {
-		title += st.Muted.Render(" · " + timingText(m.psaName(), p.Timing, p.EffectiveDate))
+		timing := timingText(m.psaName(), p.Timing, p.EffectiveDate)
+		if ansi.StringWidth(title+" · "+timing) <= m.width || m.width <= 0 {
+			lines[0] += st.Muted.Render(" · " + timing)
+		} else {
+			// When a change cannot be undone, that must be read whole.
+			lines = append(lines, wrapStyled(st.Muted, timing, m.width)...)
+		}
 	}
-	lines := []string{fitWidth(title, m.width)}
 	if p := v.plan; p != nil {
 		var all []connectors.Money
 		for _, c := range p.Changes {
 			all = addMoney(all, c.MonthlyAmount)
 		}
-		parts := []string{fmt.Sprintf("%d changes", len(p.Changes))}
+		first := plural(len(p.Changes), "change", "changes")
 		if len(all) > 0 {
-			parts = append(parts, "bill "+signedList(all))
+			first += ", " + signedShort(all)
 		}
+		parts := []string{first}
 		if m.writable() {
 			chosen := v.chosen()
 			s := fmt.Sprintf("%d selected", len(chosen))
 			if money := v.moneyOf(chosen); len(money) > 0 {
-				s += " (" + signedList(money) + ")"
+				s += ", " + signedShort(money)
 			}
 			parts = append(parts, s)
 		}
-		parts = append(parts, fmt.Sprintf("%d need a new line", len(p.NewLines)))
+		parts = append(parts, plural(len(p.NewLines), "new line", "new lines")+" to add by hand")
 		lines = append(lines, fitWidth(st.Text.Render(strings.Join(parts, " · ")), m.width))
 	}
 	if !m.writable() {
@@ -452,6 +459,15 @@ func timingText(psa string, t connectors.ApplyTiming, from time.Time) string {
 		return psa + " applies them at once"
 	}
 	return "when " + psa + " applies them is not known"
+}
+
+// signedShort is "+87.00 USD/mo, -3.00 EUR/mo".
+func signedShort(list []connectors.Money) string {
+	parts := make([]string, len(list))
+	for i, m := range list {
+		parts[i] = signedMoney(m) + "/mo"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func signedList(list []connectors.Money) string {

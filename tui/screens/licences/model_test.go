@@ -362,7 +362,7 @@ func TestApplyOnlySelected(t *testing.T) {
 	if got := f.model.changes.chosen(); !slices.Equal(got, []int{1}) {
 		t.Fatalf("chosen %v", got)
 	}
-	if !strings.Contains(f.view(), "1 selected (-50.00 USD a month)") {
+	if !strings.Contains(f.view(), "1 selected, -50.00 USD/mo") {
 		t.Errorf("the selection and its money are not shown:\n%s", f.view())
 	}
 	f.press("enter", "y")

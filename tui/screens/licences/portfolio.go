@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
@@ -410,8 +411,8 @@ func (m *Model) portfolioRows() int {
 
 // portfolioColumns is the layout for one width; zero drops a column.
 type portfolioColumns struct {
-	sep                      string
-	name, found, owed, stale int
+	sep               string
+	name, found, owed int
 }
 
 const (
@@ -669,7 +670,7 @@ func moneyLine(st *common.Styles, width int, lead []string, found, owed []connec
 }
 
 // wrapStyled wraps plain text to width and styles each line.
-func wrapStyled(style interface{ Render(...string) string }, text string, width int) []string {
+func wrapStyled(style lipgloss.Style, text string, width int) []string {
 	lines := wrapPlain(text, width, "")
 	for i := range lines {
 		lines[i] = style.Render(lines[i])
