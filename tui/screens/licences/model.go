@@ -24,7 +24,7 @@
 //	screen := licences.New(c, licences.Deps{
 //		Reports: reporting, Plans: reporting, PlanOptions: opts,
 //		Writer: applier, WriteEnabled: cfg.PSA.WriteEnabled, PSAName: "ConnectWise",
-//		Audit: st, Sync: syncEverySource, AfterApply: rereadPSA,
+//		Audit: st, Sync: licences.Sources{...}.Func(), AfterApply: rereadPSA,
 //	})
 package licences
 
@@ -109,9 +109,11 @@ type SyncStep struct {
 
 // SyncFunc reads every source (the Microsoft licences of the Ready
 // customers, the distributor, the PSA) into the store, calling progress
-// as it goes, from any goroutine, possibly at once from several. Its error
-// is for a sync that could not run at all; a source that failed says so in
-// its last step. When ctx ends it stops and returns.
+// as it goes, from any goroutine, possibly at once from several. A source
+// whose data could not be read says so in its last step; the error is for
+// what went wrong beyond that (the sign-in is gone, the store could not be
+// written), and the error box shows it. When ctx ends it stops and
+// returns. Sources.Func builds one from the workflow's syncs.
 type SyncFunc func(ctx context.Context, progress func(SyncStep)) error
 
 // Deps are what the licence tables read and do. cmd/seats builds them from

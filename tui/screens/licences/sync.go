@@ -136,7 +136,7 @@ func (m *Model) handleSyncDone(msg syncDoneMsg) tea.Cmd {
 	case msg.err != nil && connectors.KindOf(msg.err) == connectors.ErrCanceled:
 		cmds = append(cmds, common.EndTask(taskSync, common.LevelInfo, "Sync stopped; what it read is kept"))
 	case msg.err != nil:
-		cmds = append(cmds, common.EndTask(taskSync, common.LevelFailure, "The sync could not run"),
+		cmds = append(cmds, common.EndTask(taskSync, common.LevelFailure, "The sync ended with an error"),
 			common.ReportError(m.ID(), "Sync every source", msg.err))
 	default:
 		cmds = append(cmds, common.EndTask(taskSync, level, summary))
