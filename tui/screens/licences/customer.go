@@ -463,6 +463,13 @@ func (m *Model) paneLines() []paneLine {
 			out = append(out, muted(fmt.Sprintf("Unused %d = enabled %d − assigned %d (%d%% assigned)",
 				sku.Unused, sku.Enabled, sku.Assigned, sku.Assigned*100/sku.Enabled)))
 		}
+		if len(sku.Terms) == 0 {
+			why := "No distributor subscription or PSA line counts for this SKU: purchased and billed stay blank"
+			if len(cl.Missing) > 0 {
+				why += " (what is missing is listed above)"
+			}
+			out = append(out, muted(why))
+		}
 		if sku.FreeOrTrial {
 			out = append(out, muted("A free or trial SKU (billing.include_free is on)"))
 		}

@@ -175,6 +175,22 @@ func TestMicrosoftOnly(t *testing.T) {
 	}
 }
 
+func TestEmptyPortfolio(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 80, 24, func(f *fixture) {
+		in := sampleWorld(false)
+		in.Customers, in.Accounts = nil, nil
+		f.reports.set(in)
+	}, withSync(gatedSync(nil, new(atomic.Int32))))
+	if !strings.Contains(f.view(), "No Ready customer has licence data yet: press s to sync") {
+		t.Errorf("the empty portfolio does not say what to do:\n%s", f.view())
+	}
+	f.press("enter", "down", "end")
+	if f.model.view != viewPortfolio {
+		t.Error("enter opened a customer that does not exist")
+	}
+}
+
 func TestCustomerRows(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 120, 40)
