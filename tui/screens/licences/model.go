@@ -367,9 +367,18 @@ func (m *Model) handleReport(msg reportMsg) tea.Cmd {
 		m.loadErr = nil
 		m.setReport(msg.report, msg.haveDist, msg.havePSA)
 		cmds = append(cmds, common.EndTask(taskLoad, common.LevelInfo, ""))
-		if m.changes.plan != nil || m.changes.planErr != nil {
+		switch {
+		case m.view == viewChanges:
 			// The numbers moved: the plan on show is made again from them.
 			cmds = append(cmds, m.makePlan())
+		case m.changes.apply == nil:
+			// Made again when the view opens next.
+			m.changes.plan, m.changes.planErr, m.changes.items = nil, nil, nil
+			if m.changes.loading {
+				m.changes.loading = false
+				m.changes.planGen++ // its answer comes from older numbers
+				cmds = append(cmds, common.EndTask(taskPlan, common.LevelInfo, ""))
+			}
 		}
 	}
 	if m.reloadDue {
