@@ -478,6 +478,25 @@ func TestRefreshAfterApply(t *testing.T) {
 	}
 }
 
+// TestPlanFollowsTheStore: a plan made before the store changed is not the
+// one shown afterwards.
+func TestPlanFollowsTheStore(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 120, 40)
+	f.openChanges()
+	f.press("a", "esc")
+	f.reports.set(sampleWorld(true)) // another seats applied and synced
+	f.driver.Send(tea.FocusMsg{})
+	f.driver.Until("the tables are read again", func() bool { return !f.model.loading && f.model.changes.plan == nil })
+	f.openChanges()
+	if n := len(f.model.changes.plan.Changes); n != 0 {
+		t.Errorf("%d changes shown from the old numbers", n)
+	}
+	if len(f.model.changes.chosen()) != 0 {
+		t.Error("a selection survived into a new plan")
+	}
+}
+
 func TestApplyRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 120, 40)
