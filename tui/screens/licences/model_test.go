@@ -343,8 +343,9 @@ func TestApplyMixedOutcomes(t *testing.T) {
 	if !slices.Equal(f.plans.checked, []string{homeID}) {
 		t.Errorf("the plan was checked for %v, want the home %s", f.plans.checked, homeID)
 	}
-	f.driver.Until("the apply's task ends", func() bool {
-		return slices.ContainsFunc(f.harness.Ended, func(e common.TaskDoneMsg) bool { return e.ID == taskApply })
+	f.driver.Until("the apply's task ends, with a step per change", func() bool {
+		return slices.ContainsFunc(f.harness.Ended, func(e common.TaskDoneMsg) bool { return e.ID == taskApply }) &&
+			len(f.harness.Progress) >= 4
 	})
 	var started, ended bool
 	for _, s := range f.harness.Started {
