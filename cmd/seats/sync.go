@@ -39,7 +39,7 @@ interruption.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			customers, err := f.Customers(ctx)
+			all, err := f.everything(ctx)
 			if err != nil {
 				return err
 			}
@@ -47,15 +47,8 @@ interruption.`,
 			if err != nil {
 				return err
 			}
-			all := &workflow.Everything{Customers: customers, Sources: st, Matching: &workflow.Matching{Keep: st}}
-			if all.Distributor, all.DistributorKind, _, err = f.Distributor(ctx); err != nil {
-				return err
-			}
-			if all.PSA, all.PSAKind, _, err = f.PSA(ctx); err != nil {
-				return err
-			}
 			p := &syncPrinter{w: f.stderr}
-			customers.Progress = p.step
+			all.Customers.Progress = p.step
 			fmt.Fprintln(f.stderr, "Reading customers from Partner Center and GDAP relationships...")
 			for _, k := range []string{all.DistributorKind, all.PSAKind} {
 				if k != "" {

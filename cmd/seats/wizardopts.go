@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/store"
 	"github.com/seats-msp/seats/store/config"
 	"github.com/seats-msp/seats/tui"
 	"github.com/seats-msp/seats/tui/common"
 	"github.com/seats-msp/seats/tui/components/sourceform"
+	"github.com/seats-msp/seats/tui/screens/licences"
 	"github.com/seats-msp/seats/tui/screens/pick"
 	"github.com/seats-msp/seats/tui/screens/settings"
 )
@@ -41,6 +43,9 @@ func (f *factory) wizardOptions(ctx context.Context) tui.Options {
 			func(c *common.Common) common.Screen {
 				cfg, _ := f.loadConfig()
 				return settings.New(c, cfg.Settings(), cfg.Save)
+			},
+			func(c *common.Common) common.Screen {
+				return tui.Lazy(common.ScreenLicences, func() common.Screen { return licences.New(c, f.licencesDeps(ctx)) })
 			},
 		},
 	}
@@ -211,4 +216,98 @@ func (f *factory) secretsOrNil() secretGetter {
 // recordConnection keeps what a passed connection test saw, for status.
 func recordConnection(st *store.Store, side connectors.ConnectorKind, kind, summary string) error {
 	return st.SaveConnection(side, store.SourceConnection{Kind: kind, CheckedAt: time.Now(), Summary: summary, ConnectedBy: osUser()})
+}
+
+// everything is the sync of every connected source, as `seats sync` and the
+// licence tables' sync key run it.
+func (f *factory) everything(ctx context.Context) (*workflow.Everything, error) {
+	customers, err := f.Customers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Store()
+	if err != nil {
+		return nil, err
+	}
+	all := &workflow.Everything{Customers: customers, Sources: st, Matching: &workflow.Matching{Keep: st}}
+	if all.Distributor, all.DistributorKind, _, err = f.Distributor(ctx); err != nil {
+		return nil, err
+	}
+	if all.PSA, all.PSAKind, _, err = f.PSA(ctx); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// licencesDeps are the licence tables' dependencies as the settings stand
+// when the step is first entered.
+func (f *factory) licencesDeps(ctx context.Context) licences.Deps {
+	cfg, _ := f.loadConfig()
+	s := cfg.Settings()
+	st, err := f.Store()
+	if err != nil {
+		return licences.Deps{}
+	}
+	reporting, _ := f.Reporting(ctx)
+	d := licences.Deps{
+		Reports: reporting, Plans: reporting, Audit: st, ConfigFile: cfg.File(),
+		WriteEnabled: s.PSA.WriteEnabled, StaleAfter: s.Sync.StaleAfter,
+		Sync: licences.SyncAll(func(ctx context.Context) (licences.AllSyncer, string, string, error) {
+			all, err := f.everything(ctx)
+			if err != nil {
+				return nil, "", "", err
+			}
+			return all, labelOf(all.DistributorKind), labelOf(all.PSAKind), nil
+		}),
+		SyncOnStart: needsSync(s, st),
+	}
+	if k, ok, _ := configuredSource(cfg, connectors.KindPSA); ok {
+		home, _ := st.HomeID()
+		d.PSAName = displayName(k)
+		d.PlanOptions = workflow.PlanOptions{HomeID: home, PSAKind: k.name, Timing: k.timing, EffectiveDate: s.EffectiveDateOn(time.Now())}
+		if psa, kind, ok, err := f.PSA(ctx); err == nil && ok {
+			if w, ok := psa.(connectors.QuantityWriter); ok {
+				who := workflow.Who{OSUser: osUser()}
+				if acct, ok, _ := st.Account(); ok {
+					who.MicrosoftAccount = acct.Username
+				}
+				d.Writer = &workflow.Applier{PSA: w, PSAKind: kind, Keep: st, Who: who}
+			}
+			d.AfterApply = func(ctx context.Context) error {
+				_, err := workflow.SyncPSA(ctx, kind, psa, st, time.Now)
+				return err
+			}
+		}
+	}
+	return d
+}
+
+// labelOf names a source kind for people; "" stays "" (not connected).
+func labelOf(kind string) string {
+	if kind == "" {
+		return ""
+	}
+	return displayName(sourceKind{name: kind})
+}
+
+// needsSync says whether the tables should read every source as they open:
+// never synced yet, a chosen source never read, or data older than
+// sync.stale_after.
+func needsSync(s config.Settings, st *store.Store) bool {
+	last, ok, err := st.LastSyncRun(store.SyncMicrosoft)
+	if err != nil || !ok || time.Since(last.FinishedAt) > s.Sync.StaleAfter {
+		return true
+	}
+	for _, side := range []struct {
+		side connectors.ConnectorKind
+		kind string
+	}{{connectors.KindDistributor, s.Distributor.Kind}, {connectors.KindPSA, s.PSA.Kind}} {
+		if side.kind == "" {
+			continue
+		}
+		if _, ok, err := st.SourceSnapshotState(side.side); err != nil || !ok {
+			return true
+		}
+	}
+	return false
 }

@@ -24,7 +24,7 @@
 //	screen := licences.New(c, licences.Deps{
 //		Reports: reporting, Plans: reporting, PlanOptions: opts,
 //		Writer: applier, WriteEnabled: cfg.PSA.WriteEnabled, PSAName: "ConnectWise",
-//		Audit: st, Sync: licences.Sources{...}.Func(), AfterApply: rereadPSA,
+//		Audit: st, Sync: licences.SyncAll(buildEverything), AfterApply: rereadPSA,
 //	})
 package licences
 
@@ -113,7 +113,7 @@ type SyncStep struct {
 // whose data could not be read says so in its last step; the error is for
 // what went wrong beyond that (the sign-in is gone, the store could not be
 // written), and the error box shows it. When ctx ends it stops and
-// returns. Sources.Func builds one from the workflow's syncs.
+// returns. SyncAll builds one over a sync of every source.
 type SyncFunc func(ctx context.Context, progress func(SyncStep)) error
 
 // Deps are what the licence tables read and do. cmd/seats builds them from

@@ -3,91 +3,66 @@ package licences
 import (
 	"context"
 	"errors"
-	"sync"
 
+	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/workflow"
 )
 
-// Sources are the syncs behind the sync key, one per source, each the
-// workflow's own function bound by the caller to its connector and the
-// store; a nil one is not connected and is left out:
-//
-//	sync := licences.Sources{
-//		Microsoft: func(ctx context.Context, p workflow.SyncProgress) (workflow.SyncReport, error) {
-//			return customers.Sync(ctx, cfg.Sync.Concurrency, p)
-//		},
-//		DistributorLabel: "Pax8",
-//		Distributor: func(ctx context.Context) (workflow.SourceResult, error) {
-//			return workflow.SyncDistributor(ctx, "pax8", pax8, st, time.Now)
-//		},
-//		PSALabel: "ConnectWise",
-//		PSA: func(ctx context.Context) (workflow.SourceResult, error) {
-//			return workflow.SyncPSA(ctx, "connectwise", cw, st, time.Now)
-//		},
-//	}.Func()
-type Sources struct {
-	Microsoft        func(ctx context.Context, progress workflow.SyncProgress) (workflow.SyncReport, error)
-	DistributorLabel string // "Pax8"; "" says "Distributor"
-	Distributor      func(ctx context.Context) (workflow.SourceResult, error)
-	PSALabel         string // "ConnectWise"; "" says "PSA"
-	PSA              func(ctx context.Context) (workflow.SourceResult, error)
+// AllSyncer syncs every source at once: *workflow.Everything.
+type AllSyncer interface {
+	Sync(ctx context.Context, progress workflow.SyncAllProgress) (workflow.SyncAllReport, error)
 }
 
-// Func returns a SyncFunc that reads every source at once (each bounds its
-// own concurrency) and reports their steps. A source whose data could not
-// be read says so in its last step; the error returned joins what went
-// wrong beyond one source's data: the sign-in is gone, Partner Center is
-// down, the store could not be written.
-func (s Sources) Func() SyncFunc {
+// SyncAll is the sync key over a sync of every source. build is called at
+// each press, so the sync reads the sources connected by then; it returns
+// the syncer and how people name the distributor and the PSA ("" when that
+// source is not connected):
+//
+//	sync := licences.SyncAll(func(ctx context.Context) (licences.AllSyncer, string, string, error) {
+//		return &workflow.Everything{...}, "Pax8", "ConnectWise", nil
+//	})
+//
+// A source whose data could not be read says so in its last step; the
+// error is what went wrong beyond one source's data (the sign-in is gone,
+// the store could not be written).
+func SyncAll(build func(ctx context.Context) (s AllSyncer, distributor, psa string, err error)) SyncFunc {
 	return func(ctx context.Context, progress func(SyncStep)) error {
-		var (
-			wg   sync.WaitGroup
-			mu   sync.Mutex
-			errs []error
-		)
-		fail := func(err error) {
-			if err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
+		s, dist, psa, err := build(ctx)
+		if err != nil {
+			return err
 		}
-		if s.Microsoft != nil {
-			wg.Go(func() {
-				progress(SyncStep{Source: SyncMicrosoft})
-				rep, err := s.Microsoft(ctx, func(done, total int, _ workflow.SyncResult) {
-					progress(SyncStep{Source: SyncMicrosoft, Done: done, Total: total})
-				})
-				fail(err)
-				progress(SyncStep{Source: SyncMicrosoft, Done: rep.Succeeded + rep.Failed, Total: rep.Tenants,
-					Finished: true, Failed: rep.Failed, Err: err})
-			})
+		progress(SyncStep{Source: SyncMicrosoft})
+		if dist != "" {
+			progress(SyncStep{Source: SyncDistributor, Label: dist, Total: 1})
 		}
-		source := func(src SyncSource, label string, read func(context.Context) (workflow.SourceResult, error)) {
-			if read == nil {
-				return
-			}
-			wg.Go(func() {
-				progress(SyncStep{Source: src, Label: label, Total: 1})
-				res, err := read(ctx)
-				fail(err)
-				last := SyncStep{Source: src, Label: label, Total: 1, Finished: true}
-				switch {
-				case res.OK:
-					last.Done = 1
-				case err != nil:
-					last.Err = err
-				case res.Interrupted:
-					last.Err = errors.New("stopped before it finished")
-				case res.Error != "":
-					last.Err = errors.New(res.Error)
-				}
-				progress(last)
-			})
+		if psa != "" {
+			progress(SyncStep{Source: SyncPSA, Label: psa, Total: 1})
 		}
-		source(SyncDistributor, s.DistributorLabel, s.Distributor)
-		source(SyncPSA, s.PSALabel, s.PSA)
-		wg.Wait()
-		return errors.Join(errs...)
+		rep, err := s.Sync(ctx, workflow.SyncAllProgress{
+			Tenant: func(done, total int, _ workflow.SyncResult) {
+				progress(SyncStep{Source: SyncMicrosoft, Done: done, Total: total})
+			},
+			Source: func(r workflow.SourceResult) { progress(sourceStep(r, dist, psa)) },
+		})
+		progress(SyncStep{Source: SyncMicrosoft, Done: rep.Succeeded + rep.Failed, Total: rep.Tenants,
+			Finished: true, Failed: rep.Failed, Err: err})
+		return err
 	}
+}
+
+// sourceStep is the last step of the distributor or the PSA.
+func sourceStep(r workflow.SourceResult, dist, psa string) SyncStep {
+	step := SyncStep{Source: SyncDistributor, Label: dist, Total: 1, Finished: true}
+	if r.Source == connectors.KindPSA {
+		step.Source, step.Label = SyncPSA, psa
+	}
+	switch {
+	case r.OK:
+		step.Done = 1
+	case r.Interrupted:
+		step.Err = errors.New("stopped before it finished")
+	case r.Error != "":
+		step.Err = errors.New(r.Error)
+	}
+	return step
 }

@@ -6,22 +6,30 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/workflow"
 )
 
-// The workflow's syncs fit Sources as they are.
-var _ = Sources{
-	Microsoft: func(ctx context.Context, p workflow.SyncProgress) (workflow.SyncReport, error) {
-		return (&workflow.Customers{}).Sync(ctx, 8, p)
-	},
-	Distributor: func(ctx context.Context) (workflow.SourceResult, error) {
-		return workflow.SyncDistributor(ctx, "pax8", nil, nil, time.Now)
-	},
-	PSA: func(ctx context.Context) (workflow.SourceResult, error) {
-		return workflow.SyncPSA(ctx, "connectwise", nil, nil, time.Now)
-	},
+// The workflow's sync of every source fits SyncAll as it is.
+var _ AllSyncer = (*workflow.Everything)(nil)
+
+// stubAll is a sync of every source that reports what it is told.
+type stubAll struct {
+	tenants []workflow.SyncResult
+	sources []workflow.SourceResult
+	rep     workflow.SyncAllReport
+	err     error
+}
+
+func (s stubAll) Sync(_ context.Context, p workflow.SyncAllProgress) (workflow.SyncAllReport, error) {
+	for i, r := range s.tenants {
+		p.Tenant(i+1, len(s.tenants), r)
+	}
+	for _, r := range s.sources {
+		p.Source(r)
+	}
+	return s.rep, s.err
 }
 
 // stepLog keeps the steps a sync reports, from any goroutine.
@@ -48,34 +56,29 @@ func (l *stepLog) last(src SyncSource) (SyncStep, bool) {
 	return SyncStep{}, false
 }
 
-func TestSourcesFunc(t *testing.T) {
+func TestSyncAll(t *testing.T) {
 	t.Parallel()
 	signInGone := errors.New("the sign-in expired: sign in again")
 	storeFull := errors.New("write the store: no space left on device")
 	tests := []struct {
 		name      string
-		sources   Sources
+		all       stubAll
+		dist, psa string
 		wantErr   []error
 		wantSteps map[SyncSource]SyncStep // the last step of each source, Err compared by text
 		absent    []SyncSource
 	}{
 		{
 			name: "every source",
-			sources: Sources{
-				Microsoft: func(_ context.Context, p workflow.SyncProgress) (workflow.SyncReport, error) {
-					p(1, 2, workflow.SyncResult{OK: true})
-					p(2, 2, workflow.SyncResult{})
-					return workflow.SyncReport{Tenants: 2, Succeeded: 1, Failed: 1}, nil
+			all: stubAll{
+				tenants: []workflow.SyncResult{{OK: true}, {}},
+				sources: []workflow.SourceResult{
+					{Source: connectors.KindDistributor, OK: true},
+					{Source: connectors.KindPSA, Error: "ConnectWise answered 401: check the keys"},
 				},
-				DistributorLabel: "Pax8",
-				Distributor: func(context.Context) (workflow.SourceResult, error) {
-					return workflow.SourceResult{OK: true}, nil
-				},
-				PSALabel: "ConnectWise",
-				PSA: func(context.Context) (workflow.SourceResult, error) {
-					return workflow.SourceResult{Error: "ConnectWise answered 401: check the keys"}, nil
-				},
+				rep: workflow.SyncAllReport{SyncReport: workflow.SyncReport{Tenants: 2, Succeeded: 1, Failed: 1}},
 			},
+			dist: "Pax8", psa: "ConnectWise",
 			wantSteps: map[SyncSource]SyncStep{
 				SyncMicrosoft:   {Source: SyncMicrosoft, Done: 2, Total: 2, Finished: true, Failed: 1},
 				SyncDistributor: {Source: SyncDistributor, Label: "Pax8", Done: 1, Total: 1, Finished: true},
@@ -84,39 +87,34 @@ func TestSourcesFunc(t *testing.T) {
 		},
 		{
 			name: "failures beyond one source's data",
-			sources: Sources{
-				Microsoft: func(context.Context, workflow.SyncProgress) (workflow.SyncReport, error) {
-					return workflow.SyncReport{}, signInGone
-				},
-				PSA: func(context.Context) (workflow.SourceResult, error) {
-					return workflow.SourceResult{Error: "read but not saved"}, storeFull
-				},
+			all: stubAll{
+				sources: []workflow.SourceResult{{Source: connectors.KindPSA, Error: storeFull.Error()}},
+				err:     errors.Join(signInGone, storeFull),
 			},
+			psa: "ConnectWise",
 			wantErr: []error{signInGone, storeFull},
 			wantSteps: map[SyncSource]SyncStep{
-				SyncMicrosoft: {Source: SyncMicrosoft, Finished: true, Err: signInGone},
-				SyncPSA:       {Source: SyncPSA, Total: 1, Finished: true, Err: storeFull},
+				SyncMicrosoft: {Source: SyncMicrosoft, Finished: true, Err: errors.Join(signInGone, storeFull)},
+				SyncPSA:       {Source: SyncPSA, Label: "ConnectWise", Total: 1, Finished: true, Err: storeFull},
 			},
 			absent: []SyncSource{SyncDistributor},
 		},
 		{
 			name: "interrupted",
-			sources: Sources{
-				Distributor: func(context.Context) (workflow.SourceResult, error) {
-					return workflow.SourceResult{Interrupted: true}, nil
-				},
-			},
+			all:  stubAll{sources: []workflow.SourceResult{{Source: connectors.KindDistributor, Interrupted: true}}},
+			dist: "Pax8",
 			wantSteps: map[SyncSource]SyncStep{
-				SyncDistributor: {Source: SyncDistributor, Total: 1, Finished: true, Err: errors.New("stopped before it finished")},
+				SyncDistributor: {Source: SyncDistributor, Label: "Pax8", Total: 1, Finished: true, Err: errors.New("stopped before it finished")},
 			},
-			absent: []SyncSource{SyncMicrosoft, SyncPSA},
+			absent: []SyncSource{SyncPSA},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var log stepLog
-			err := tt.sources.Func()(context.Background(), log.add)
+			sync := SyncAll(func(context.Context) (AllSyncer, string, string, error) { return tt.all, tt.dist, tt.psa, nil })
+			err := sync(context.Background(), log.add)
 			for _, want := range tt.wantErr {
 				if !errors.Is(err, want) {
 					t.Errorf("error %v lacks %v", err, want)
