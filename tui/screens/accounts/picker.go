@@ -38,6 +38,8 @@ type picker struct {
 	cursor  int   // position in visible
 	offset  int   // first position of visible shown
 	rows    int   // option rows that fit, set by view
+	// labelWidth is the widest label, so that what follows lines up.
+	labelWidth int
 }
 
 // pickerSearchLimit is the longest search, in characters.
@@ -58,6 +60,9 @@ func newPicker(st *common.Styles, title, placeholder string, options []option, s
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.Focus()
 	p := picker{title: title, options: options, input: in, rows: 10}
+	for _, o := range options {
+		p.labelWidth = max(p.labelWidth, ansi.StringWidth(o.label))
+	}
 	p.filter()
 	// Start on the current match or suggestion, else on the first account:
 	// never on "no account", so that a quick enter does not clear a side.
@@ -181,7 +186,7 @@ func (p *picker) row(st *common.Styles, pos, width int) string {
 			labelStyle = st.Table.Selected
 		}
 	}
-	labelWidth := min(ansi.StringWidth(o.label), max(12, width*2/5))
+	labelWidth := min(p.labelWidth, max(12, width*2/5))
 	out := labelStyle.Render(prefix + cell(o.label, labelWidth))
 	used := len(prefix) + labelWidth
 	var tail []string

@@ -80,9 +80,9 @@ func (m *Model) topView() string {
 	st := m.c.Styles
 	c := m.counts
 	parts := []string{st.Bold.Render(fmt.Sprintf("%d customers", c.total))}
-	for _, b := range []bucket{bucketMatched, bucketSuggested, bucketUnmapped, bucketConflict, bucketMissing, bucketExcluded} {
+	for _, b := range []bucket{bucketMatched, bucketSuggested, bucketUnmapped, bucketConflict, bucketMissing} {
 		n := c.byBucket[b]
-		if n == 0 && (b == bucketConflict || b == bucketMissing || b == bucketExcluded) {
+		if n == 0 && (b == bucketConflict || b == bucketMissing) {
 			continue
 		}
 		parts = append(parts, m.bucketStyle(b).Render(fmt.Sprintf("%s %d", bucketWord(b), n)))
@@ -92,12 +92,12 @@ func (m *Model) topView() string {
 		line1 = strings.Join(parts, " ")
 	}
 
-	var srcs []string
+	// Excluded customers ask for nothing: they go with the sources.
+	srcs := []string{m.bucketStyle(bucketExcluded).Render(fmt.Sprintf("%s %d", bucketWord(bucketExcluded), c.byBucket[bucketExcluded]))}
 	for _, side := range []connectors.ConnectorKind{connectors.KindDistributor, connectors.KindPSA} {
 		srcs = append(srcs, m.sourceText(side))
 	}
-	line2 := st.Muted.Render("Against ") + strings.Join(srcs, st.Muted.Render(" · ")) +
-		st.Muted.Render(fmt.Sprintf(" · fully matched %d", c.ready))
+	line2 := strings.Join(srcs, st.Muted.Render(" · "))
 
 	var line3 string
 	if m.mode == modeSearch {
@@ -377,7 +377,7 @@ func (m *Model) sideWhy(r row, side connectors.ConnectorKind) string {
 		why = "also claimed by " + strings.Join(others, ", ") + ": pick one with " + key + "; " + why
 	}
 	if a.Missing {
-		why = "not in the latest read of " + label + "; kept. " + why
+		why = "gone from " + label + "'s latest read, kept · " + why
 	}
 	return head + m.sideStyle(a).Render(what) + st.Muted.Render(" — "+why)
 }
