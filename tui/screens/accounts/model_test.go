@@ -672,7 +672,9 @@ func TestRealMatcher(t *testing.T) {
 	d.Press("/")
 	d.Type("lamna")
 	d.Press("enter", "y")
-	d.Until("confirmed", func() bool { return len(h.Errs) > 0 || (!s.busy && keep.mapping("t-lamna").Distributor.State == reconcile.StateConfirmed) })
+	d.Until("confirmed", func() bool {
+		return len(h.Errs) > 0 || (!s.busy && keep.mapping("t-lamna").Distributor.State == reconcile.StateConfirmed)
+	})
 	if len(h.Errs) > 0 {
 		t.Fatalf("errors %v", h.Errs)
 	}
