@@ -75,8 +75,6 @@ type keyState struct {
 	// pick names what p picks for the selected row ("SKU", "PSA item"),
 	// "" when it picks nothing (no PSA connected, no row).
 	pick string
-	// confirm is set when the selected row has a suggestion.
-	confirm bool
 }
 
 func (k *keyMap) sync(s keyState) {
@@ -91,7 +89,7 @@ func (k *keyMap) sync(s keyState) {
 	} else {
 		k.Free.SetHelp("t", "show free/trial")
 	}
-	k.Confirm.SetEnabled(table && s.confirm)
+	k.Confirm.SetEnabled(table && s.loaded)
 	k.Pick.SetEnabled(table && s.pick != "")
 	k.Pick.SetHelp("p", "pick "+s.pick)
 	k.Clear.SetEnabled(table && s.searched)

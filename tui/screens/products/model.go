@@ -205,7 +205,6 @@ func (m *Model) syncKeys() {
 			s.pick = "SKU"
 		case m.psaConnected():
 			s.pick = "PSA item"
-			s.confirm = r.bucket == bucketSuggested
 		}
 	}
 	m.keys.sync(s)

@@ -73,6 +73,18 @@ func productName(p reconcile.ProductMatch) string {
 	return skus.DisplayName(p.SkuID, p.SkuPartNumber)
 }
 
+// freeMark follows the names of free and trial SKUs, which are shown only
+// on request.
+const freeMark = " (free/trial)"
+
+// shownName is the product's name in the table, with freeMark.
+func shownName(p reconcile.ProductMatch) string {
+	if p.FreeOrTrial {
+		return productName(p) + freeMark
+	}
+	return productName(p)
+}
+
 // filter narrows the table.
 type filter int
 
@@ -149,7 +161,7 @@ func (m *Model) setData(v workflow.MatchView) {
 	}
 	for _, p := range v.Products {
 		m.rows = append(m.rows, productRow(p))
-		m.longestName = max(m.longestName, ansi.StringWidth(productName(p)))
+		m.longestName = max(m.longestName, ansi.StringWidth(shownName(p)))
 	}
 	m.loaded = true
 	m.recount()

@@ -18,6 +18,7 @@ const (
 	termWidth   = 10 // "triennial*"
 	stateWidth  = 16 // "? suggested 100%"
 	minName     = 12
+	minItem     = 18
 	maxName     = 44
 	topLines    = 3 // counts, sources, filter / search
 	detailLines = 3 // the selected row: what, its match and why, the item
@@ -26,11 +27,13 @@ const (
 // columns is the table layout for one width.
 type columns struct{ name, item int }
 
-// layoutFor gives the product name its fair share (no more than the
-// longest name) and the item the rest.
+// layoutFor gives the product name the room it needs first (no more than
+// the longest name), leaving the item at least minItem, and the item the
+// rest: catalogue names differ late ("Microsoft 365 Business Premium",
+// "... Standard"), and the item is spelled out below the table anyway.
 func layoutFor(width, longestName int) columns {
 	free := width - cursorWidth - termWidth - stateWidth - 3*len(colSep)
-	name := max(minName, min(max(longestName, minName), maxName, free/2))
+	name := max(minName, min(max(longestName, minName), maxName, free-minItem))
 	return columns{name: name, item: max(8, free-name)}
 }
 
@@ -81,11 +84,6 @@ func (m *Model) topView() string {
 	} else {
 		srcs = append(srcs, st.Warn.Render("PSA not connected: nothing to match products to"))
 	}
-	if m.showFree {
-		srcs = append(srcs, st.Muted.Render("free/trial shown (t hides)"))
-	} else if c.hiddenFree > 0 {
-		srcs = append(srcs, st.Muted.Render(fmt.Sprintf("%d free/trial hidden (t shows)", c.hiddenFree)))
-	}
 	line2 := strings.Join(srcs, st.Muted.Render(" · "))
 
 	var line3 string
@@ -96,7 +94,12 @@ func (m *Model) topView() string {
 		if m.query != "" {
 			q = `"` + m.query + `"`
 		}
+		free := "shown"
+		if !m.showFree {
+			free = fmt.Sprintf("%d hidden", c.hiddenFree)
+		}
 		line3 = st.Muted.Render("Filter ") + st.Text.Render(m.filter.String()) + st.Key.Render(" f") +
+			st.Muted.Render(" · Free/trial ") + st.Text.Render(free) + st.Key.Render(" t") +
 			st.Muted.Render(" · Search ") + st.Text.Render(q) + st.Key.Render(" /") +
 			st.Muted.Render(fmt.Sprintf(" · %d shown", m.shownRows))
 	}
@@ -172,11 +175,13 @@ func (m *Model) entryView(cols columns, pos int) string {
 		return b.String()
 	}
 	p := r.prod
-	name := productName(p)
-	if p.FreeOrTrial {
-		name += " (free/trial)"
+	name := cell(shownName(p), cols.name)
+	if p.FreeOrTrial && ansi.StringWidth(shownName(p)) > cols.name {
+		// Cut the name, not the mark: it is what says why the row is
+		// usually hidden.
+		name = cell(ansi.Truncate(productName(p), max(1, cols.name-len(freeMark)), "…")+freeMark, cols.name)
 	}
-	b.WriteString(nameStyle.Render(cursor + cell(name, cols.name)))
+	b.WriteString(nameStyle.Render(cursor + name))
 	b.WriteString(colSep)
 	b.WriteString(st.Text.Render(cell(termText(p), termWidth)))
 	b.WriteString(colSep)
