@@ -40,6 +40,8 @@ type picker struct {
 	rows    int   // option rows that fit, set by view
 	// labelWidth is the widest label, so that what follows lines up.
 	labelWidth int
+	// noneFirst is set when the first option is the "none" entry (id "").
+	noneFirst bool
 }
 
 // pickerSearchLimit is the longest search, in characters.
@@ -60,13 +62,13 @@ func newPicker(st *common.Styles, title, placeholder string, options []option, s
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.Focus()
 	p := picker{title: title, options: options, input: in, rows: 10}
+	p.noneFirst = len(options) > 0 && options[0].id == ""
 	for _, o := range options {
 		p.labelWidth = max(p.labelWidth, ansi.StringWidth(o.label))
 	}
 	p.filter()
-	// Start on the current match or suggestion, else on the first account:
-	// never on "no account", so that a quick enter does not clear a side.
-	p.cursor = min(1, max(0, len(p.visible)-1))
+	// Start on the current match or suggestion, else on the first real
+	// option: never on "none", so that a quick enter clears nothing.
 	for pos, i := range p.visible {
 		if selectID != "" && strings.EqualFold(p.options[i].id, selectID) {
 			p.cursor = pos
@@ -87,10 +89,10 @@ func (p *picker) filter() {
 		}
 	}
 	p.cursor = 0
-	if len(words) == 0 {
-		// With no search the "no account" entry leads; the first real
-		// option is where the cursor belongs.
-		p.cursor = min(1, max(0, len(p.visible)-1))
+	if len(p.visible) > 1 && p.noneFirst && p.visible[0] == 0 {
+		// The "none" entry leads; the first real option is where the
+		// cursor belongs.
+		p.cursor = 1
 	}
 	p.offset = 0
 	p.clamp()

@@ -157,7 +157,9 @@ func product(skuID string, term connectors.Term, m reconcile.ProductMatch) recon
 	return m
 }
 
-func unmatched() reconcile.ProductMatch { return reconcile.ProductMatch{State: reconcile.StateUnmapped} }
+func unmatched() reconcile.ProductMatch {
+	return reconcile.ProductMatch{State: reconcile.StateUnmapped}
+}
 
 func item(id, name string, state reconcile.MatchState, ev reconcile.Evidence, reason string, score int) reconcile.ProductMatch {
 	return reconcile.ProductMatch{ItemID: id, ItemName: name, State: state, Evidence: ev, Reason: reason, Score: score}
