@@ -754,3 +754,21 @@ func BenchmarkLoad(b *testing.B) {
 		f.screen.setData(v)
 	}
 }
+
+// BenchmarkPickerSearch types one letter into the picker of 5,000
+// accounts: the filter runs on every key.
+func BenchmarkPickerSearch(b *testing.B) {
+	f := setup(b, many(5000), 120, 40)
+	f.d.Press("d")
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if i%2 == 0 {
+			f.screen.Update(tuitest.Key("7"))
+		} else {
+			f.screen.Update(tuitest.Key("backspace"))
+		}
+		_ = f.screen.View()
+		i++
+	}
+}
