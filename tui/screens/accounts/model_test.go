@@ -556,6 +556,9 @@ func TestGateSaysWhatToDo(t *testing.T) {
 	if err := f.screen.Gate(); err == nil || err.Error() != want {
 		t.Errorf("gate %v, want %q", err, want)
 	}
+	if v := f.view(); !strings.HasPrefix(v, "1 customer ") {
+		t.Errorf("one customer is not plural:\n%s", v)
+	}
 	f.d.Press("enter")
 	f.d.Until("enter asks the root to go on; the root checks the gate", func() bool { return f.h.Nexts == 1 })
 }

@@ -79,7 +79,7 @@ func (m *Model) View() string {
 func (m *Model) topView() string {
 	st := m.c.Styles
 	c := m.counts
-	parts := []string{st.Bold.Render(fmt.Sprintf("%d customers", c.total))}
+	parts := []string{st.Bold.Render(plural(c.total, "customer", "customers"))}
 	for _, b := range []bucket{bucketMatched, bucketSuggested, bucketUnmapped, bucketConflict, bucketMissing} {
 		n := c.byBucket[b]
 		if n == 0 && (b == bucketConflict || b == bucketMissing) {
@@ -434,4 +434,12 @@ func cell(s string, w int) string {
 		s += strings.Repeat(" ", pad)
 	}
 	return s
+}
+
+// plural is "1 customer", "2 customers".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -326,6 +326,11 @@ func TestTieUnknownProduct(t *testing.T) {
 	if v := f.view(); !strings.Contains(v, "Tie Microsoft 365 Business Basic to a Microsoft SKU") {
 		t.Fatalf("picker:\n%s", v)
 	}
+	f.d.Type("business basic")
+	if o, _ := f.screen.picker.selected(); o.label != "Microsoft 365 Business Basic" {
+		t.Errorf("names holding the search as typed come first, got %+v", o)
+	}
+	f.d.Press("ctrl+u")
 	f.d.Type("O365_BUSINESS_ESSENTIALS")
 	if o, _ := f.screen.picker.selected(); o.id != skuBusinessBasic {
 		t.Fatalf("the search should find Business Basic by part number, got %+v", o)

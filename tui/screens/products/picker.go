@@ -42,6 +42,8 @@ type picker struct {
 	labelWidth int
 	// noneFirst is set when the first option is the "none" entry (id "").
 	noneFirst bool
+	// labels are the options' labels in lower case, for ranking.
+	labels []string
 }
 
 // pickerSearchLimit is the longest search, in characters.
@@ -63,8 +65,10 @@ func newPicker(st *common.Styles, title, placeholder string, options []option, s
 	in.Focus()
 	p := picker{title: title, options: options, input: in, rows: 10}
 	p.noneFirst = len(options) > 0 && options[0].id == ""
-	for _, o := range options {
+	p.labels = make([]string, len(options))
+	for i, o := range options {
 		p.labelWidth = max(p.labelWidth, ansi.StringWidth(o.label))
+		p.labels[i] = strings.ToLower(o.label)
 	}
 	p.filter()
 	// Start on the current match or suggestion, else on the first real
@@ -79,15 +83,25 @@ func newPicker(st *common.Styles, title, placeholder string, options []option, s
 	return p
 }
 
-// filter keeps the options holding every word of the search, in order.
+// filter keeps the options holding every word of the search: first those
+// whose label holds the search as typed ("business premium" finds
+// "Microsoft 365 Business Premium" before "Dynamics 365 Business Central
+// Premium"), then the others, each in the options' order.
 func (p *picker) filter() {
-	words := strings.Fields(strings.ToLower(p.input.Value()))
+	q := strings.ToLower(strings.TrimSpace(p.input.Value()))
+	words := strings.Fields(q)
 	p.visible = p.visible[:0]
+	var rest []int
 	for i := range p.options {
-		if matchesWords(p.options[i].search, words) {
+		switch {
+		case !matchesWords(p.options[i].search, words):
+		case q == "" || strings.Contains(p.labels[i], q):
 			p.visible = append(p.visible, i)
+		default:
+			rest = append(rest, i)
 		}
 	}
+	p.visible = append(p.visible, rest...)
 	p.cursor = 0
 	if len(p.visible) > 1 && p.noneFirst && p.visible[0] == 0 {
 		// The "none" entry leads; the first real option is where the

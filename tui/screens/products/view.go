@@ -59,7 +59,7 @@ func (m *Model) View() string {
 func (m *Model) topView() string {
 	st := m.c.Styles
 	c := m.counts
-	parts := []string{st.Bold.Render(fmt.Sprintf("%d products", c.products))}
+	parts := []string{st.Bold.Render(plural(c.products, "product", "products"))}
 	for _, b := range []bucket{bucketMatched, bucketSuggested, bucketUnmapped, bucketNotBilled, bucketMissing} {
 		n := c.byBucket[b]
 		if n == 0 && (b == bucketNotBilled || b == bucketMissing) {
@@ -425,4 +425,12 @@ func cell(s string, w int) string {
 		s += strings.Repeat(" ", pad)
 	}
 	return s
+}
+
+// plural is "1 product", "2 products".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
