@@ -373,6 +373,15 @@ func (m *Model) startRefresh() tea.Cmd {
 	)
 }
 
+// refreshAfter queues an automatic pass after the calls queued now, unless
+// one is queued already: it will run after them too.
+func (m *Model) refreshAfter() tea.Cmd {
+	if m.refreshing {
+		return nil
+	}
+	return m.startRefresh()
+}
+
 func (m *Model) handleRefreshed(msg refreshedMsg) tea.Cmd {
 	next := m.runNext()
 	m.refreshing = false
@@ -437,7 +446,7 @@ func (m *Model) toggleExcluded() tea.Cmd {
 		// matches again at once.
 		cmd := m.run(exclude(m.c.Ctx, m.mt, r.m.TenantID, false, "Include "+name+" again",
 			"Included "+name+" again; matching it now"))
-		return tea.Batch(cmd, m.startRefresh())
+		return tea.Batch(cmd, m.refreshAfter())
 	}
 	return m.run(exclude(m.c.Ctx, m.mt, r.m.TenantID, true, "Exclude "+name,
 		"Excluded "+name+": it stops asking for matches; x includes it again"))

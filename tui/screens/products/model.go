@@ -371,6 +371,15 @@ func (m *Model) startRefresh() tea.Cmd {
 	)
 }
 
+// refreshAfter queues an automatic pass after the calls queued now, unless
+// one is queued already: it will run after them too.
+func (m *Model) refreshAfter() tea.Cmd {
+	if m.refreshing {
+		return nil
+	}
+	return m.startRefresh()
+}
+
 func (m *Model) handleRefreshed(msg refreshedMsg) tea.Cmd {
 	next := m.runNext()
 	m.refreshing = false
@@ -402,7 +411,7 @@ func (m *Model) handleTied(msg tiedMsg) tea.Cmd {
 	m.setTie(msg.tie)
 	// A tie can bring products to match (the SKU on the product's terms):
 	// match again, after whatever is queued.
-	return tea.Batch(next, common.Status(common.LevelSuccess, msg.done), m.startRefresh())
+	return tea.Batch(next, common.Status(common.LevelSuccess, msg.done), m.refreshAfter())
 }
 
 // confirm confirms the suggestion of the selected product.

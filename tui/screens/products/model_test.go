@@ -574,3 +574,33 @@ func BenchmarkView(b *testing.B) {
 		_ = f.screen.View()
 	}
 }
+
+// TestTieWithRefreshQueued: a pass queued behind a tie already covers it;
+// the tie does not queue another, nor say one is running.
+func TestTieWithRefreshQueued(t *testing.T) {
+	t.Parallel()
+	mt := newFakeMatcher(sample())
+	f := setupWith(t, mt, 140, 40)
+	mt.mu.Lock()
+	mt.hold = make(chan struct{})
+	mt.mu.Unlock()
+	f.selectRow(t, unknown2)
+	f.d.Press("p")
+	f.d.Type("O365_BUSINESS_ESSENTIALS")
+	f.d.Press("enter", "r")
+	go func() {
+		for range 2 {
+			mt.hold <- struct{}{}
+		}
+	}()
+	f.idle(t)
+	want := []string{"refresh", "tie px-102 " + skuBusinessBasic, "refresh"}
+	if calls := mt.callLog(); !slices.Equal(calls, want) {
+		t.Errorf("calls %v, want %v", calls, want)
+	}
+	for _, s := range f.h.Statuses {
+		if strings.HasPrefix(s.Text, "Already") {
+			t.Errorf("status %q", s.Text)
+		}
+	}
+}
