@@ -71,18 +71,20 @@ func CompareInventories(prev, now Inventory) ChangesSince {
 	if prev.TakenAt.IsZero() {
 		return out
 	}
+	// What the last run had not read at all (no SKUs because no licence was
+	// read yet, no PSA connected) is not new: it was unknown.
 	for id, name := range now.Customers {
-		if _, ok := prev.Customers[id]; !ok {
+		if _, ok := prev.Customers[id]; !ok && len(prev.Customers) > 0 {
 			out.NewCustomers = append(out.NewCustomers, name)
 		}
 	}
 	for _, id := range now.Skus {
-		if !slices.Contains(prev.Skus, id) {
+		if !slices.Contains(prev.Skus, id) && len(prev.Skus) > 0 {
 			out.NewSkus = append(out.NewSkus, skus.DisplayName(id, ""))
 		}
 	}
 	for id, name := range now.PSAItems {
-		if _, ok := prev.PSAItems[id]; !ok {
+		if _, ok := prev.PSAItems[id]; !ok && len(prev.PSAItems) > 0 {
 			out.NewPSAItems = append(out.NewPSAItems, name)
 		}
 	}

@@ -35,4 +35,11 @@ func TestCompareInventories(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CompareInventories =\n%+v\nwant\n%+v", got, want)
 	}
+
+	// A run before anything was read: the first SKUs and items are not news.
+	empty := TakeInventory(t0, customers[:1], nil, nil)
+	got = CompareInventories(empty, now)
+	if len(got.NewSkus) != 0 || len(got.NewPSAItems) != 0 || len(got.NewCustomers) != 2 {
+		t.Errorf("after an empty run: %+v", got)
+	}
 }

@@ -162,6 +162,12 @@ func (m *Model) resume() {
 			m.done[id] = true
 		}
 	}
+	// A home set up before (its settings saved) opens on the summary: what
+	// changed since, and what still needs a person.
+	if m.done[common.ScreenSettings] && m.enterable(common.ScreenSummary) {
+		m.current = common.ScreenSummary
+		return
+	}
 	if id, ok := common.ParseStep(saved.Current); ok && m.enterable(id) {
 		m.current = id
 		return
@@ -229,6 +235,8 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return nil
 	case common.SourcesChangedMsg:
 		return m.toScreen(common.ScreenConnect, msg)
+	case common.OpenStepMsg:
+		return m.open(msg)
 	case common.ScreenMsg:
 		return m.toScreen(msg.To, msg.Msg)
 	case common.ErrMsg:
@@ -333,6 +341,20 @@ func (m *Model) toScreen(id common.ScreenID, msg tea.Msg) tea.Cmd {
 	s, cmd := s.Update(msg)
 	m.screens[id] = s
 	return cmd
+}
+
+// open brings a step to the front at the summary's request, narrowed to
+// what still needs a person when asked.
+func (m *Model) open(msg common.OpenStepMsg) tea.Cmd {
+	if !m.enterable(msg.Step) {
+		return common.Status(common.LevelInfo, msg.Step.Title()+" comes in a later version")
+	}
+	m.current = msg.Step
+	cmd := m.enter(msg.Step)
+	if t, ok := m.screens[msg.Step].(common.ToDoShower); ok && msg.ToDo {
+		t.ShowToDo()
+	}
+	return tea.Batch(m.save(""), cmd)
 }
 
 // next moves forward from the screen from once its gate passes. The next

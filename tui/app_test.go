@@ -846,3 +846,46 @@ func TestFullHelpFitsEightyColumns(t *testing.T) {
 		}
 	}
 }
+
+// todoScreen records ShowToDo.
+type todoScreen struct {
+	*fakeScreen
+	todo bool
+}
+
+func (s *todoScreen) ShowToDo() { s.todo = true }
+
+// TestSetUpHomeOpensOnTheSummary: once the settings were saved, seats opens
+// on the summary, which opens a step (narrowed to what needs a person).
+func TestSetUpHomeOpensOnTheSummary(t *testing.T) {
+	t.Parallel()
+	p := &fakeProgress{saved: store.WizardProgress{Current: "licences", Done: []string{"distributor", "connect", "consent", "accounts", "products", "settings"}}}
+	base, _ := tuitest.NewCommon(t, common.Deps{Progress: p})
+	c, cancel := rootCommon(base)
+	t.Cleanup(cancel)
+	accounts := &todoScreen{fakeScreen: &fakeScreen{id: common.ScreenAccounts}}
+	m := newModel(c, cancel, &fakeScreen{id: common.ScreenSettings}, accounts,
+		&fakeScreen{id: common.ScreenLicences}, &fakeScreen{id: common.ScreenSummary})
+	if m.Current() != common.ScreenSummary {
+		t.Fatalf("a set-up home opens on %v, want the summary", m.Current())
+	}
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = next.(Model)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "body of summary") {
+		t.Fatalf("view:\n%s", v)
+	}
+	next, _ = m.Update(common.OpenStepMsg{Step: common.ScreenAccounts, ToDo: true})
+	m = next.(Model)
+	if m.Current() != common.ScreenAccounts || !accounts.todo || accounts.inits != 1 {
+		t.Errorf("open: current %v, todo %v, inits %d", m.Current(), accounts.todo, accounts.inits)
+	}
+	// A home not set up yet resumes where it was.
+	p2 := &fakeProgress{saved: store.WizardProgress{Current: "accounts", Done: []string{"distributor", "connect", "consent"}}}
+	base2, _ := tuitest.NewCommon(t, common.Deps{Progress: p2})
+	c2, cancel2 := rootCommon(base2)
+	t.Cleanup(cancel2)
+	m2 := newModel(c2, cancel2, &fakeScreen{id: common.ScreenAccounts}, &fakeScreen{id: common.ScreenSummary})
+	if m2.Current() != common.ScreenAccounts {
+		t.Errorf("a home mid-setup opens on %v", m2.Current())
+	}
+}

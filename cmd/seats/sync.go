@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -55,28 +56,8 @@ interruption.`,
 					fmt.Fprintf(f.stderr, "Reading %s at the same time...\n", displayName(sourceKind{name: k}))
 				}
 			}
-			full, syncErr := all.Sync(ctx, workflow.SyncAllProgress{Tenant: p.tenant, Source: p.source})
+			full, syncErr := recordingSyncer{all: all, st: st}.Sync(ctx, workflow.SyncAllProgress{Tenant: p.tenant, Source: p.source})
 			rep := full.SyncReport
-			for _, src := range full.Sources {
-				run := store.SyncRun{Kind: string(src.Source), StartedAt: full.StartedAt, FinishedAt: full.StartedAt.Add(src.Duration),
-					Tenants: 1, Interrupted: src.Interrupted, Error: src.Error}
-				if !src.OK && !src.Interrupted {
-					run.Failed = 1
-				}
-				if _, err := st.AddSyncRun(run); err != nil {
-					return errors.Join(syncErr, err)
-				}
-			}
-			if !rep.StartedAt.IsZero() {
-				run := store.SyncRun{Kind: "microsoft", StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt,
-					Tenants: rep.Tenants, Failed: rep.Failed, Read: rep.Succeeded, Lost: len(rep.Lost), Interrupted: rep.Interrupted}
-				if syncErr != nil {
-					run.Error = syncErr.Error()
-				}
-				if _, err := st.AddSyncRun(run); err != nil {
-					return errors.Join(syncErr, err)
-				}
-			}
 			if asJSON {
 				if err := writeJSON(f.stdout, full); err != nil {
 					return err
@@ -207,4 +188,38 @@ func syncHint(sandbox bool, args string) string {
 		parts = append(parts, "--sandbox")
 	}
 	return "`" + strings.Join(append(parts, args), " ") + "`"
+}
+
+// recordingSyncer syncs every source and records the runs (one per source)
+// for status, the summary and staleness: every sync goes through it, from
+// the CLI and from the wizard alike.
+type recordingSyncer struct {
+	all *workflow.Everything
+	st  *store.Store
+}
+
+func (r recordingSyncer) Sync(ctx context.Context, progress workflow.SyncAllProgress) (workflow.SyncAllReport, error) {
+	full, syncErr := r.all.Sync(ctx, progress)
+	var errs []error
+	for _, src := range full.Sources {
+		run := store.SyncRun{Kind: string(src.Source), StartedAt: full.StartedAt, FinishedAt: full.StartedAt.Add(src.Duration),
+			Tenants: 1, Interrupted: src.Interrupted, Error: src.Error}
+		if !src.OK && !src.Interrupted {
+			run.Failed = 1
+		}
+		if _, err := r.st.AddSyncRun(run); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if rep := full.SyncReport; !rep.StartedAt.IsZero() {
+		run := store.SyncRun{Kind: store.SyncMicrosoft, StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt,
+			Tenants: rep.Tenants, Failed: rep.Failed, Read: rep.Succeeded, Lost: len(rep.Lost), Interrupted: rep.Interrupted}
+		if syncErr != nil {
+			run.Error = syncErr.Error()
+		}
+		if _, err := r.st.AddSyncRun(run); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return full, errors.Join(append([]error{syncErr}, errs...)...)
 }

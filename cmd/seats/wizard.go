@@ -78,11 +78,12 @@ func runWizard(ctx context.Context, f *factory) error {
 	} else if _, err := lazy.session(ctx); err != nil {
 		return err // a client id that cannot make a client: say so now
 	}
+	opts := f.wizardOptions(ctx)
 	deps.Notices = warnings(held.lines())
 	c := common.New(ctx, deps, f.stdout)
 	// NewProgram draws through c.Output, the same locked writer the clipboard
 	// copy uses, so an OSC 52 sequence never lands inside a frame.
-	p := tui.NewProgram(c, f.wizardOptions(ctx), tea.WithInput(f.stdin))
+	p := tui.NewProgram(c, opts, tea.WithInput(f.stdin))
 	final, err := p.Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err

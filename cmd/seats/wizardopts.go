@@ -9,14 +9,18 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/workflow"
+	"github.com/seats-msp/seats/reconcile"
 	"github.com/seats-msp/seats/store"
 	"github.com/seats-msp/seats/store/config"
 	"github.com/seats-msp/seats/tui"
 	"github.com/seats-msp/seats/tui/common"
 	"github.com/seats-msp/seats/tui/components/sourceform"
+	"github.com/seats-msp/seats/tui/screens/accounts"
 	"github.com/seats-msp/seats/tui/screens/licences"
 	"github.com/seats-msp/seats/tui/screens/pick"
+	"github.com/seats-msp/seats/tui/screens/products"
 	"github.com/seats-msp/seats/tui/screens/settings"
+	"github.com/seats-msp/seats/tui/screens/summary"
 )
 
 // comingKinds are the distributors and PSAs a later version connects to;
@@ -36,6 +40,12 @@ var comingKinds = []struct {
 // wizardOptions builds the wizard's later steps with the real connectors,
 // the configuration and the store.
 func (f *factory) wizardOptions(ctx context.Context) tui.Options {
+	// The summary is read once, as the wizard opens: the inventory it keeps
+	// is what the next run compares with.
+	data, err := f.summaryData(true)
+	if err != nil {
+		fmt.Fprintf(f.stderr, "warning: the summary of what changed could not be read: %v\n", err)
+	}
 	return tui.Options{
 		Sources: func() []sourceform.Options { return f.sourceForms(ctx) },
 		Screens: []func(c *common.Common) common.Screen{
@@ -46,6 +56,21 @@ func (f *factory) wizardOptions(ctx context.Context) tui.Options {
 			},
 			func(c *common.Common) common.Screen {
 				return tui.Lazy(common.ScreenLicences, func() common.Screen { return licences.New(c, f.licencesDeps(ctx)) })
+			},
+			func(c *common.Common) common.Screen { return accounts.New(c, f.wizardMatcher(ctx)) },
+			func(c *common.Common) common.Screen { return products.New(c, f.wizardMatcher(ctx)) },
+			func(c *common.Common) common.Screen {
+				return summary.New(c, summary.Options{ID: common.ScreenSummary, Data: data,
+					Sync: func(ctx context.Context) (summary.Data, error) {
+						s, err := f.syncer(ctx)
+						if err != nil {
+							return summary.Data{}, err
+						}
+						if _, err := s.Sync(ctx, workflow.SyncAllProgress{}); err != nil {
+							return summary.Data{}, err
+						}
+						return f.summaryData(false)
+					}})
 			},
 		},
 	}
@@ -218,8 +243,19 @@ func recordConnection(st *store.Store, side connectors.ConnectorKind, kind, summ
 	return st.SaveConnection(side, store.SourceConnection{Kind: kind, CheckedAt: time.Now(), Summary: summary, ConnectedBy: osUser()})
 }
 
-// everything is the sync of every connected source, as `seats sync` and the
-// licence tables' sync key run it.
+// syncer is the sync of every connected source that records its runs, as
+// `seats sync`, the summary, the matching steps and the tables' sync key
+// run it.
+func (f *factory) syncer(ctx context.Context) (recordingSyncer, error) {
+	all, err := f.everything(ctx)
+	if err != nil {
+		return recordingSyncer{}, err
+	}
+	st, err := f.Store()
+	return recordingSyncer{all: all, st: st}, err
+}
+
+// everything is the sync of every connected source.
 func (f *factory) everything(ctx context.Context) (*workflow.Everything, error) {
 	customers, err := f.Customers(ctx)
 	if err != nil {
@@ -251,13 +287,13 @@ func (f *factory) licencesDeps(ctx context.Context) licences.Deps {
 	reporting, _ := f.Reporting(ctx)
 	d := licences.Deps{
 		Reports: reporting, Plans: reporting, Audit: st, ConfigFile: cfg.File(),
-		WriteEnabled: s.PSA.WriteEnabled, StaleAfter: s.Sync.StaleAfter,
+		WriteEnabledNow: func() bool { return cfg.Settings().PSA.WriteEnabled }, StaleAfter: s.Sync.StaleAfter,
 		Sync: licences.SyncAll(func(ctx context.Context) (licences.AllSyncer, string, string, error) {
-			all, err := f.everything(ctx)
+			s, err := f.syncer(ctx)
 			if err != nil {
 				return nil, "", "", err
 			}
-			return all, labelOf(all.DistributorKind), labelOf(all.PSAKind), nil
+			return s, labelOf(s.all.DistributorKind), labelOf(s.all.PSAKind), nil
 		}),
 		SyncOnStart: needsSync(s, st),
 	}
@@ -265,18 +301,14 @@ func (f *factory) licencesDeps(ctx context.Context) licences.Deps {
 		home, _ := st.HomeID()
 		d.PSAName = displayName(k)
 		d.PlanOptions = workflow.PlanOptions{HomeID: home, PSAKind: k.name, Timing: k.timing, EffectiveDate: s.EffectiveDateOn(time.Now())}
-		if psa, kind, ok, err := f.PSA(ctx); err == nil && ok {
-			if w, ok := psa.(connectors.QuantityWriter); ok {
-				who := workflow.Who{OSUser: osUser()}
-				if acct, ok, _ := st.Account(); ok {
-					who.MicrosoftAccount = acct.Username
-				}
-				d.Writer = &workflow.Applier{PSA: w, PSAKind: kind, Keep: st, Who: who}
-			}
-			d.AfterApply = func(ctx context.Context) error {
-				_, err := workflow.SyncPSA(ctx, kind, psa, st, time.Now)
+		d.Writer = lazyApplier{f: f}
+		d.AfterApply = func(ctx context.Context) error {
+			psa, kind, ok, err := f.PSA(ctx)
+			if err != nil || !ok {
 				return err
 			}
+			_, err = workflow.SyncPSA(ctx, kind, psa, st, time.Now)
+			return err
 		}
 	}
 	return d
@@ -310,4 +342,171 @@ func needsSync(s config.Settings, st *store.Store) bool {
 		}
 	}
 	return false
+}
+
+// summaryData is what the summary of a set-up home shows, from the store:
+// Ready customers, what is unmapped, what changed since the inventory the
+// last run kept (this run's is kept for the next one), and when each
+// source was last read.
+func (f *factory) summaryData(keepInventory bool) (summary.Data, error) {
+	cfg, err := f.loadConfig()
+	if err != nil {
+		return summary.Data{}, err
+	}
+	s := cfg.Settings()
+	st, err := f.Store()
+	if err != nil {
+		return summary.Data{}, err
+	}
+	d := summary.Data{Distributor: labelOf(s.Distributor.Kind), PSA: labelOf(s.PSA.Kind)}
+	statuses, err := st.CustomerStatuses()
+	if err != nil {
+		return d, err
+	}
+	d.Customers = len(statuses)
+	for _, c := range statuses {
+		if c.Ready() {
+			d.Ready++
+		}
+	}
+	m, err := st.Mappings()
+	if err != nil {
+		return d, err
+	}
+	d.Unmapped = summary.UnmappedFrom(m, s.Distributor.Kind != "", s.PSA.Kind != "")
+
+	snaps, err := st.Snapshots()
+	if err != nil {
+		return d, err
+	}
+	var psaSnap *connectors.PSASnapshot
+	if p, ok, err := st.PSASnapshot(); err == nil && ok {
+		psaSnap = &p
+	}
+	now := reconcile.TakeInventory(time.Now(), statuses, snaps, psaSnap)
+	prev, err := st.Inventory()
+	if err != nil {
+		return d, err
+	}
+	ch := reconcile.CompareInventories(prev, now)
+	d.Since = summary.SinceLastRun{LastRun: ch.Since, NewCustomers: ch.NewCustomers, NewSkus: ch.NewSkus, NewPSAItems: ch.NewPSAItems, LostCustomers: ch.NowLost}
+	if keepInventory {
+		if err := st.SaveInventory(now); err != nil {
+			return d, err
+		}
+	}
+
+	if run, ok, _ := st.LastSyncRun(store.SyncMicrosoft); ok {
+		src := summary.Source{Name: "Microsoft", ReadAt: run.FinishedAt}
+		if run.Failed > 0 {
+			src.Failed = fmt.Sprintf("%d tenants could not be read", run.Failed)
+		}
+		d.Sources = append(d.Sources, src)
+	}
+	for _, side := range []struct {
+		side connectors.ConnectorKind
+		name string
+	}{{connectors.KindDistributor, d.Distributor}, {connectors.KindPSA, d.PSA}} {
+		if side.name == "" {
+			continue
+		}
+		state, ok, err := st.SourceSnapshotState(side.side)
+		if err != nil || !ok {
+			continue
+		}
+		src := summary.Source{Name: side.name, ReadAt: state.TakenAt}
+		if state.Stale {
+			src.Failed = state.StaleReason
+		}
+		d.Sources = append(d.Sources, src)
+	}
+	return d, nil
+}
+
+// wizardMatcher is the matching workflow over the store, reading the
+// sources first where they were never read.
+func (f *factory) wizardMatcher(ctx context.Context) readingMatcher {
+	m, err := f.Matching()
+	if err != nil {
+		m = &workflow.Matching{}
+	}
+	return readingMatcher{Matching: m, f: f, ctx: ctx}
+}
+
+// readingMatcher is the matching workflow for the wizard's matching steps:
+// on a first run nothing has been read from the distributor and the PSA
+// yet, so its automatic pass first reads every source (as seats sync does)
+// whenever a chosen source has never been read.
+type readingMatcher struct {
+	*workflow.Matching
+	f   *factory
+	ctx context.Context
+}
+
+func (m readingMatcher) Refresh() (workflow.MatchView, error) {
+	cfg, err := m.f.loadConfig()
+	if err != nil {
+		return workflow.MatchView{}, err
+	}
+	st, err := m.f.Store()
+	if err != nil {
+		return workflow.MatchView{}, err
+	}
+	if needsSync(cfg.Settings(), st) {
+		s, err := m.f.syncer(m.ctx)
+		if err != nil {
+			return workflow.MatchView{}, err
+		}
+		rep, err := s.Sync(m.ctx, workflow.SyncAllProgress{})
+		if err != nil {
+			return workflow.MatchView{}, err
+		}
+		for _, src := range rep.Sources {
+			if !src.OK && !src.Interrupted {
+				return workflow.MatchView{}, fmt.Errorf("%s could not be read, so its side cannot be matched: %s", labelOf(src.Kind), src.Error)
+			}
+		}
+	}
+	return m.Matching.Refresh()
+}
+
+// lazyApplier builds the PSA client and its Applier at each use, so that
+// writes turned on in the Settings step of the same run count (the client
+// refuses writes while psa.write_enabled is off).
+type lazyApplier struct{ f *factory }
+
+func (l lazyApplier) applier(ctx context.Context) (*workflow.Applier, error) {
+	psa, kind, ok, err := l.f.PSA(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, isWriter := psa.(connectors.QuantityWriter)
+	if !ok || !isWriter {
+		return nil, errors.New("no PSA seats can write to is connected")
+	}
+	st, err := l.f.Store()
+	if err != nil {
+		return nil, err
+	}
+	who := workflow.Who{OSUser: osUser()}
+	if acct, ok, _ := st.Account(); ok {
+		who.MicrosoftAccount = acct.Username
+	}
+	return &workflow.Applier{PSA: w, PSAKind: kind, Keep: st, Who: who}, nil
+}
+
+func (l lazyApplier) Resolve(ctx context.Context) ([]connectors.PSAWrite, error) {
+	a, err := l.applier(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.Resolve(ctx)
+}
+
+func (l lazyApplier) Apply(ctx context.Context, p reconcile.Plan, only []int, progress workflow.ApplyProgress) ([]workflow.ApplyResult, error) {
+	a, err := l.applier(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.Apply(ctx, p, only, progress)
 }

@@ -165,6 +165,18 @@ func Copy(text, what string) tea.Cmd {
 	return func() tea.Msg { return CopyMsg{Text: text, What: what} }
 }
 
+// OpenStepMsg asks the root to bring a step to the front (from the
+// summary a set-up home opens on). ToDo asks the step to show what still
+// needs a person first (see ToDoShower).
+type OpenStepMsg struct {
+	Step ScreenID
+	ToDo bool
+}
+
+// ToDoShower is a step that can narrow itself to what still needs a
+// person (the unmapped queue).
+type ToDoShower interface{ ShowToDo() }
+
 // SourcesChangedMsg says the distributor or PSA chosen in step 1 changed:
 // the Connect step builds its forms for the new choice.
 type SourcesChangedMsg struct{}

@@ -19,6 +19,9 @@ const (
 	ScreenProducts
 	ScreenSettings
 	ScreenLicences
+	// ScreenSummary is not a step: a home already set up opens on it
+	// (what changed, what is still unmapped) before the steps.
+	ScreenSummary
 )
 
 // Steps returns every step of the wizard in order. It returns a new slice
@@ -44,6 +47,7 @@ var stepInfos = map[ScreenID]stepInfo{
 	ScreenProducts:    {"products", "Match products", "Products"},
 	ScreenSettings:    {"settings", "Settings", "Settings"},
 	ScreenLicences:    {"licences", "Licences", "Licences"},
+	ScreenSummary:     {"summary", "Since last time", "Summary"},
 }
 
 // String returns the step id saved in the store ("connect", "consent"...),

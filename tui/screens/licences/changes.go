@@ -430,7 +430,7 @@ func (m *Model) changesTop() []string {
 	}
 	if !m.writable() {
 		why := "psa.write_enabled is off"
-		if m.deps.WriteEnabled {
+		if m.writeEnabled() {
 			why = "seats cannot write to " + m.psaName()
 		}
 		file := "config.yaml"
@@ -439,7 +439,7 @@ func (m *Model) changesTop() []string {
 		}
 		note := "! Read-only: " + why + ", so nothing is applied from here. To apply, turn writes on in the Settings step" +
 			" (shift+tab from the tables) or set psa.write_enabled: true in " + file + ", then open this view again."
-		if m.deps.WriteEnabled {
+		if m.writeEnabled() {
 			note = "! Read-only: " + why + "; connect a PSA seats can write to."
 		}
 		lines = append(lines, wrapStyled(st.Warn, m.c.Hint(note), m.width)...)

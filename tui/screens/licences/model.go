@@ -132,8 +132,11 @@ type Deps struct {
 	// Writer applies plans; nil, or WriteEnabled false, keeps the Changes
 	// view read-only.
 	Writer Applier
-	// WriteEnabled is psa.write_enabled.
-	WriteEnabled bool
+	// WriteEnabled is psa.write_enabled. WriteEnabledNow, when set, is
+	// asked instead each time, so turning writes on in the Settings step
+	// counts without restarting the wizard.
+	WriteEnabled    bool
+	WriteEnabledNow func() bool
 	// ConfigFile is where config.yaml is, to say where writes are turned
 	// on; "" says config.yaml.
 	ConfigFile string
@@ -408,7 +411,7 @@ func (m *Model) setReport(rep reconcile.Report, haveDist, havePSA bool) {
 
 // writable reports whether the Changes view may apply.
 func (m *Model) writable() bool {
-	return m.deps.WriteEnabled && m.deps.Writer != nil
+	return m.writeEnabled() && m.deps.Writer != nil
 }
 
 func (m *Model) psaName() string {
@@ -443,3 +446,11 @@ func (m *Model) View() string {
 }
 
 func joinLines(lines []string) string { return strings.Join(lines, "\n") }
+
+// writeEnabled is psa.write_enabled as it stands now.
+func (m *Model) writeEnabled() bool {
+	if m.deps.WriteEnabledNow != nil {
+		return m.deps.WriteEnabledNow()
+	}
+	return m.deps.WriteEnabled
+}

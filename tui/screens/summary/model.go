@@ -95,10 +95,7 @@ type Options struct {
 
 // OpenMsg asks the root to open a step: the accounts or products step on
 // what still needs a person (ToDo), or the licence tables.
-type OpenMsg struct {
-	Step common.ScreenID
-	ToDo bool
-}
+type OpenMsg = common.OpenStepMsg
 
 // ErrNothingUnmapped is the status when the queue is empty.
 var ErrNothingUnmapped = errors.New("Nothing unmapped: every customer and product is matched")
