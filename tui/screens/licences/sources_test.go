@@ -91,7 +91,7 @@ func TestSyncAll(t *testing.T) {
 				sources: []workflow.SourceResult{{Source: connectors.KindPSA, Error: storeFull.Error()}},
 				err:     errors.Join(signInGone, storeFull),
 			},
-			psa: "ConnectWise",
+			psa:     "ConnectWise",
 			wantErr: []error{signInGone, storeFull},
 			wantSteps: map[SyncSource]SyncStep{
 				SyncMicrosoft: {Source: SyncMicrosoft, Finished: true, Err: errors.Join(signInGone, storeFull)},
