@@ -69,7 +69,7 @@ func TestWizardSignsInWithTheCreatedApplication(t *testing.T) {
 
 	env := append(e2eEnv(home), "NO_COLOR=1", "SEATS_SANDBOX_LATENCY=300ms")
 	term := newTmux(t, home, "created", 80, 24, env, "--sandbox")
-	term.waitFor("Enter this code", time.Minute)
+	pickAndConnect(term)
 	s := term.waitFor("client id "+id, time.Minute)
 	if !strings.Contains(s, "Permissions · all 4 delegated permissions consented") {
 		t.Fatalf("the readiness check after sign-in:\n%s", s)

@@ -87,23 +87,52 @@ func (term *tmuxTerm) waitUntil(what string, timeout time.Duration, ok func(scre
 	}
 }
 
-// TestWizardOnSandbox runs the wizard from an empty home through sign-in,
-// consent of every eligible customer and Continue, then quits with Ctrl+C
-// and checks the next run resumes at the same step with everything kept.
+// pickAndConnect takes the wizard from step 1 through the Connect step:
+// Pax8 and ConnectWise chosen, the Microsoft sign-in (approved by the
+// sandbox), then both connect forms, whose secrets the sandbox supplies.
+func pickAndConnect(term *tmuxTerm) {
+	term.t.Helper()
+	s := term.waitFor("Pick your distributor and PSA", time.Minute)
+	if !strings.Contains(s, "Step 1 of 7") || !strings.Contains(s, "coming") {
+		term.t.Fatalf("step 1:\n%s", s)
+	}
+	term.keys("Enter") // Pax8
+	term.waitFor("Chosen: Pax8", 10*time.Second)
+	term.keys("Enter") // ConnectWise PSA
+	s = term.waitFor("Enter this code", time.Minute)
+	if !strings.Contains(s, "Step 2 of 7") || !strings.Contains(s, "/devicelogin") {
+		term.t.Fatalf("Connect screen:\n%s", s)
+	}
+	term.waitFor("Distributor: Pax8", time.Minute)
+	enterThrough(term, 4, "✓ Pax8: 40 companies")
+	term.waitFor("PSA: ConnectWise", 10*time.Second)
+	enterThrough(term, 6, "✓ ConnectWise:")
+}
+
+// enterThrough presses enter on each of a form's fields, the last one
+// testing the connection, and waits for what the test shows.
+func enterThrough(term *tmuxTerm, fields int, want string) {
+	term.t.Helper()
+	for range fields {
+		term.keys("Enter")
+		time.Sleep(300 * time.Millisecond)
+	}
+	term.waitFor(want, time.Minute)
+}
+
+// TestWizardOnSandbox runs the wizard from an empty home through every
+// step by keyboard (pick, connect, consent, accounts, products, settings)
+// to the licence tables, checks they read at 80x24 and 200x60, quits with
+// Ctrl+C, and checks the next run opens on the summary of a set-up home.
 func TestWizardOnSandbox(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
 	env := append(e2eEnv(home), "NO_COLOR=1")
 	term := newTmux(t, home, "first", 100, 30, env, "--sandbox")
+	pickAndConnect(term)
+	term.keys("Enter") // Continue
 
-	s := term.waitFor("Enter this code", time.Minute)
-	if !strings.Contains(s, "Step 2 of 7") || !strings.Contains(s, "/devicelogin") {
-		t.Fatalf("Connect screen:\n%s", s)
-	}
-	term.waitFor("Signed in as", time.Minute)
-	term.keys("Enter")
-
-	s = term.waitFor("Loaded 40 customers", time.Minute)
+	s := term.waitFor("Loaded 40 customers", time.Minute)
 	// The refresh looks at every customer with usable GDAP: the two the
 	// sandbox consented long ago are Ready at once, the others are not.
 	for _, want := range []string{"Customers & consent", "Ready 2", "Not consented 38", "GDAP"} {
@@ -111,7 +140,6 @@ func TestWizardOnSandbox(t *testing.T) {
 			t.Fatalf("customer screen lacks %q:\n%s", want, s)
 		}
 	}
-
 	term.keys("a")
 	term.waitFor("yes, consent them", 10*time.Second)
 	term.keys("y")
@@ -122,33 +150,65 @@ func TestWizardOnSandbox(t *testing.T) {
 	term.keys("Enter") // close the results
 	term.waitFor("✓ Ready", 10*time.Second)
 	term.keys("Enter") // Continue
-	term.waitFor("Customers & consent is done", 10*time.Second)
 
-	// Readable at 80×24 and at 200×60.
-	// tmux clips what is wider than the pane, so readable means: the
-	// header, the table and the footer each still say what they should,
-	// whole, on their own lines.
+	// Accounts: every source is read first, then matched with evidence.
+	s = term.waitFor("Pax8 40 accounts", 2*time.Minute)
+	for _, want := range []string{"Step 4 of 7", "✓ auto", "tenant id", "conflict"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("accounts screen lacks %q:\n%s", want, s)
+		}
+	}
+	term.keys("Enter")
+	s = term.waitFor("Match products", time.Minute)
+	term.waitFor("✓ auto", time.Minute)
+	term.keys("y") // confirm the suggestion on the first row
+	time.Sleep(500 * time.Millisecond)
+	term.keys("Enter")
+	s = term.waitFor("PSA writes are off", time.Minute)
+	if !strings.Contains(s, "Step 6 of 7") {
+		t.Fatalf("settings:\n%s", s)
+	}
+	term.keys("C-s")
+	s = term.waitFor("money found", 2*time.Minute)
+	if !strings.Contains(s, "Step 7 of 7") || !strings.Contains(s, "USD a month") {
+		t.Fatalf("licence tables:\n%s", s)
+	}
+
+	// Readable at 80×24 and at 200×60: the header, the table and the footer
+	// each still say what they should, whole, on their own lines.
 	term.run("resize-window", "-t", term.target, "-x", "80", "-y", "24")
 	term.waitUntil("a whole screen at 80×24", 10*time.Second, func(s string) bool {
 		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 		return len(lines) == 24 &&
-			strings.Contains(lines[0], "Step 3 of 7") && strings.Contains(lines[0], "[SANDBOX]") &&
+			strings.Contains(lines[0], "Step 7 of 7") && strings.Contains(lines[0], "[SANDBOX]") &&
 			strings.HasSuffix(strings.TrimSpace(lines[len(lines)-1]), "q quit") &&
-			strings.Contains(s, "✓ Ready") && strings.Contains(s, "Customer")
+			strings.Contains(s, "Customer") && strings.Contains(s, "found")
 	})
 	term.run("resize-window", "-t", term.target, "-x", "200", "-y", "60")
-	term.waitFor("Domain", 10*time.Second)
+	term.waitFor("Owed back", 10*time.Second)
+
+	// A customer, where its numbers come from, and the planned changes,
+	// read-only while writes are off.
+	term.keys("Enter")
+	term.waitFor("Where from", 10*time.Second)
+	term.keys("Escape")
+	term.keys("c")
+	s = term.waitFor("Planned PSA changes", 30*time.Second)
+	if !strings.Contains(s, "Read-only") {
+		t.Fatalf("changes with writes off:\n%s", s)
+	}
 
 	term.keys("C-c")
 	term.waitFor("SEATS-EXITED 0", 10*time.Second)
 
-	// The next run resumes on Customers & consent, with the consents kept.
+	// The next run opens on the summary of a set-up home.
 	again := newTmux(t, home, "again", 100, 30, env, "--sandbox")
-	s = again.waitFor("Step 3 of 7", time.Minute)
-	if !strings.Contains(s, "✓ Connect") {
-		t.Fatalf("Connect is not kept as done:\n%s", s)
+	s = again.waitFor("Welcome back", time.Minute)
+	if !strings.Contains(s, "Ready customers 26") || !strings.Contains(s, "Pax8") {
+		t.Fatalf("summary:\n%s", s)
 	}
-	again.waitFor("✓ Ready 26", time.Minute)
+	again.keys("l")
+	again.waitFor("money found", time.Minute)
 	again.keys("q")
 	again.waitFor("SEATS-EXITED 0", 10*time.Second)
 }
