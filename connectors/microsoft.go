@@ -371,6 +371,10 @@ type LicenceSnapshot struct {
 	Skus          []SubscribedSku         `json:"skus"`
 	Subscriptions []DirectorySubscription `json:"subscriptions"`
 	Users         []User                  `json:"users"`
+	// Domains are the tenant's verified domains (Graph organization
+	// verifiedDomains): evidence for matching it to a distributor account
+	// or PSA company by website.
+	Domains []string `json:"domains,omitempty"`
 	// Stale is set when the last sync of this tenant failed; the data is the
 	// previous successful read and StaleReason says why it was not refreshed.
 	Stale       bool      `json:"stale,omitempty"`

@@ -289,6 +289,9 @@ func compareLicences(t *testing.T, got, want connectors.LicenceSnapshot) {
 	if got.TakenAt.IsZero() {
 		t.Errorf("TakenAt is zero")
 	}
+	if want.Domains != nil && !slices.Equal(got.Domains, want.Domains) {
+		t.Errorf("Domains %v, want %v", got.Domains, want.Domains)
+	}
 
 	type skuCounts struct {
 		partNumber      string

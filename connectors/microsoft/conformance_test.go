@@ -2,6 +2,7 @@ package microsoft_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,6 +85,7 @@ func (l *msLevers) Licences(tenantID string) connectors.LicenceSnapshot {
 		if c.TenantID != tenantID {
 			continue
 		}
+		snap.Domains = []string{strings.ToLower(c.Domain)}
 		for _, s := range c.Skus {
 			consumed := 0
 			for _, u := range c.Users {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -145,15 +146,21 @@ func (c *Client) Licences(ctx context.Context, tenantID string) (connectors.Lice
 		{id: "skus", url: "/subscribedSkus?$select=" + selectSkus, op: opSkus},
 		{id: "subscriptions", url: "/directory/subscriptions?$select=" + selectSubscriptions, op: opSubscriptions},
 		{id: "users", url: "/users?$select=" + selectUsers + "&$top=999", op: opUsers},
+		{id: "organization", url: "/organization?$select=verifiedDomains", op: opOrganization},
 	}
 	got, err := c.graphBatch(ctx, tok, items)
 	if err != nil {
 		return connectors.LicenceSnapshot{}, err
 	}
 	for _, it := range items {
-		if err := got[it.id].err; err != nil {
+		if err := got[it.id].err; err != nil && it.id != "organization" {
 			return connectors.LicenceSnapshot{}, err
 		}
+	}
+	// The domains are only matching evidence: a tenant whose organization
+	// cannot be read still has its licences read.
+	if org := got["organization"]; org.err == nil {
+		snap.Domains = verifiedDomains(org.body)
 	}
 	hdr := bearer(tok)
 	root := c.graphURL + "/v1.0"
@@ -216,8 +223,34 @@ func (c *Client) Licences(ctx context.Context, tenantID string) (connectors.Lice
 	return snap, nil
 }
 
+// verifiedDomains reads the domain names of Graph's organization answer;
+// an answer it cannot read gives none.
+func verifiedDomains(body []byte) []string {
+	var page struct {
+		Value []struct {
+			VerifiedDomains []struct {
+				Name string `json:"name"`
+			} `json:"verifiedDomains"`
+		} `json:"value"`
+	}
+	if json.Unmarshal(body, &page) != nil {
+		return nil
+	}
+	var out []string
+	for _, o := range page.Value {
+		for _, d := range o.VerifiedDomains {
+			if name := strings.ToLower(strings.TrimSpace(d.Name)); name != "" {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
 // What Licences reads, as errors name it.
 const (
+	opOrganization = "organization"
+
 	opSkus          = "subscribed SKUs"
 	opSubscriptions = "directory subscriptions"
 	opUsers         = "users"

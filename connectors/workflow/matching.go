@@ -59,7 +59,12 @@ func (m *Matching) Refresh() (MatchView, error) {
 	}
 	customers := make([]reconcile.MatchCustomer, 0, len(v.Customers))
 	for _, c := range v.Customers {
-		customers = append(customers, reconcile.NewMatchCustomer(c.Customer, byTenant[strings.ToLower(c.TenantID)], nil))
+		lic := byTenant[strings.ToLower(c.TenantID)]
+		var domains []string
+		if lic != nil {
+			domains = lic.Domains
+		}
+		customers = append(customers, reconcile.NewMatchCustomer(c.Customer, lic, domains))
 	}
 	v.Accounts = reconcile.MatchAccounts(reconcile.AccountMatchInput{
 		Customers:       customers,

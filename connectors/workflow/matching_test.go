@@ -174,3 +174,25 @@ func TestMatchingSingleChangesDoNotReadLicences(t *testing.T) {
 		t.Error("an unknown SKU id was tied")
 	}
 }
+
+// TestMatchingUsesEveryVerifiedDomain: a company whose website is one of
+// the tenant's verified domains (not its primary one) is matched by domain.
+func TestMatchingUsesEveryVerifiedDomain(t *testing.T) {
+	t.Parallel()
+	keep := matchWorld()
+	keep.licences[0].Domains = []string{"contoso.onmicrosoft.com", "contoso-shop.com"}
+	keep.psa.Companies = []connectors.PSACompany{{ID: "77", Name: "Shop Holdings", Domain: "contoso-shop.com", Active: true, Type: connectors.CompanyClient}}
+	v, err := (&Matching{Keep: keep}).Refresh()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range v.Accounts {
+		if a.TenantID == tContoso {
+			if a.PSA.AccountID != "77" || a.PSA.Evidence != reconcile.EvidenceDomain {
+				t.Errorf("Contoso's PSA side = %+v; want 77 by domain", a.PSA)
+			}
+			return
+		}
+	}
+	t.Fatal("no mapping for Contoso")
+}
