@@ -26,6 +26,7 @@ import (
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/reconcile"
 	"github.com/seats-msp/seats/tui/common"
+	"github.com/seats-msp/seats/tui/components/picker"
 )
 
 // Matcher is what the screen needs of matching; *workflow.Matching
@@ -100,7 +101,7 @@ type Model struct {
 	offset int // first row of visible shown
 
 	// The picker of one side of one customer.
-	picker     picker
+	picker     picker.Model
 	pickSide   connectors.ConnectorKind
 	pickTenant string
 
@@ -119,7 +120,7 @@ func New(c *common.Common, mt Matcher) *Model {
 		c:       c,
 		mt:      mt,
 		keys:    defaultKeys(),
-		search:  newSearchInput(c.Styles),
+		search:  common.NewSearchInput(c.Styles, "customer, tenant id or account name · enter keeps · esc clears"),
 		index:   map[string]int{},
 		holders: [2]map[string]int{{}, {}},
 	}
@@ -206,7 +207,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		case modeSearch:
 			cmd = m.updateSearch(msg)
 		case modePick:
-			cmd = common.ForScreen(m.ID(), m.picker.update(msg))
+			cmd = common.ForScreen(m.ID(), m.picker.Update(msg))
 		}
 	}
 	m.syncKeys()
@@ -292,19 +293,19 @@ func (m *Model) pickKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.PickUp):
-		m.picker.move(-1)
+		m.picker.Move(-1)
 	case key.Matches(msg, k.PickDown):
-		m.picker.move(1)
+		m.picker.Move(1)
 	case key.Matches(msg, k.PickPageUp):
-		m.picker.move(-max(1, m.picker.rows))
+		m.picker.Move(-max(1, m.picker.PageRows()))
 	case key.Matches(msg, k.PickPageDown):
-		m.picker.move(max(1, m.picker.rows))
+		m.picker.Move(max(1, m.picker.PageRows()))
 	case key.Matches(msg, k.PickCancel):
 		m.mode = modeTable
 	case key.Matches(msg, k.PickChoose):
 		return m.choose()
 	default:
-		return common.ForScreen(m.ID(), m.picker.update(msg))
+		return common.ForScreen(m.ID(), m.picker.Update(msg))
 	}
 	return nil
 }
@@ -467,7 +468,7 @@ func (m *Model) openPicker(side connectors.ConnectorKind) tea.Cmd {
 		noun = "company"
 	}
 	cur := sideOf(r.m, side)
-	m.picker = newPicker(m.c.Styles,
+	m.picker = picker.New(m.c.Styles,
 		fmt.Sprintf("Pick the %s %s of %s", label, noun, r.m.Customer),
 		"type to search by name, domain or id",
 		m.options(side, r.m.TenantID, cur), cur.AccountID)
@@ -478,7 +479,7 @@ func (m *Model) openPicker(side connectors.ConnectorKind) tea.Cmd {
 
 // choose records the picked option.
 func (m *Model) choose() tea.Cmd {
-	o, ok := m.picker.selected()
+	o, ok := m.picker.Selected()
 	if !ok {
 		return common.Status(common.LevelWarning, "Nothing to pick: the search matches nothing")
 	}
@@ -486,21 +487,21 @@ func (m *Model) choose() tea.Cmd {
 	name, label := m.customerName(m.pickTenant), m.sideLabel(m.pickSide)
 	if i, ok := m.index[strings.ToLower(m.pickTenant)]; ok {
 		cur := sideOf(m.rows[i].m, m.pickSide)
-		if cur.State == reconcile.StateConfirmed && strings.EqualFold(cur.AccountID, o.id) {
+		if cur.State == reconcile.StateConfirmed && strings.EqualFold(cur.AccountID, o.ID) {
 			return common.Status(common.LevelInfo, name+": nothing changed")
 		}
 	}
-	done := fmt.Sprintf("%s: %s %s, matched by hand", name, label, o.label)
-	if o.id == "" {
+	done := fmt.Sprintf("%s: %s %s, matched by hand", name, label, o.Label)
+	if o.ID == "" {
 		done = fmt.Sprintf("%s: no %s account, confirmed by hand", name, label)
 	}
-	return m.run(setAccount(m.c.Ctx, m.mt, m.pickTenant, m.pickSide, o.id,
+	return m.run(setAccount(m.c.Ctx, m.mt, m.pickTenant, m.pickSide, o.ID,
 		"Match "+name+" to a "+label+" account", done))
 }
 
 // options lists the accounts of one side for the picker: "no account"
 // first, then every account by name, with what makes it unlikely or taken.
-func (m *Model) options(side connectors.ConnectorKind, tenantID string, cur reconcile.AccountMatch) []option {
+func (m *Model) options(side connectors.ConnectorKind, tenantID string, cur reconcile.AccountMatch) []picker.Option {
 	label := m.sideLabel(side)
 	k := 0
 	if side == connectors.KindPSA {
@@ -524,55 +525,55 @@ func (m *Model) options(side connectors.ConnectorKind, tenantID string, cur reco
 		}
 		return ""
 	}
-	none := option{label: "No " + label + " account", search: "no none " + strings.ToLower(label)}
+	none := picker.Option{Label: "No " + label + " account", Search: "no none " + strings.ToLower(label)}
 	if side == connectors.KindPSA {
-		none.detail = "this customer is not billed in " + label
+		none.Detail = "this customer is not billed in " + label
 	} else {
-		none.detail = "this customer is not bought through " + label
+		none.Detail = "this customer is not bought through " + label
 	}
 	if statusOf(cur) == sideNone {
-		none.current = "current"
+		none.Current = "current"
 	}
-	opts := []option{none}
+	opts := []picker.Option{none}
 	if side == connectors.KindPSA {
 		for _, co := range m.data.PSACompanies {
-			o := option{id: co.ID, label: co.Name, current: currentOf(co.ID)}
+			o := picker.Option{ID: co.ID, Label: co.Name, Current: currentOf(co.ID)}
 			if !co.Active {
-				o.marks = append(o.marks, "inactive")
+				o.Marks = append(o.Marks, "inactive")
 			}
 			switch co.Type {
 			case connectors.CompanyClient:
 			case connectors.CompanyProspect, connectors.CompanyVendor:
-				o.marks = append(o.marks, string(co.Type))
+				o.Marks = append(o.Marks, string(co.Type))
 			default:
 				t := co.RawType
 				if t == "" {
 					t = "not a client"
 				}
-				o.marks = append(o.marks, strings.ToLower(t))
+				o.Marks = append(o.Marks, strings.ToLower(t))
 			}
-			o.marks = append(o.marks, held(co.ID)...)
-			o.detail = joinNonEmpty(" · ", co.Identifier, co.Domain)
-			o.search = strings.ToLower(strings.Join([]string{co.Name, co.ID, co.Identifier, co.Domain}, "\x00"))
+			o.Marks = append(o.Marks, held(co.ID)...)
+			o.Detail = joinNonEmpty(" · ", co.Identifier, co.Domain)
+			o.Search = strings.ToLower(strings.Join([]string{co.Name, co.ID, co.Identifier, co.Domain}, "\x00"))
 			opts = append(opts, o)
 		}
 	} else {
 		for _, a := range m.data.DistributorAccounts {
-			o := option{id: a.ID, label: a.Name, current: currentOf(a.ID)}
+			o := picker.Option{ID: a.ID, Label: a.Name, Current: currentOf(a.ID)}
 			if !a.Active {
-				o.marks = append(o.marks, "inactive")
+				o.Marks = append(o.Marks, "inactive")
 			}
-			o.marks = append(o.marks, held(a.ID)...)
+			o.Marks = append(o.Marks, held(a.ID)...)
 			tenant := ""
 			if a.TenantID != "" {
 				tenant = "tenant " + a.TenantID
 			}
-			o.detail = joinNonEmpty(" · ", a.Domain, tenant)
-			o.search = strings.ToLower(strings.Join([]string{a.Name, a.ID, a.Domain, a.TenantID}, "\x00"))
+			o.Detail = joinNonEmpty(" · ", a.Domain, tenant)
+			o.Search = strings.ToLower(strings.Join([]string{a.Name, a.ID, a.Domain, a.TenantID}, "\x00"))
 			opts = append(opts, o)
 		}
 	}
-	sortOptions(opts[1:])
+	picker.SortOptions(opts[1:])
 	return opts
 }
 

@@ -196,7 +196,7 @@ func TestQuitLetterIsTextWhileSearching(t *testing.T) {
 		t.Fatal("the picker's search should have focus")
 	}
 	f.d.Press("q")
-	if got := f.screen.picker.input.Value(); got != "q" {
+	if got := f.screen.picker.Query(); got != "q" {
 		t.Errorf("picker search %q, want q", got)
 	}
 }
@@ -302,7 +302,7 @@ func TestPickNoAccount(t *testing.T) {
 	f := setup(t, sample(), 120, 40)
 	f.selectCustomer(t, "Margie's Travel")
 	f.d.Press("p")
-	if o, _ := f.screen.picker.selected(); o.id == "" {
+	if o, _ := f.screen.picker.Selected(); o.ID == "" {
 		t.Fatal("the picker should not start on \"no account\": a quick enter would clear the side")
 	}
 	f.d.Press("up")
@@ -324,8 +324,8 @@ func TestPickerMarksAndStartsOnTheSuggestion(t *testing.T) {
 	f := setup(t, sample(), 140, 40)
 	f.selectCustomer(t, "Litware Inc")
 	f.d.Press("p")
-	if o, _ := f.screen.picker.selected(); o.id != "c-litware" {
-		t.Errorf("the picker starts on %q, want the suggestion c-litware", o.id)
+	if o, _ := f.screen.picker.Selected(); o.ID != "c-litware" {
+		t.Errorf("the picker starts on %q, want the suggestion c-litware", o.ID)
 	}
 	v := f.view()
 	for _, w := range []string{
@@ -359,7 +359,7 @@ func TestPickerSearchesEveryWord(t *testing.T) {
 	f := setup(t, sample(), 120, 40)
 	f.d.Press("p")
 	f.d.Type("north")
-	if got := len(f.screen.picker.visible); got != 1 {
+	if got := f.screen.picker.Shown(); got != 1 {
 		t.Errorf("%d options for north, want 1", got)
 	}
 	f.d.Type(" zzz")

@@ -9,6 +9,7 @@ import (
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/reconcile"
+	"github.com/seats-msp/seats/tui/components/picker"
 )
 
 // bucket is where a customer stands as a whole, for the filter, the counts
@@ -274,7 +275,7 @@ func (m *Model) rebuildKeeping(selected string) {
 	words := strings.Fields(strings.ToLower(m.query))
 	m.visible = m.visible[:0]
 	for i := range m.rows {
-		if m.filter.keeps(m.rows[i].bucket) && matchesWords(m.rows[i].search, words) {
+		if m.filter.keeps(m.rows[i].bucket) && picker.MatchesWords(m.rows[i].search, words) {
 			m.visible = append(m.visible, i)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/reconcile"
+	"github.com/seats-msp/seats/tui/common"
 )
 
 // Column widths that do not depend on the terminal.
@@ -71,7 +72,7 @@ func (m *Model) View() string {
 		return st.Muted.Render("No matches loaded yet: press r to match accounts.")
 	}
 	if m.mode == modePick {
-		return m.topView() + "\n" + m.picker.view(st, m.width, m.height-topLines)
+		return m.topView() + "\n" + m.picker.View(st, m.width, m.height-topLines)
 	}
 	return m.topView() + "\n" + m.tableView()
 }
@@ -136,9 +137,9 @@ func (m *Model) tableView() string {
 	cols := layoutFor(m.width, m.longestName, m.connected)
 	rows := m.tableRows()
 	var b strings.Builder
-	header := strings.Repeat(" ", cursorWidth) + cell("Customer", cols.name) + colSep +
-		cell(m.sideLabel(connectors.KindDistributor), cols.dist) + colSep +
-		cell(m.sideLabel(connectors.KindPSA), cols.psa) + colSep + "State"
+	header := strings.Repeat(" ", cursorWidth) + common.Cell("Customer", cols.name) + colSep +
+		common.Cell(m.sideLabel(connectors.KindDistributor), cols.dist) + colSep +
+		common.Cell(m.sideLabel(connectors.KindPSA), cols.psa) + colSep + "State"
 	b.WriteString(st.Table.Header.Render(m.fit(header)))
 	b.WriteByte('\n')
 	if len(m.visible) == 0 {
@@ -180,7 +181,7 @@ func (m *Model) row(cols columns, pos int) string {
 		cursor, nameStyle = "› ", st.Table.Selected
 	}
 	var b strings.Builder
-	b.WriteString(nameStyle.Render(cursor + cell(r.m.Customer, cols.name)))
+	b.WriteString(nameStyle.Render(cursor + common.Cell(r.m.Customer, cols.name)))
 	b.WriteString(colSep)
 	b.WriteString(m.sideCell(r, connectors.KindDistributor, cols.dist))
 	b.WriteString(colSep)
@@ -199,10 +200,10 @@ func (m *Model) sideCell(r *row, side connectors.ConnectorKind, width int) strin
 		connected = m.connected.psa
 	}
 	if !connected {
-		return st.Muted.Render(cell("not connected", width))
+		return st.Muted.Render(common.Cell("not connected", width))
 	}
 	if r.m.Excluded {
-		return st.Muted.Render(cell("–", width))
+		return st.Muted.Render(common.Cell("–", width))
 	}
 	a := sideOf(r.m, side)
 	marker, text, tag := sideParts(a)
@@ -214,7 +215,7 @@ func (m *Model) sideCell(r *row, side connectors.ConnectorKind, width int) strin
 		pad := width - ansi.StringWidth(body) - ansi.StringWidth(tag)
 		return m.sideStyle(a).Render(body) + strings.Repeat(" ", pad) + st.Muted.Render(tag)
 	}
-	return m.sideStyle(a).Render(cell(body, width))
+	return m.sideStyle(a).Render(common.Cell(body, width))
 }
 
 // sideParts splits one side into its marker, its account and a short tag
@@ -415,26 +416,7 @@ func (m *Model) sideStyle(a reconcile.AccountMatch) lipgloss.Style {
 }
 
 // fit cuts a line to the body width.
-func (m *Model) fit(s string) string { return fitLine(s, m.width) }
-
-func fitLine(s string, width int) string {
-	if width <= 0 {
-		return s
-	}
-	return ansi.Truncate(s, width, "…")
-}
-
-// cell cuts or pads plain text to exactly w cells.
-func cell(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	s = ansi.Truncate(s, w, "…")
-	if pad := w - ansi.StringWidth(s); pad > 0 {
-		s += strings.Repeat(" ", pad)
-	}
-	return s
-}
+func (m *Model) fit(s string) string { return common.FitLine(s, m.width) }
 
 // plural is "1 customer", "2 customers".
 func plural(n int, one, many string) string {

@@ -124,7 +124,7 @@ func New(c *common.Common) *Model {
 	m := &Model{
 		c:       c,
 		keys:    defaultKeys(),
-		search:  newSearchInput(c.Styles),
+		search:  common.NewSearchInput(c.Styles, "name, domain or tenant id · enter keeps · esc clears"),
 		index:   map[string]int{},
 		pending: map[string]bool{},
 		ctx:     c.Ctx,

@@ -220,9 +220,9 @@ func TestSearchLimit(t *testing.T) {
 	t.Parallel()
 	f := setup(t, sample(), nil, tuitest.SmallWidth, tuitest.SmallHeight)
 	f.d.Press("/")
-	f.d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("x", 2*searchLimit)), Paste: true})
-	if n := len([]rune(f.screen.query)); n != searchLimit {
-		t.Errorf("the search holds %d characters, want at most %d", n, searchLimit)
+	f.d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("x", 2*common.SearchLimit)), Paste: true})
+	if n := len([]rune(f.screen.query)); n != common.SearchLimit {
+		t.Errorf("the search holds %d characters, want at most %d", n, common.SearchLimit)
 	}
 	// A long search scrolls inside the line rather than widening it.
 	for _, l := range strings.Split(ansi.Strip(f.screen.View()), "\n") {

@@ -1,37 +1,10 @@
 package consent
 
 import (
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/tui/common"
 )
-
-// searchLimit is the longest search, in characters.
-const searchLimit = 100
-
-// searchPrompt starts the search line while the input has focus.
-const searchPrompt = "/ "
-
-// newSearchInput returns the one-line search input, blurred, in the
-// wizard's styles. The cursor does not blink: a blink is a message every
-// half second through the root and a frame that differs between two
-// goldens, for no gain in a one-line filter.
-func newSearchInput(st *common.Styles) textinput.Model {
-	in := textinput.New()
-	in.Prompt = searchPrompt
-	in.Placeholder = "name, domain or tenant id · enter keeps · esc clears"
-	in.CharLimit = searchLimit
-	in.PromptStyle = st.Prompt
-	in.TextStyle = st.Text
-	in.PlaceholderStyle = st.Muted
-	in.CompletionStyle = st.Muted
-	in.Cursor.Style = st.Key
-	in.Cursor.TextStyle = st.Text
-	in.Cursor.SetMode(cursor.CursorStatic)
-	return in
-}
 
 // startSearch gives the input focus with the applied search in it, so
 // that / edits the current search rather than starting over.
@@ -69,5 +42,5 @@ func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
 // setSearchWidth lets a long search scroll inside the line instead of
 // being cut: the prompt and the cursor take the rest.
 func (m *Model) setSearchWidth(width int) {
-	m.search.Width = max(1, width-len(searchPrompt)-1)
+	m.search.Width = max(1, width-len(common.SearchPrompt)-1)
 }

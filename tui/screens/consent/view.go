@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/tui/common"
 )
 
 // Column widths that do not depend on the terminal.
@@ -190,13 +191,13 @@ func (m *Model) tableView() string {
 }
 
 func (m *Model) headerRow(cols columns) string {
-	cells := []string{strings.Repeat(" ", cursorWidth-len(colSep)+len(colSep)) + cell("Customer", cols.name)}
+	cells := []string{strings.Repeat(" ", cursorWidth-len(colSep)+len(colSep)) + common.Cell("Customer", cols.name)}
 	if cols.domain > 0 {
-		cells = append(cells, cell("Domain", cols.domain))
+		cells = append(cells, common.Cell("Domain", cols.domain))
 	}
-	cells = append(cells, cell("GDAP", cols.gdap), cell("Roles", rolesWidth), cell("Consent", consentWidth))
+	cells = append(cells, common.Cell("GDAP", cols.gdap), common.Cell("Roles", rolesWidth), common.Cell("Consent", consentWidth))
 	if cols.reason > 0 {
-		cells = append(cells, cell("Reason", cols.reason))
+		cells = append(cells, common.Cell("Reason", cols.reason))
 	}
 	return strings.TrimRight(strings.Join(cells, colSep), " ")
 }
@@ -214,18 +215,18 @@ func (m *Model) row(cols columns, pos int) string {
 		cursor, nameStyle = "› ", st.Table.Selected
 	}
 	var b strings.Builder
-	b.WriteString(nameStyle.Render(cursor + cell(c.Name, cols.name)))
+	b.WriteString(nameStyle.Render(cursor + common.Cell(c.Name, cols.name)))
 	if cols.domain > 0 {
 		b.WriteString(colSep)
-		b.WriteString(st.Muted.Render(cell(c.PrimaryDomain, cols.domain)))
+		b.WriteString(st.Muted.Render(common.Cell(c.PrimaryDomain, cols.domain)))
 	}
 	b.WriteString(colSep)
-	b.WriteString(m.gdapStyle(c.GDAP.Status).Render(cell(gdapText(c.GDAP, cols.wideGDAP), cols.gdap)))
+	b.WriteString(m.gdapStyle(c.GDAP.Status).Render(common.Cell(gdapText(c.GDAP, cols.wideGDAP), cols.gdap)))
 	b.WriteString(colSep)
 	b.WriteString(m.rolesView(c.GDAP))
 	b.WriteString(colSep)
 	s := m.state(i)
-	text := cell(stateText(s), consentWidth)
+	text := common.Cell(stateText(s), consentWidth)
 	if cols.reason == 0 {
 		text = strings.TrimRight(text, " ")
 	}
@@ -240,7 +241,7 @@ func (m *Model) row(cols columns, pos int) string {
 func (m *Model) rolesView(g connectors.GDAPSummary) string {
 	st := m.c.Styles
 	if !g.Status.Usable() {
-		return st.Muted.Render(cell("—", rolesWidth))
+		return st.Muted.Render(common.Cell("—", rolesWidth))
 	}
 	ga := g.HasRole(connectors.RoleGlobalAdministrator)
 	marks := []struct {
@@ -464,18 +465,6 @@ func (m *Model) fit(s string) string {
 		return s
 	}
 	return ansi.Truncate(s, m.width, "…")
-}
-
-// cell cuts or pads plain text to exactly w cells.
-func cell(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	s = ansi.Truncate(s, w, "…")
-	if pad := w - ansi.StringWidth(s); pad > 0 {
-		s += strings.Repeat(" ", pad)
-	}
-	return s
 }
 
 // stateText is the consent state with its marker, readable without colour.

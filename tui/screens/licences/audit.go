@@ -143,15 +143,15 @@ func (m *Model) auditView() string {
 			m.c.Hint("No PSA changes yet. They are made from the Changes view (c), or with seats reconcile apply."), m.width)...), "\n")
 	}
 	cols := m.auditColumns()
-	head := []string{"  " + cell("When", colWhen)}
+	head := []string{"  " + common.Cell("When", colWhen)}
 	if cols.who > 0 {
-		head = append(head, cell("Who", cols.who))
+		head = append(head, common.Cell("Who", cols.who))
 	}
-	head = append(head, cell("Customer", cols.customer), cell("Product", cols.product))
+	head = append(head, common.Cell("Customer", cols.customer), common.Cell("Product", cols.product))
 	if cols.line > 0 {
-		head = append(head, cell("Line", cols.line))
+		head = append(head, common.Cell("Line", cols.line))
 	}
-	head = append(head, rcell("Change", colChange), cell("Outcome", colOutcome))
+	head = append(head, rcell("Change", colChange), common.Cell("Outcome", colOutcome))
 	if cols.why > 0 {
 		head = append(head, "Reason")
 	}
@@ -174,23 +174,23 @@ func (m *Model) auditRow(c auditColumns, pos int) string {
 		cur, style = "› ", st.Table.Selected
 	}
 	var b strings.Builder
-	b.WriteString(style.Render(cur + cell(w.StartedAt.UTC().Format("2006-01-02 15:04"), colWhen)))
+	b.WriteString(style.Render(cur + common.Cell(w.StartedAt.UTC().Format("2006-01-02 15:04"), colWhen)))
 	if c.who > 0 {
-		b.WriteString(c.sep + st.Muted.Render(cell(who(w), c.who)))
+		b.WriteString(c.sep + st.Muted.Render(common.Cell(who(w), c.who)))
 	}
-	b.WriteString(c.sep + st.Text.Render(cell(w.Customer, c.customer)))
-	b.WriteString(c.sep + st.Text.Render(cell(w.Product, c.product)))
+	b.WriteString(c.sep + st.Text.Render(common.Cell(w.Customer, c.customer)))
+	b.WriteString(c.sep + st.Text.Render(common.Cell(w.Product, c.product)))
 	if c.line > 0 {
-		b.WriteString(c.sep + st.Muted.Render(cell(w.Line.LineID, c.line)))
+		b.WriteString(c.sep + st.Muted.Render(common.Cell(w.Line.LineID, c.line)))
 	}
 	b.WriteString(c.sep + st.Text.Render(rcell(fmt.Sprintf("%d → %d", w.Before, w.After), colChange)))
-	out := cell(outcomeText(w.Outcome), colOutcome)
+	out := common.Cell(outcomeText(w.Outcome), colOutcome)
 	if c.why == 0 || w.Reason == "" {
 		out = strings.TrimRight(out, " ")
 	}
 	b.WriteString(c.sep + m.outcomeStyle(w.Outcome).Render(out))
 	if c.why > 0 && w.Reason != "" {
-		b.WriteString(c.sep + st.Muted.Render(cell(w.Reason, c.why)))
+		b.WriteString(c.sep + st.Muted.Render(common.Cell(w.Reason, c.why)))
 	}
 	return fitWidth(strings.TrimRight(b.String(), " "), m.width)
 }

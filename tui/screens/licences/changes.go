@@ -557,13 +557,13 @@ func (m *Model) changesHeader(c changesColumns) string {
 	if m.writable() {
 		lead = "      "
 	}
-	cells := []string{lead + cell("Customer", c.customer), cell("Product", c.product), cell("Term", c.term)}
+	cells := []string{lead + common.Cell("Customer", c.customer), common.Cell("Product", c.product), common.Cell("Term", c.term)}
 	if c.line > 0 {
-		cells = append(cells, cell("Line", c.line))
+		cells = append(cells, common.Cell("Line", c.line))
 	}
 	cells = append(cells, rcell("Quantity", colChange))
 	if c.timing > 0 {
-		cells = append(cells, cell("Takes effect", c.timing))
+		cells = append(cells, common.Cell("Takes effect", c.timing))
 	}
 	cells = append(cells, rcell("Money/mo", colChangeMoney))
 	return strings.Join(cells, c.sep)
@@ -605,11 +605,11 @@ func (m *Model) changesRow(c changesColumns, pos int) string {
 		}
 		b.WriteString(st.Key.Render(box))
 	}
-	b.WriteString(style.Render(cell(ch.Customer, c.customer)))
-	b.WriteString(c.sep + st.Text.Render(cell(ch.Product, c.product)))
-	b.WriteString(c.sep + st.Muted.Render(cell(ch.Term, c.term)))
+	b.WriteString(style.Render(common.Cell(ch.Customer, c.customer)))
+	b.WriteString(c.sep + st.Text.Render(common.Cell(ch.Product, c.product)))
+	b.WriteString(c.sep + st.Muted.Render(common.Cell(ch.Term, c.term)))
 	if c.line > 0 {
-		b.WriteString(c.sep + st.Muted.Render(cell(ch.Line.LineID, c.line)))
+		b.WriteString(c.sep + st.Muted.Render(common.Cell(ch.Line.LineID, c.line)))
 	}
 	qty := st.Warn
 	if ch.NewQuantity < ch.OldQuantity {
@@ -617,7 +617,7 @@ func (m *Model) changesRow(c changesColumns, pos int) string {
 	}
 	b.WriteString(c.sep + qty.Render(rcell(fmt.Sprintf("%d → %d", ch.OldQuantity, ch.NewQuantity), colChange)))
 	if c.timing > 0 {
-		b.WriteString(c.sep + st.Muted.Render(cell(changeTiming(ch), c.timing)))
+		b.WriteString(c.sep + st.Muted.Render(common.Cell(changeTiming(ch), c.timing)))
 	}
 	money := ""
 	if ch.MonthlyAmount.Known() {

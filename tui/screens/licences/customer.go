@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/reconcile"
+	"github.com/seats-msp/seats/tui/common"
 )
 
 // rowKind is what a line of the customer table shows.
@@ -248,9 +249,9 @@ func (m *Model) customerView() string {
 	}
 	cols := m.customerColumns()
 	lines := m.customerTop()
-	h1 := []string{"    " + cell("Product", cols.name), rcell("Enabled", cols.num1), rcell("Assigned", cols.num2),
-		rcell("Unused", cols.num3), cell("In use", cols.bar)}
-	h2 := []string{"      " + cell("Term", cols.name-2), rcell("Purchased", cols.num1), rcell("Billed", cols.num2),
+	h1 := []string{"    " + common.Cell("Product", cols.name), rcell("Enabled", cols.num1), rcell("Assigned", cols.num2),
+		rcell("Unused", cols.num3), common.Cell("In use", cols.bar)}
+	h2 := []string{"      " + common.Cell("Term", cols.name-2), rcell("Purchased", cols.num1), rcell("Billed", cols.num2),
 		rcell("Cost/mo", cols.num3), rcell("Price/mo", cols.bar), rcell("Money/mo", cols.money)}
 	lines = append(lines,
 		st.Table.Header.Render(fitWidth(strings.TrimRight(strings.Join(h1, cols.sep), " "), m.width)),
@@ -314,7 +315,7 @@ func (m *Model) customerRow(cols customerColumns, pos int) string {
 		b.WriteString(nameStyle.Render(cur) + st.Warn.Render("! "+m.c.Hint(cl.Missing[r.missing])))
 	case rowSku:
 		sku := &cl.Skus[r.sku]
-		b.WriteString(nameStyle.Render(cur + flag + cell(sku.Name, cols.name)))
+		b.WriteString(nameStyle.Render(cur + flag + common.Cell(sku.Name, cols.name)))
 		b.WriteString(cols.sep + st.Text.Render(rcell(fmt.Sprint(sku.Enabled), cols.num1)))
 		assigned := st.Text
 		if sku.OverAssigned {
@@ -335,7 +336,7 @@ func (m *Model) customerRow(cols customerColumns, pos int) string {
 				break
 			}
 		}
-		b.WriteString(nameStyle.Render(cur + flag + "  " + cell(label, cols.name-2)))
+		b.WriteString(nameStyle.Render(cur + flag + "  " + common.Cell(label, cols.name-2)))
 		b.WriteString(cols.sep + st.Text.Render(rcell(intText(t.Purchased), cols.num1)))
 		billed := st.Text
 		if r.attention {
@@ -380,7 +381,7 @@ func (m *Model) seatBar(sku *reconcile.SkuRow, width int) string {
 	st := m.c.Styles
 	switch {
 	case sku.Enabled <= 0 && sku.Assigned <= 0:
-		return st.Muted.Render(cell("—", width))
+		return st.Muted.Render(common.Cell("—", width))
 	case sku.OverAssigned:
 		return st.Bad.Render(strings.Repeat("█", width))
 	}

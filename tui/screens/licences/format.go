@@ -15,18 +15,6 @@ import (
 // colSep separates table columns.
 const colSep = "  "
 
-// cell cuts or pads plain text to exactly w cells, left aligned.
-func cell(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	s = ansi.Truncate(s, w, "…")
-	if pad := w - ansi.StringWidth(s); pad > 0 {
-		s += strings.Repeat(" ", pad)
-	}
-	return s
-}
-
 // rcell cuts or pads plain text to exactly w cells, right aligned.
 func rcell(s string, w int) string {
 	if w <= 0 {

@@ -7,9 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -338,25 +336,6 @@ func (m *Model) rebuildPortfolio() {
 
 // --- search ---------------------------------------------------------------------
 
-// searchPrompt starts the search line while the input has focus.
-const searchPrompt = "/ "
-
-// newSearchInput returns the one-line search input, blurred. The cursor
-// does not blink: a blink is a message every half second for no gain.
-func newSearchInput(st *common.Styles) textinput.Model {
-	in := textinput.New()
-	in.Prompt = searchPrompt
-	in.Placeholder = "customer name or tenant id · enter keeps · esc clears"
-	in.CharLimit = 100
-	in.PromptStyle = st.Prompt
-	in.TextStyle = st.Text
-	in.PlaceholderStyle = st.Muted
-	in.Cursor.Style = st.Key
-	in.Cursor.TextStyle = st.Text
-	in.Cursor.SetMode(cursor.CursorStatic)
-	return in
-}
-
 func (m *Model) startSearch() tea.Cmd {
 	m.portfolio.searching = true
 	m.search.SetValue(m.portfolio.query)
@@ -540,12 +519,12 @@ func (m *Model) portfolioTop() []string {
 }
 
 func (m *Model) portfolioHeader(c portfolioColumns) string {
-	cells := []string{"  " + cell("Customer", c.name), rcell("Enabled", colEnabled), rcell("Assigned", colAssigned),
+	cells := []string{"  " + common.Cell("Customer", c.name), rcell("Enabled", colEnabled), rcell("Assigned", colAssigned),
 		rcell("Unused", colUnused), rcell("Findings", colFindings), rcell("Found/mo", c.found)}
 	if c.owed > 0 {
 		cells = append(cells, rcell("Owed back/mo", c.owed))
 	}
-	cells = append(cells, cell("Data", colData))
+	cells = append(cells, common.Cell("Data", colData))
 	return strings.Join(cells, c.sep)
 }
 
@@ -560,7 +539,7 @@ func (m *Model) portfolioRow(c portfolioColumns, pos int) string {
 		cur, nameStyle = "› ", st.Table.Selected
 	}
 	var b strings.Builder
-	b.WriteString(nameStyle.Render(cur + cell(s.cl.Name, c.name)))
+	b.WriteString(nameStyle.Render(cur + common.Cell(s.cl.Name, c.name)))
 	num := func(n, w int) {
 		b.WriteString(c.sep)
 		b.WriteString(st.Text.Render(rcell(fmt.Sprint(n), w)))

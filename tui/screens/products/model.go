@@ -28,6 +28,7 @@ import (
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/reconcile"
 	"github.com/seats-msp/seats/tui/common"
+	"github.com/seats-msp/seats/tui/components/picker"
 )
 
 // Matcher is what the screen needs of matching; *workflow.Matching
@@ -94,7 +95,7 @@ type Model struct {
 	offset   int // first entry shown
 
 	// The open picker and the row it is for.
-	picker    picker
+	picker    picker.Model
 	pickFor   rowKind
 	pickProd  reconcile.ProductKey // a product's key
 	pickTie   reconcile.SkuTie     // a distributor product
@@ -111,7 +112,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns the products screen over mt. It reads nothing until Init.
 func New(c *common.Common, mt Matcher) *Model {
-	m := &Model{c: c, mt: mt, keys: defaultKeys(), search: newSearchInput(c.Styles)}
+	m := &Model{c: c, mt: mt, keys: defaultKeys(), search: common.NewSearchInput(c.Styles, "product, part number or PSA item · enter keeps · esc clears")}
 	m.syncKeys()
 	return m
 }
@@ -189,7 +190,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		case modeSearch:
 			cmd = m.updateSearch(msg)
 		case modePick:
-			cmd = common.ForScreen(m.ID(), m.picker.update(msg))
+			cmd = common.ForScreen(m.ID(), m.picker.Update(msg))
 		}
 	}
 	m.syncKeys()
@@ -278,19 +279,19 @@ func (m *Model) pickKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.PickUp):
-		m.picker.move(-1)
+		m.picker.Move(-1)
 	case key.Matches(msg, k.PickDown):
-		m.picker.move(1)
+		m.picker.Move(1)
 	case key.Matches(msg, k.PickPageUp):
-		m.picker.move(-max(1, m.picker.rows))
+		m.picker.Move(-max(1, m.picker.PageRows()))
 	case key.Matches(msg, k.PickPageDown):
-		m.picker.move(max(1, m.picker.rows))
+		m.picker.Move(max(1, m.picker.PageRows()))
 	case key.Matches(msg, k.PickCancel):
 		m.mode = modeTable
 	case key.Matches(msg, k.PickChoose):
 		return m.choose()
 	default:
-		return common.ForScreen(m.ID(), m.picker.update(msg))
+		return common.ForScreen(m.ID(), m.picker.Update(msg))
 	}
 	return nil
 }
@@ -443,7 +444,7 @@ func (m *Model) openPicker() tea.Cmd {
 	r := m.rows[i]
 	if r.kind == kindTie {
 		m.pickFor, m.pickTie, m.pickLabel = kindTie, r.tie, r.tie.ProductName
-		m.picker = newPicker(m.c.Styles, "Tie "+r.tie.ProductName+" to a Microsoft SKU",
+		m.picker = picker.New(m.c.Styles, "Tie "+r.tie.ProductName+" to a Microsoft SKU",
 			"type to search by name, part number or SKU id", skuOptions(), "")
 		m.mode = modePick
 		return nil
@@ -452,7 +453,7 @@ func (m *Model) openPicker() tea.Cmd {
 		return common.Status(common.LevelWarning, "No PSA connected: there is no catalogue to pick from")
 	}
 	m.pickFor, m.pickProd, m.pickLabel = kindProduct, r.prod.ProductKey, productLabel(r.prod)
-	m.picker = newPicker(m.c.Styles, "Pick the "+m.psaLabel()+" item for "+productLabel(r.prod),
+	m.picker = picker.New(m.c.Styles, "Pick the "+m.psaLabel()+" item for "+productLabel(r.prod),
 		"type to search by name, vendor SKU or id", m.itemOptions(r.prod), r.prod.ItemID)
 	m.mode = modePick
 	return nil
@@ -460,47 +461,47 @@ func (m *Model) openPicker() tea.Cmd {
 
 // choose records the picked option.
 func (m *Model) choose() tea.Cmd {
-	o, ok := m.picker.selected()
+	o, ok := m.picker.Selected()
 	if !ok {
 		return common.Status(common.LevelWarning, "Nothing to pick: the search matches nothing")
 	}
 	m.mode = modeTable
 	if m.pickFor == kindTie {
-		return m.run(tieSku(m.c.Ctx, m.mt, m.pickTie.ProductID, o.id,
+		return m.run(tieSku(m.c.Ctx, m.mt, m.pickTie.ProductID, o.ID,
 			"Tie "+m.pickLabel+" to a Microsoft SKU",
-			fmt.Sprintf("Tied %s to %s; matching products again", m.pickLabel, o.label)))
+			fmt.Sprintf("Tied %s to %s; matching products again", m.pickLabel, o.Label)))
 	}
-	done := fmt.Sprintf("%s: %s, matched by hand", m.pickLabel, o.label)
-	if o.id == "" {
+	done := fmt.Sprintf("%s: %s, matched by hand", m.pickLabel, o.Label)
+	if o.ID == "" {
 		done = fmt.Sprintf("%s: not billed in %s, confirmed by hand", m.pickLabel, m.psaLabel())
 	}
-	return m.run(setProduct(m.c.Ctx, m.mt, m.pickProd, o.id, "Match "+m.pickLabel+" to a "+m.psaLabel()+" item", done))
+	return m.run(setProduct(m.c.Ctx, m.mt, m.pickProd, o.ID, "Match "+m.pickLabel+" to a "+m.psaLabel()+" item", done))
 }
 
 // skuOptions lists the SKU catalogue by name.
-func skuOptions() []option {
+func skuOptions() []picker.Option {
 	all := skus.All()
-	opts := make([]option, 0, len(all))
+	opts := make([]picker.Option, 0, len(all))
 	for _, s := range all {
 		name := s.Name
 		if name == "" {
 			name = s.PartNumber
 		}
-		o := option{id: s.ID, label: name, detail: s.PartNumber + " · " + s.ID,
-			search: strings.ToLower(name + "\x00" + s.PartNumber + "\x00" + s.ID)}
+		o := picker.Option{ID: s.ID, Label: name, Detail: s.PartNumber + " · " + s.ID,
+			Search: strings.ToLower(name + "\x00" + s.PartNumber + "\x00" + s.ID)}
 		if skus.FreeOrTrial(s.ID, s.PartNumber) {
-			o.marks = []string{"free/trial"}
+			o.Marks = []string{"free/trial"}
 		}
 		opts = append(opts, o)
 	}
-	sortOptions(opts)
+	picker.SortOptions(opts)
 	return opts
 }
 
 // itemOptions lists the PSA catalogue for one product: "not billed" first,
 // then every item by name, with its vendor SKU, the products it already
 // serves and what makes it unlikely.
-func (m *Model) itemOptions(p reconcile.ProductMatch) []option {
+func (m *Model) itemOptions(p reconcile.ProductMatch) []picker.Option {
 	usedFor := map[string][]string{}
 	for _, r := range m.rows {
 		if r.kind == kindProduct && r.prod.Matched() && r.prod.ProductKey != p.ProductKey {
@@ -508,26 +509,26 @@ func (m *Model) itemOptions(p reconcile.ProductMatch) []option {
 			usedFor[id] = append(usedFor[id], productLabel(r.prod))
 		}
 	}
-	none := option{label: "Not billed in " + m.psaLabel(), detail: "you do not bill this product to customers",
-		search: "not billed none no"}
+	none := picker.Option{Label: "Not billed in " + m.psaLabel(), Detail: "you do not bill this product to customers",
+		Search: "not billed none no"}
 	if p.State == reconcile.StateConfirmed && p.ItemID == "" {
-		none.current = "current"
+		none.Current = "current"
 	}
-	opts := []option{none}
+	opts := []picker.Option{none}
 	for _, it := range m.data.Catalog {
-		o := option{id: it.ID, label: it.Description}
+		o := picker.Option{ID: it.ID, Label: it.Description}
 		if strings.EqualFold(it.ID, p.ItemID) && p.ItemID != "" {
 			if p.State == reconcile.StateSuggested {
-				o.current = "suggested"
+				o.Current = "suggested"
 			} else {
-				o.current = "current"
+				o.Current = "current"
 			}
 		}
 		if !it.Active {
-			o.marks = append(o.marks, "inactive")
+			o.Marks = append(o.Marks, "inactive")
 		}
 		if !it.Recurring {
-			o.marks = append(o.marks, "not recurring")
+			o.Marks = append(o.Marks, "not recurring")
 		}
 		var facts []string
 		if u := usedFor[strings.ToLower(it.ID)]; len(u) > 0 {
@@ -542,11 +543,11 @@ func (m *Model) itemOptions(p reconcile.ProductMatch) []option {
 		if it.Price.Known() {
 			facts = append(facts, "price "+it.Price.String())
 		}
-		o.detail = strings.Join(facts, " · ")
-		o.search = strings.ToLower(strings.Join([]string{it.Description, it.ID, it.Identifier, it.VendorSKU}, "\x00"))
+		o.Detail = strings.Join(facts, " · ")
+		o.Search = strings.ToLower(strings.Join([]string{it.Description, it.ID, it.Identifier, it.VendorSKU}, "\x00"))
 		opts = append(opts, o)
 	}
-	sortOptions(opts[1:])
+	picker.SortOptions(opts[1:])
 	return opts
 }
 

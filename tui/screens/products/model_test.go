@@ -283,7 +283,7 @@ func TestMonthlyAndAnnualMayShareAnItem(t *testing.T) {
 	f := setup(t, sample(), 140, 40)
 	f.selectRow(t, bpAnnual)
 	f.d.Press("p")
-	if o, _ := f.screen.picker.selected(); o.id != "cw-spb-a" || o.current != "suggested" {
+	if o, _ := f.screen.picker.Selected(); o.ID != "cw-spb-a" || o.Current != "suggested" {
 		t.Errorf("the picker starts on %+v, want the suggestion", o)
 	}
 	f.d.Type("monthly")
@@ -327,12 +327,12 @@ func TestTieUnknownProduct(t *testing.T) {
 		t.Fatalf("picker:\n%s", v)
 	}
 	f.d.Type("business basic")
-	if o, _ := f.screen.picker.selected(); o.label != "Microsoft 365 Business Basic" {
+	if o, _ := f.screen.picker.Selected(); o.Label != "Microsoft 365 Business Basic" {
 		t.Errorf("names holding the search as typed come first, got %+v", o)
 	}
 	f.d.Press("ctrl+u")
 	f.d.Type("O365_BUSINESS_ESSENTIALS")
-	if o, _ := f.screen.picker.selected(); o.id != skuBusinessBasic {
+	if o, _ := f.screen.picker.Selected(); o.ID != skuBusinessBasic {
 		t.Fatalf("the search should find Business Basic by part number, got %+v", o)
 	}
 	f.d.Press("enter")

@@ -8,6 +8,7 @@ import (
 	"github.com/seats-msp/seats/connectors/skus"
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/reconcile"
+	"github.com/seats-msp/seats/tui/components/picker"
 )
 
 // bucket is where a row stands, for the filter, the counts and the State
@@ -225,7 +226,7 @@ func (m *Model) shown(i int, words []string) bool {
 	if r.kind == kindProduct && r.prod.FreeOrTrial && !m.showFree {
 		return false
 	}
-	return m.filter.keeps(r.bucket) && matchesWords(r.search, words)
+	return m.filter.keeps(r.bucket) && picker.MatchesWords(r.search, words)
 }
 
 // rebuild recomputes the entries after the data, filter, toggle or search

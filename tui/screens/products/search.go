@@ -1,33 +1,10 @@
 package products
 
 import (
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/tui/common"
 )
-
-// searchLimit is the longest search, in characters.
-const searchLimit = 100
-
-// newSearchInput returns the table's one-line search input, blurred, in the
-// wizard's styles. The cursor does not blink: a blink is a message every
-// half second and a frame that differs between two goldens.
-func newSearchInput(st *common.Styles) textinput.Model {
-	in := textinput.New()
-	in.Prompt = "/ "
-	in.Placeholder = "product, part number or PSA item · enter keeps · esc clears"
-	in.CharLimit = searchLimit
-	in.PromptStyle = st.Prompt
-	in.TextStyle = st.Text
-	in.PlaceholderStyle = st.Muted
-	in.CompletionStyle = st.Muted
-	in.Cursor.Style = st.Key
-	in.Cursor.TextStyle = st.Text
-	in.Cursor.SetMode(cursor.CursorStatic)
-	return in
-}
 
 // startSearch gives the input focus with the applied search in it, so
 // that / edits the current search rather than starting over.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors/skus"
 	"github.com/seats-msp/seats/reconcile"
+	"github.com/seats-msp/seats/tui/common"
 )
 
 // Column widths that do not depend on the terminal.
@@ -51,7 +52,7 @@ func (m *Model) View() string {
 		return st.Muted.Render("No matches loaded yet: press r to match products.")
 	}
 	if m.mode == modePick {
-		return m.topView() + "\n" + m.picker.view(st, m.width, m.height-topLines)
+		return m.topView() + "\n" + m.picker.View(st, m.width, m.height-topLines)
 	}
 	return m.topView() + "\n" + m.tableView()
 }
@@ -111,8 +112,8 @@ func (m *Model) tableView() string {
 	cols := layoutFor(m.width, m.longestName)
 	rows := m.tableRows()
 	var b strings.Builder
-	header := strings.Repeat(" ", cursorWidth) + cell("Product", cols.name) + colSep + cell("Term", termWidth) + colSep +
-		cell(m.psaLabel()+" item", cols.item) + colSep + "State"
+	header := strings.Repeat(" ", cursorWidth) + common.Cell("Product", cols.name) + colSep + common.Cell("Term", termWidth) + colSep +
+		common.Cell(m.psaLabel()+" item", cols.item) + colSep + "State"
 	b.WriteString(st.Table.Header.Render(m.fit(header)))
 	b.WriteByte('\n')
 	if len(m.entries) == 0 {
@@ -167,23 +168,23 @@ func (m *Model) entryView(cols columns, pos int) string {
 	}
 	var b strings.Builder
 	if r.kind == kindTie {
-		b.WriteString(nameStyle.Render(cursor + cell(r.tie.ProductName, cols.name+len(colSep)+termWidth)))
+		b.WriteString(nameStyle.Render(cursor + common.Cell(r.tie.ProductName, cols.name+len(colSep)+termWidth)))
 		b.WriteString(colSep)
-		b.WriteString(st.Muted.Render(cell(r.tie.Reason, cols.item)))
+		b.WriteString(st.Muted.Render(common.Cell(r.tie.Reason, cols.item)))
 		b.WriteString(colSep)
 		b.WriteString(m.bucketStyle(r.bucket).Render("· unknown"))
 		return b.String()
 	}
 	p := r.prod
-	name := cell(shownName(p), cols.name)
+	name := common.Cell(shownName(p), cols.name)
 	if p.FreeOrTrial && ansi.StringWidth(shownName(p)) > cols.name {
 		// Cut the name, not the mark: it is what says why the row is
 		// usually hidden.
-		name = cell(ansi.Truncate(productName(p), max(1, cols.name-len(freeMark)), "…")+freeMark, cols.name)
+		name = common.Cell(ansi.Truncate(productName(p), max(1, cols.name-len(freeMark)), "…")+freeMark, cols.name)
 	}
 	b.WriteString(nameStyle.Render(cursor + name))
 	b.WriteString(colSep)
-	b.WriteString(st.Text.Render(cell(termText(p), termWidth)))
+	b.WriteString(st.Text.Render(common.Cell(termText(p), termWidth)))
 	b.WriteString(colSep)
 	b.WriteString(m.itemCell(r, cols.item))
 	b.WriteString(colSep)
@@ -204,7 +205,7 @@ func termText(p reconcile.ProductMatch) string {
 func (m *Model) itemCell(r *row, width int) string {
 	st := m.c.Styles
 	if !m.psaConnected() {
-		return st.Muted.Render(cell("not connected", width))
+		return st.Muted.Render(common.Cell("not connected", width))
 	}
 	marker, text, tag := itemParts(r)
 	body := marker + " " + text
@@ -212,7 +213,7 @@ func (m *Model) itemCell(r *row, width int) string {
 		pad := width - ansi.StringWidth(body) - ansi.StringWidth(tag)
 		return m.bucketStyle(r.bucket).Render(body) + strings.Repeat(" ", pad) + st.Muted.Render(tag)
 	}
-	return m.bucketStyle(r.bucket).Render(cell(body, width))
+	return m.bucketStyle(r.bucket).Render(common.Cell(body, width))
 }
 
 // itemParts splits a product's match into its marker, the item and a
@@ -406,26 +407,7 @@ func (m *Model) bucketStyle(b bucket) lipgloss.Style {
 }
 
 // fit cuts a line to the body width.
-func (m *Model) fit(s string) string { return fitLine(s, m.width) }
-
-func fitLine(s string, width int) string {
-	if width <= 0 {
-		return s
-	}
-	return ansi.Truncate(s, width, "…")
-}
-
-// cell cuts or pads plain text to exactly w cells.
-func cell(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	s = ansi.Truncate(s, w, "…")
-	if pad := w - ansi.StringWidth(s); pad > 0 {
-		s += strings.Repeat(" ", pad)
-	}
-	return s
-}
+func (m *Model) fit(s string) string { return common.FitLine(s, m.width) }
 
 // plural is "1 product", "2 products".
 func plural(n int, one, many string) string {

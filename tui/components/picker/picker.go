@@ -1,11 +1,14 @@
-package products
+// Package picker is a searchable list to pick one counterpart from (a
+// distributor account, a PSA company, a catalogue item, a SKU): the search
+// box has focus the whole time, the arrows move, and only the rows that fit
+// are drawn. The matching screens share it.
+package picker
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -13,68 +16,54 @@ import (
 	"github.com/seats-msp/seats/tui/common"
 )
 
-// option is one entry of the picker.
-type option struct {
-	// id is what the pick records; "" is the "no account" entry.
-	id     string
-	label  string
-	detail string // muted text after the label: domain, identifier
-	// marks are words that warn, readable without colour: "inactive",
+// Option is one entry of the picker.
+type Option struct {
+	// ID is what the pick records; "" is the "none" entry.
+	ID     string
+	Label  string
+	Detail string // muted text after the label: domain, identifier
+	// Marks are words that warn, readable without colour: "inactive",
 	// "prospect", "vendor", "held by Fabrikam".
-	marks []string
-	// current marks the customer's match or suggestion of today.
-	current string
-	search  string // lower-case text the search looks in
+	Marks []string
+	// Current marks today's match or suggestion.
+	Current string
+	Search  string // lower-case text the search looks in
 }
 
-// picker is a searchable list of the counterparts of one side. The search
+// Model is a searchable list of the counterparts of one side. The search
 // box has focus the whole time, so typing narrows the list at once; the
 // arrows move, enter picks, esc cancels. Only the rows that fit are drawn.
-type picker struct {
+type Model struct {
 	title   string
-	options []option
+	options []Option
 	input   textinput.Model
 	visible []int // indexes into options after the search
 	cursor  int   // position in visible
 	offset  int   // first position of visible shown
-	rows    int   // option rows that fit, set by view
+	rows    int   // Option rows that fit, set by view
 	// labelWidth is the widest label, so that what follows lines up.
 	labelWidth int
-	// noneFirst is set when the first option is the "none" entry (id "").
+	// noneFirst is set when the first Option is the "none" entry (id "").
 	noneFirst bool
 	// labels are the options' labels in lower case, for ranking.
 	labels []string
 }
 
-// pickerSearchLimit is the longest search, in characters.
-const pickerSearchLimit = 100
-
-func newPicker(st *common.Styles, title, placeholder string, options []option, selectID string) picker {
-	in := textinput.New()
-	in.Prompt = "/ "
-	in.Placeholder = placeholder
-	in.CharLimit = pickerSearchLimit
-	in.PromptStyle = st.Prompt
-	in.TextStyle = st.Text
-	in.PlaceholderStyle = st.Muted
-	in.Cursor.Style = st.Key
-	in.Cursor.TextStyle = st.Text
-	// No blink: a blink is a message every half second and a frame that
-	// differs between two goldens.
-	in.Cursor.SetMode(cursor.CursorStatic)
+func New(st *common.Styles, title, placeholder string, options []Option, selectID string) Model {
+	in := common.NewSearchInput(st, placeholder)
 	in.Focus()
-	p := picker{title: title, options: options, input: in, rows: 10}
-	p.noneFirst = len(options) > 0 && options[0].id == ""
+	p := Model{title: title, options: options, input: in, rows: 10}
+	p.noneFirst = len(options) > 0 && options[0].ID == ""
 	p.labels = make([]string, len(options))
 	for i, o := range options {
-		p.labelWidth = max(p.labelWidth, ansi.StringWidth(o.label))
-		p.labels[i] = strings.ToLower(o.label)
+		p.labelWidth = max(p.labelWidth, ansi.StringWidth(o.Label))
+		p.labels[i] = strings.ToLower(o.Label)
 	}
 	p.filter()
 	// Start on the current match or suggestion, else on the first real
-	// option: never on "none", so that a quick enter clears nothing.
+	// Option: never on "none", so that a quick enter clears nothing.
 	for pos, i := range p.visible {
-		if selectID != "" && strings.EqualFold(p.options[i].id, selectID) {
+		if selectID != "" && strings.EqualFold(p.options[i].ID, selectID) {
 			p.cursor = pos
 			break
 		}
@@ -87,14 +76,14 @@ func newPicker(st *common.Styles, title, placeholder string, options []option, s
 // whose label holds the search as typed ("business premium" finds
 // "Microsoft 365 Business Premium" before "Dynamics 365 Business Central
 // Premium"), then the others, each in the options' order.
-func (p *picker) filter() {
+func (p *Model) filter() {
 	q := strings.ToLower(strings.TrimSpace(p.input.Value()))
 	words := strings.Fields(q)
 	p.visible = p.visible[:0]
 	var rest []int
 	for i := range p.options {
 		switch {
-		case !matchesWords(p.options[i].search, words):
+		case !MatchesWords(p.options[i].Search, words):
 		case q == "" || strings.Contains(p.labels[i], q):
 			p.visible = append(p.visible, i)
 		default:
@@ -104,7 +93,7 @@ func (p *picker) filter() {
 	p.visible = append(p.visible, rest...)
 	p.cursor = 0
 	if len(p.visible) > 1 && p.noneFirst && p.visible[0] == 0 {
-		// The "none" entry leads; the first real option is where the
+		// The "none" entry leads; the first real Option is where the
 		// cursor belongs.
 		p.cursor = 1
 	}
@@ -112,8 +101,8 @@ func (p *picker) filter() {
 	p.clamp()
 }
 
-// matchesWords reports whether text holds every word.
-func matchesWords(text string, words []string) bool {
+// MatchesWords reports whether text holds every word.
+func MatchesWords(text string, words []string) bool {
 	for _, w := range words {
 		if !strings.Contains(text, w) {
 			return false
@@ -124,7 +113,7 @@ func matchesWords(text string, words []string) bool {
 
 // update hands a message to the search box and filters when its text
 // changed.
-func (p *picker) update(msg tea.Msg) tea.Cmd {
+func (p *Model) Update(msg tea.Msg) tea.Cmd {
 	before := p.input.Value()
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
@@ -134,7 +123,7 @@ func (p *picker) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (p *picker) move(delta int) {
+func (p *Model) Move(delta int) {
 	if len(p.visible) == 0 {
 		p.cursor = 0
 		return
@@ -143,7 +132,7 @@ func (p *picker) move(delta int) {
 	p.clamp()
 }
 
-func (p *picker) clamp() {
+func (p *Model) clamp() {
 	rows := max(1, p.rows)
 	if p.cursor < p.offset {
 		p.offset = p.cursor
@@ -154,27 +143,27 @@ func (p *picker) clamp() {
 	p.offset = max(0, min(p.offset, len(p.visible)-rows))
 }
 
-// selected returns the option under the cursor.
-func (p *picker) selected() (option, bool) {
+// selected returns the Option under the cursor.
+func (p *Model) Selected() (Option, bool) {
 	if p.cursor < 0 || p.cursor >= len(p.visible) {
-		return option{}, false
+		return Option{}, false
 	}
 	return p.options[p.visible[p.cursor]], true
 }
 
 // view draws the picker in width × height: title, search line, the rows
 // that fit and a line of counts and keys.
-func (p *picker) view(st *common.Styles, width, height int) string {
+func (p *Model) View(st *common.Styles, width, height int) string {
 	p.rows = max(1, height-4)
 	p.clamp()
 	p.input.Width = max(1, width-len(p.input.Prompt)-1)
 	lines := []string{
-		fitLine(st.Title.Render(p.title), width),
+		common.FitLine(st.Title.Render(p.title), width),
 		// The input pads to its width; the padding is no part of the line.
 		strings.TrimRight(p.input.View(), " "),
 	}
 	if len(p.visible) == 0 {
-		lines = append(lines, st.Muted.Render(fitLine(`Nothing matches "`+p.input.Value()+`": backspace widens the search`, width)))
+		lines = append(lines, st.Muted.Render(common.FitLine(`Nothing matches "`+p.input.Value()+`": backspace widens the search`, width)))
 	}
 	end := min(len(p.visible), p.offset+p.rows)
 	for pos := p.offset; pos < end; pos++ {
@@ -184,36 +173,36 @@ func (p *picker) view(st *common.Styles, width, height int) string {
 		lines = append(lines, "")
 	}
 	foot := fmt.Sprintf("%d of %d shown · ↑/↓ move · enter picks · esc cancels", len(p.visible), len(p.options))
-	lines = append(lines, st.Muted.Render(fitLine(foot, width)))
+	lines = append(lines, st.Muted.Render(common.FitLine(foot, width)))
 	return strings.Join(lines, "\n")
 }
 
-// row draws one option: the label, then its marks and detail, cut to the
+// row draws one Option: the label, then its marks and detail, cut to the
 // width as plain text before styling.
-func (p *picker) row(st *common.Styles, pos, width int) string {
+func (p *Model) row(st *common.Styles, pos, width int) string {
 	o := p.options[p.visible[pos]]
 	prefix, labelStyle := "  ", st.Table.Row
 	if pos == p.cursor {
 		prefix, labelStyle = "› ", st.Table.Selected
 	}
-	if o.id == "" {
+	if o.ID == "" {
 		labelStyle = st.Muted
 		if pos == p.cursor {
 			labelStyle = st.Table.Selected
 		}
 	}
 	labelWidth := min(p.labelWidth, max(12, width*2/5))
-	out := labelStyle.Render(prefix + cell(o.label, labelWidth))
+	out := labelStyle.Render(prefix + common.Cell(o.Label, labelWidth))
 	used := len(prefix) + labelWidth
 	var tail []string
-	if o.current != "" {
-		tail = append(tail, st.Good.Render(o.current))
+	if o.Current != "" {
+		tail = append(tail, st.Good.Render(o.Current))
 	}
-	for _, mk := range o.marks {
+	for _, mk := range o.Marks {
 		tail = append(tail, st.Warn.Render(mk))
 	}
-	if o.detail != "" {
-		tail = append(tail, st.Muted.Render(o.detail))
+	if o.Detail != "" {
+		tail = append(tail, st.Muted.Render(o.Detail))
 	}
 	if len(tail) == 0 {
 		return out
@@ -226,13 +215,23 @@ func (p *picker) row(st *common.Styles, pos, width int) string {
 	return out + "  " + ansi.Truncate(rest, room, "…")
 }
 
-// sortOptions orders options by label, ignoring case, then by id.
-func sortOptions(opts []option) {
+// SortOptions orders options by label, ignoring case, then by id.
+func SortOptions(opts []Option) {
 	sort.SliceStable(opts, func(a, b int) bool {
-		la, lb := strings.ToLower(opts[a].label), strings.ToLower(opts[b].label)
+		la, lb := strings.ToLower(opts[a].Label), strings.ToLower(opts[b].Label)
 		if la != lb {
 			return la < lb
 		}
-		return opts[a].id < opts[b].id
+		return opts[a].ID < opts[b].ID
 	})
 }
+
+// PageRows is how many options the last View showed: a page for page up
+// and down.
+func (p *Model) PageRows() int { return p.rows }
+
+// Query is the search as typed.
+func (p *Model) Query() string { return p.input.Value() }
+
+// Shown is how many options the search leaves.
+func (p *Model) Shown() int { return len(p.visible) }
