@@ -3,10 +3,8 @@ package connectwise
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -204,7 +202,9 @@ func New(cfg Config) (*Client, error) {
 		t.MaxIdleConnsPerHost = cfg.Concurrency
 		base = t
 	}
-	hc.Transport = &limitTransport{base: base, sem: make(chan struct{}, cfg.Concurrency), calls: &c.calls}
+	limited := httpx.NewLimitTransport(base, cfg.Concurrency)
+	limited.Calls = &c.calls
+	hc.Transport = limited
 	c.http = httpx.New(httpx.Options{
 		Service:    service,
 		HTTPClient: &hc,
@@ -308,11 +308,7 @@ func (c *Client) lookupCodebase(ctx context.Context, site string) (string, error
 	const op = "look up the codebase"
 	u := "https://" + loginHostFor(site) + "/login/companyinfo/" + url.PathEscape(c.cfg.CompanyID)
 	var info companyInfo
-	err := c.withDecodeRetry(ctx, func() error {
-		info = companyInfo{}
-		_, err := c.http.Do(ctx, httpx.Request{URL: u, Header: http.Header{"Accept": {"application/json"}}, Op: op}, &info)
-		return err
-	})
+	_, err := c.http.Do(ctx, httpx.Request{URL: u, Header: http.Header{"Accept": {"application/json"}}, Op: op}, &info)
 	where := fmt.Sprintf("company %q at %s", c.cfg.CompanyID, loginHostFor(site))
 	if err != nil {
 		var ce *connectors.Error
@@ -337,7 +333,7 @@ func (c *Client) lookupCodebase(ctx context.Context, site string) (string, error
 }
 
 // get GETs path (relative to the API base, with query) into out. A 200
-// whose body does not parse is retried like a 5xx (see withDecodeRetry).
+// whose body does not parse is retried like a 5xx, by httpx.
 // The response is returned for its headers (Link).
 func (c *Client) get(ctx context.Context, path string, query url.Values, op string, out any) (*http.Response, error) {
 	base, err := c.apiURL(ctx)
@@ -353,94 +349,6 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, op stri
 
 // getURL GETs an absolute URL under the API base.
 func (c *Client) getURL(ctx context.Context, u, op string, out any) (*http.Response, error) {
-	var resp *http.Response
-	err := c.withDecodeRetry(ctx, func() error {
-		var err error
-		resp, err = c.http.Do(ctx, httpx.Request{URL: u, Header: c.header, Op: op}, out)
-		return err
-	})
+	resp, err := c.http.Do(ctx, httpx.Request{URL: u, Header: c.header, Op: op}, out)
 	return resp, c.explain(err)
-}
-
-// withDecodeRetry runs call, and runs it again when it fails because a 2xx
-// answer did not parse as JSON (a body cut short by a proxy or a dropped
-// connection): that is as transient as a 502, and the GETs it wraps are
-// safe to repeat. httpx retries statuses but reports an undecodable 2xx at
-// once, so the retry is here, within the same budget (httpx's attempts).
-// A body that parses but has the wrong shape is not retried.
-func (c *Client) withDecodeRetry(ctx context.Context, call func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := call()
-		if err == nil || attempt >= httpx.DefaultMaxAttempts || !undecodable(err) {
-			return err
-		}
-		wait := time.Duration(attempt) * 500 * time.Millisecond
-		if c.cfg.Logger != nil {
-			c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "http retry", slog.String("service", service),
-				slog.String("reason", "unreadable answer"), slog.Duration("wait", wait), slog.Int("next_attempt", attempt+1))
-		}
-		if serr := c.sleep(ctx, wait); serr != nil {
-			return &connectors.Error{Kind: connectors.ErrCanceled, Service: service, Op: "wait to retry", Err: serr}
-		}
-	}
-}
-
-// undecodable reports whether err is httpx's report of a 2xx body that is
-// not JSON at all (truncated, HTML), as opposed to JSON of another shape.
-func undecodable(err error) bool {
-	var ce *connectors.Error
-	if !errors.As(err, &ce) || ce.Kind != connectors.ErrBadResponse || ce.Status < 200 || ce.Status > 299 {
-		return false
-	}
-	var syn *json.SyntaxError
-	return errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF)
-}
-
-// limitTransport admits at most cap(sem) requests in flight and counts
-// them; a slot is held from sending a request until its body is closed.
-// Bounding here bounds every call (pages, additions, writes) without
-// holding a slot while httpx waits to retry.
-type limitTransport struct {
-	base  http.RoundTripper
-	sem   chan struct{}
-	calls *atomic.Int64
-}
-
-func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	select {
-	case t.sem <- struct{}{}:
-	case <-req.Context().Done():
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, req.Context().Err()
-	}
-	t.calls.Add(1)
-	resp, err := t.base.RoundTrip(req)
-	if err != nil {
-		<-t.sem
-		return nil, err
-	}
-	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-t.sem }}
-	return resp, nil
-}
-
-// CloseIdleConnections passes through to the real transport.
-func (t *limitTransport) CloseIdleConnections() {
-	if ci, ok := t.base.(interface{ CloseIdleConnections() }); ok {
-		ci.CloseIdleConnections()
-	}
-}
-
-// releaseBody frees its slot once, on the first Close.
-type releaseBody struct {
-	io.ReadCloser
-	once    sync.Once
-	release func()
-}
-
-func (b *releaseBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.release)
-	return err
 }

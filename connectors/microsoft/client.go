@@ -3,7 +3,6 @@ package microsoft
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -187,10 +186,10 @@ func New(cfg Config) (*Client, error) {
 		msal = *cfg.HTTPClient
 	}
 	msalBase := pooled(msal.Transport, cfg.Concurrency)
-	tokens := newLimitTransport(msalBase, min(TokenConcurrency, cfg.Concurrency))
+	tokens := httpx.NewLimitTransport(msalBase, min(TokenConcurrency, cfg.Concurrency))
 	// Only the token requests count against the bound: the OpenID
 	// configuration MSAL reads once per tenant is a static document.
-	tokens.only = func(r *http.Request) bool { return r.Method == http.MethodPost }
+	tokens.Only = func(r *http.Request) bool { return r.Method == http.MethodPost }
 	msal.Transport = httpx.LogTransport(tokens, cfg.Logger, serviceSignIn)
 	opts = append(opts, public.WithHTTPClient(&msal))
 	if cfg.Cache != nil {
@@ -228,7 +227,7 @@ func (c *Client) newHTTP(service string, limit int) *httpx.Client {
 	if c.cfg.HTTPClient != nil {
 		hc = *c.cfg.HTTPClient
 	}
-	hc.Transport = newLimitTransport(pooled(hc.Transport, limit), limit)
+	hc.Transport = httpx.NewLimitTransport(pooled(hc.Transport, limit), limit)
 	return httpx.New(httpx.Options{
 		Service:    service,
 		HTTPClient: &hc,
@@ -438,60 +437,4 @@ func partnerCenterHeader(token string) http.Header {
 	h.Set("MS-RequestId", uuid.NewString())
 	h.Set("MS-CorrelationId", uuid.NewString())
 	return h
-}
-
-// limitTransport admits at most cap(sem) requests in flight; a slot is held
-// from sending the request until the response body is closed.
-type limitTransport struct {
-	base http.RoundTripper
-	sem  chan struct{}
-	// only, if set, picks the requests that count; others pass freely.
-	only func(*http.Request) bool
-}
-
-func newLimitTransport(base http.RoundTripper, n int) *limitTransport {
-	return &limitTransport{base: base, sem: make(chan struct{}, n)}
-}
-
-// RoundTrip waits for a slot (or the request's context) and sends req.
-func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.only != nil && !t.only(req) {
-		return t.base.RoundTrip(req)
-	}
-	select {
-	case t.sem <- struct{}{}:
-	case <-req.Context().Done():
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, req.Context().Err()
-	}
-	resp, err := t.base.RoundTrip(req)
-	if err != nil {
-		<-t.sem
-		return nil, err
-	}
-	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-t.sem }}
-	return resp, nil
-}
-
-// CloseIdleConnections passes through, so http.Client.CloseIdleConnections
-// still reaches the real transport.
-func (t *limitTransport) CloseIdleConnections() {
-	if ci, ok := t.base.(interface{ CloseIdleConnections() }); ok {
-		ci.CloseIdleConnections()
-	}
-}
-
-// releaseBody frees its transport slot once, on the first Close.
-type releaseBody struct {
-	io.ReadCloser
-	once    sync.Once
-	release func()
-}
-
-func (b *releaseBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.release)
-	return err
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -164,7 +163,9 @@ func New(cfg Config) (*Client, error) {
 		t.MaxIdleConnsPerHost = cfg.Concurrency
 		base = t
 	}
-	hc.Transport = &limitTransport{base: base, sem: make(chan struct{}, cfg.Concurrency), calls: &c.calls}
+	limited := httpx.NewLimitTransport(base, cfg.Concurrency)
+	limited.Calls = &c.calls
+	hc.Transport = limited
 	c.http = httpx.New(httpx.Options{
 		Service:    service,
 		HTTPClient: &hc,
@@ -364,53 +365,4 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, op stri
 		}
 		return err
 	}
-}
-
-// limitTransport admits at most cap(sem) requests in flight and counts
-// them; a slot is held from sending a request until its body is closed.
-// Bounding here bounds every call (pages, details, token) without holding
-// a slot while httpx waits to retry.
-type limitTransport struct {
-	base  http.RoundTripper
-	sem   chan struct{}
-	calls *atomic.Int64
-}
-
-func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	select {
-	case t.sem <- struct{}{}:
-	case <-req.Context().Done():
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, req.Context().Err()
-	}
-	t.calls.Add(1)
-	resp, err := t.base.RoundTrip(req)
-	if err != nil {
-		<-t.sem
-		return nil, err
-	}
-	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-t.sem }}
-	return resp, nil
-}
-
-// CloseIdleConnections passes through to the real transport.
-func (t *limitTransport) CloseIdleConnections() {
-	if ci, ok := t.base.(interface{ CloseIdleConnections() }); ok {
-		ci.CloseIdleConnections()
-	}
-}
-
-// releaseBody frees its slot once, on the first Close.
-type releaseBody struct {
-	io.ReadCloser
-	once    sync.Once
-	release func()
-}
-
-func (b *releaseBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.release)
-	return err
 }
