@@ -396,12 +396,13 @@ func Reconcile(in ReconcileInput) Report {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)/50+1) {
 		wg.Go(func() {
+			var sc scratch
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(jobs) {
 					return
 				}
-				results[i], perCustomer[i] = ix.customer(*jobs[i].tl, *jobs[i].m)
+				results[i], perCustomer[i] = ix.customer(*jobs[i].tl, *jobs[i].m, &sc)
 			}
 		})
 	}
@@ -460,8 +461,18 @@ type skuData struct {
 	licences      *connectors.LicenceSnapshot
 }
 
-// customer builds one customer's table and findings.
-func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (CustomerLicences, []Finding) {
+// scratch is one worker's working memory, reused from customer to
+// customer: at 5,000 customers, allocating it anew for each was a third of
+// what a reconcile allocated, and the collector's work with it.
+type scratch struct {
+	ds          []skuData
+	at          map[string]int
+	linesByItem map[string][]*connectors.BillingLine
+	datas       []*skuData
+}
+
+// customer builds one customer's table and findings, working in sc.
+func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scratch) (CustomerLicences, []Finding) {
 	c := tl.Customer
 	in := ix.in
 	cl := CustomerLicences{TenantID: c.TenantID, Name: c.Name}
@@ -484,8 +495,13 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (Custome
 		n += len(tl.Licences.Skus)
 	}
 	rows := make([]SkuRow, 0, n)
-	ds := make([]skuData, 0, n)
-	at := make(map[string]int, n)
+	if sc.at == nil {
+		sc.at = make(map[string]int, n)
+		sc.linesByItem = map[string][]*connectors.BillingLine{}
+	}
+	clear(sc.at)
+	ds, at := sc.ds[:0], sc.at
+	defer func() { sc.ds = ds[:0] }()
 	get := func(id, part string) int {
 		id = idKey(id)
 		i, ok := at[id]
@@ -541,7 +557,8 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (Custome
 	var linesByItem map[string][]*connectors.BillingLine
 	if psaCo != "" {
 		refs := ix.linesByCo[idKey(psaCo)]
-		linesByItem = make(map[string][]*connectors.BillingLine, len(refs))
+		clear(sc.linesByItem)
+		linesByItem = sc.linesByItem
 		for _, ref := range refs {
 			l := ref.line
 			if !l.InEffect(in.Now) {
@@ -555,7 +572,8 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping) (Custome
 		}
 	}
 	var fs []Finding
-	datas := make([]*skuData, 0, len(ds))
+	datas := sc.datas[:0]
+	defer func() { sc.datas = datas[:0] }()
 	for i := range ds {
 		d := &ds[i]
 		d.row = &rows[i]
