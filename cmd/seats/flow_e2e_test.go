@@ -111,8 +111,9 @@ func TestSandboxWholeFlow(t *testing.T) {
 	// Sync reads all three sources; the secrets now come from the store.
 	r = mustRun("sync", "--json")
 	var rep struct {
-		Succeeded int `json:"succeeded"`
-		Sources   []struct {
+		Succeeded      int `json:"succeeded"`
+		MicrosoftCalls int `json:"microsoft_calls"`
+		Sources        []struct {
 			Source string         `json:"source"`
 			OK     bool           `json:"ok"`
 			Counts map[string]int `json:"counts"`
@@ -122,7 +123,7 @@ func TestSandboxWholeFlow(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("sync --json: %v\n%s", err, r.stdout)
 	}
-	if rep.Succeeded == 0 || len(rep.Sources) != 2 {
+	if rep.Succeeded == 0 || len(rep.Sources) != 2 || rep.MicrosoftCalls < rep.Succeeded {
 		t.Fatalf("sync report: %+v", rep)
 	}
 	for _, s := range rep.Sources {

@@ -67,6 +67,11 @@ interruption.`,
 				return syncErr
 			}
 			printSyncSummary(f.stderr, rep, f.sandbox)
+			fmt.Fprintf(f.stderr, "Calls made: Microsoft %d", full.MicrosoftCalls)
+			for _, src := range full.Sources {
+				fmt.Fprintf(f.stderr, ", %s %d", displayName(sourceKind{name: src.Kind}), src.Calls)
+			}
+			fmt.Fprintf(f.stderr, "; %s in all.\n", (time.Duration(full.DurationMS) * time.Millisecond).Round(100*time.Millisecond))
 			if full.MatchError != "" {
 				fmt.Fprintf(f.stderr, "The data was read, but matching it failed: %s\n", full.MatchError)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,6 +47,14 @@ func (f *factory) wizardOptions(ctx context.Context) tui.Options {
 	if err != nil {
 		fmt.Fprintf(f.stderr, "warning: the summary of what changed could not be read: %v\n", err)
 	}
+	// A home not set up yet ends this run with its first full sync, with
+	// progress, as the tables open after the settings are saved.
+	firstRun := true
+	if st, err := f.Store(); err == nil {
+		if p, err := st.WizardProgress(); err == nil && slices.Contains(p.Done, common.ScreenSettings.String()) {
+			firstRun = false
+		}
+	}
 	return tui.Options{
 		Sources: func() []sourceform.Options { return f.sourceForms(ctx) },
 		Screens: []func(c *common.Common) common.Screen{
@@ -55,7 +64,7 @@ func (f *factory) wizardOptions(ctx context.Context) tui.Options {
 				return settings.New(c, cfg.Settings(), cfg.Save)
 			},
 			func(c *common.Common) common.Screen {
-				return tui.Lazy(common.ScreenLicences, func() common.Screen { return licences.New(c, f.licencesDeps(ctx)) })
+				return tui.Lazy(common.ScreenLicences, func() common.Screen { return licences.New(c, f.licencesDeps(ctx, firstRun)) })
 			},
 			func(c *common.Common) common.Screen { return accounts.New(c, f.wizardMatcher(ctx)) },
 			func(c *common.Common) common.Screen { return products.New(c, f.wizardMatcher(ctx)) },
@@ -277,7 +286,7 @@ func (f *factory) everything(ctx context.Context) (*workflow.Everything, error) 
 
 // licencesDeps are the licence tables' dependencies as the settings stand
 // when the step is first entered.
-func (f *factory) licencesDeps(ctx context.Context) licences.Deps {
+func (f *factory) licencesDeps(ctx context.Context, firstRun bool) licences.Deps {
 	cfg, _ := f.loadConfig()
 	s := cfg.Settings()
 	st, err := f.Store()
@@ -295,7 +304,7 @@ func (f *factory) licencesDeps(ctx context.Context) licences.Deps {
 			}
 			return s, labelOf(s.all.DistributorKind), labelOf(s.all.PSAKind), nil
 		}),
-		SyncOnStart: needsSync(s, st),
+		SyncOnStart: firstRun || needsSync(s, st),
 	}
 	if k, ok, _ := configuredSource(cfg, connectors.KindPSA); ok {
 		home, _ := st.HomeID()

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
@@ -115,6 +116,7 @@ type Config struct {
 // client per service. It is safe for concurrent use.
 type Client struct {
 	cfg           Config
+	calls         *atomic.Int64 // every HTTP call made, for Calls
 	authorityHost string
 	graphURL      string
 	pcURL         string
@@ -190,6 +192,8 @@ func New(cfg Config) (*Client, error) {
 	// Only the token requests count against the bound: the OpenID
 	// configuration MSAL reads once per tenant is a static document.
 	tokens.Only = func(r *http.Request) bool { return r.Method == http.MethodPost }
+	var calls atomic.Int64
+	tokens.Calls = &calls
 	msal.Transport = httpx.LogTransport(tokens, cfg.Logger, serviceSignIn)
 	opts = append(opts, public.WithHTTPClient(&msal))
 	if cfg.Cache != nil {
@@ -207,6 +211,7 @@ func New(cfg Config) (*Client, error) {
 		pcURL:         pcURL,
 		now:           now,
 		pca:           pca,
+		calls:         &calls,
 	}
 	c.sleep = cfg.Sleep
 	if c.sleep == nil {
@@ -216,6 +221,12 @@ func New(cfg Config) (*Client, error) {
 	c.pc = c.newHTTP("partner center", min(PartnerCenterConcurrency, cfg.Concurrency))
 	return c, nil
 }
+
+var _ connectors.CallCounter = (*Client)(nil)
+
+// Calls counts the HTTP calls the client made: Graph (a JSON batch is one),
+// Partner Center and token requests (connectors.CallCounter).
+func (c *Client) Calls() int { return int(c.calls.Load()) }
 
 // newHTTP builds the httpx client of one service over a copy of the
 // configured *http.Client whose transport admits at most limit requests at
@@ -227,7 +238,9 @@ func (c *Client) newHTTP(service string, limit int) *httpx.Client {
 	if c.cfg.HTTPClient != nil {
 		hc = *c.cfg.HTTPClient
 	}
-	hc.Transport = httpx.NewLimitTransport(pooled(hc.Transport, limit), limit)
+	limited := httpx.NewLimitTransport(pooled(hc.Transport, limit), limit)
+	limited.Calls = c.calls
+	hc.Transport = limited
 	return httpx.New(httpx.Options{
 		Service:    service,
 		HTTPClient: &hc,

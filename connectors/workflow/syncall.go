@@ -31,6 +31,9 @@ type Everything struct {
 type SyncAllReport struct {
 	SyncReport
 	Sources []SourceResult `json:"sources"`
+	// MicrosoftCalls are the HTTP calls this sync made to Microsoft
+	// (Partner Center, Graph, tokens), where the client counts them.
+	MicrosoftCalls int `json:"microsoft_calls"`
 	// DurationMS is the whole sync's wall time.
 	DurationMS int64 `json:"duration_ms"`
 	// MatchError says why the matching pass after the sync failed, if it
@@ -106,7 +109,9 @@ func (e *Everything) Sync(ctx context.Context, progress SyncAllProgress) (SyncAl
 	if progress.Tenant != nil {
 		tenant = func(done, total int, r SyncResult) { serial(func() { progress.Tenant(done, total, r) }) }
 	}
+	callsBefore := callsOf(e.Customers.MS)
 	msRep, msErr := e.Customers.Sync(ctx, 0, tenant)
+	rep.MicrosoftCalls = callsOf(e.Customers.MS) - callsBefore
 	wg.Wait()
 	rep.SyncReport = msRep
 	if rep.Sources == nil {
