@@ -78,3 +78,48 @@ func (s *Store) Mappings() (reconcile.Mappings, error) {
 	}
 	return m, nil
 }
+
+// UpdateMappings reads every mapping, lets change edit them, and writes
+// what it returns, all in one write transaction: two changes at once (the
+// wizard and a `seats map import`, or two keys pressed quickly) each see the
+// other's result instead of one overwriting the other. Nothing is written
+// when change fails.
+func (s *Store) UpdateMappings(change func(m *reconcile.Mappings) error) error {
+	// change's own refusal is returned as it is: it is the caller's
+	// sentence (a file refused, an account taken), not a store failure.
+	var refused error
+	err := s.update("update mappings", func(tx *bolt.Tx) error {
+		b, err := bucket(tx, pathMappings...)
+		if err != nil {
+			return err
+		}
+		m := reconcile.Mappings{Accounts: []reconcile.AccountMapping{}, Products: []reconcile.ProductMatch{}, Skus: []reconcile.SkuTie{}}
+		for _, t := range []struct {
+			key []byte
+			out any
+		}{{keyAccountMappings, &m.Accounts}, {keyProductMatches, &m.Products}, {keySkuTies, &m.Skus}} {
+			if data := b.Get(t.key); data != nil {
+				if err := s.decode("mappings/"+string(t.key), clone(data), t.out); err != nil {
+					return err
+				}
+			}
+		}
+		if err := change(&m); err != nil {
+			refused = err
+			return err
+		}
+		for _, t := range []struct {
+			key []byte
+			v   any
+		}{{keyAccountMappings, m.Accounts}, {keyProductMatches, m.Products}, {keySkuTies, m.Skus}} {
+			if err := put(b, t.key, t.v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if refused != nil {
+		return refused
+	}
+	return err
+}

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/seats-msp/seats/connectors"
@@ -37,5 +39,39 @@ func TestMappingsRoundTrip(t *testing.T) {
 	got, _ = s.Mappings()
 	if len(got.Accounts) != 1 || len(got.Products) != 1 || len(got.Skus) != 0 {
 		t.Errorf("after saving only skus: %+v", got)
+	}
+}
+
+func TestUpdateMappingsKeepsEveryChange(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	if err := s.SaveMappings(reconcile.Mappings{Accounts: []reconcile.AccountMapping{{TenantID: "t1"}, {TenantID: "t2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.UpdateMappings(func(m *reconcile.Mappings) error {
+				m.Accounts[i].Excluded = true
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, _ := s.Mappings()
+	if !got.Accounts[0].Excluded || !got.Accounts[1].Excluded {
+		t.Errorf("a change was lost: %+v", got.Accounts)
+	}
+	boom := errors.New("refused")
+	if err := s.UpdateMappings(func(m *reconcile.Mappings) error { m.Accounts = nil; return boom }); err != boom {
+		t.Fatalf("err = %v", err)
+	}
+	if got, _ := s.Mappings(); len(got.Accounts) != 2 {
+		t.Error("a failed change was written")
 	}
 }

@@ -147,27 +147,52 @@ func newMapKindCmd(f *factory, k mapKind) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			next, changes, err := k.imp(bytes.NewReader(data), v)
-			var ie *reconcile.ImportError
-			if errors.As(err, &ie) {
-				return fmt.Errorf("%s: %w", args[0], err)
-			}
-			if err != nil {
-				return err
-			}
-			for _, c := range changes {
-				fmt.Fprintln(f.stderr, c.String())
-			}
-			if dryRun {
-				fmt.Fprintf(f.stderr, "%d change(s); nothing saved (--dry-run).\n", len(changes))
-				return nil
-			}
 			st, err := f.Store()
 			if err != nil {
 				return err
 			}
-			if err := st.SaveMappings(next); err != nil {
+			// The file is checked against the mappings as they are inside
+			// the write, so a match made meanwhile (the wizard) is neither
+			// lost nor silently overwritten; --dry-run writes nothing.
+			var changes []reconcile.MappingChange
+			errDryRun := errors.New("dry run")
+			err = st.UpdateMappings(func(mp *reconcile.Mappings) error {
+				now := v
+				now.Mappings = *mp
+				next, ch, err := k.imp(bytes.NewReader(data), now)
+				if err != nil {
+					return err
+				}
+				changes = ch
+				if dryRun {
+					return errDryRun
+				}
+				if next.Accounts != nil {
+					mp.Accounts = next.Accounts
+				}
+				if next.Products != nil {
+					mp.Products = next.Products
+				}
+				if next.Skus != nil {
+					mp.Skus = next.Skus
+				}
+				return nil
+			})
+			var ie *reconcile.ImportError
+			switch {
+			case errors.As(err, &ie):
+				return fmt.Errorf("%s: %w", args[0], err)
+			case errors.Is(err, errDryRun):
+				for _, c := range changes {
+					fmt.Fprintln(f.stderr, c.String())
+				}
+				fmt.Fprintf(f.stderr, "%d change(s); nothing saved (--dry-run).\n", len(changes))
+				return nil
+			case err != nil:
 				return err
+			}
+			for _, c := range changes {
+				fmt.Fprintln(f.stderr, c.String())
 			}
 			fmt.Fprintf(f.stderr, "%d change(s) saved. Next: %s\n", len(changes), f.hint("reconcile"))
 			return nil

@@ -18,7 +18,9 @@ type MatchKeeper interface {
 	DistributorSnapshot() (connectors.DistributorSnapshot, bool, error)
 	PSASnapshot() (connectors.PSASnapshot, bool, error)
 	Mappings() (reconcile.Mappings, error)
-	SaveMappings(m reconcile.Mappings) error
+	// UpdateMappings reads the mappings, lets change edit them and writes
+	// them back in one transaction, so that no change overwrites another.
+	UpdateMappings(change func(m *reconcile.Mappings) error) error
 }
 
 // Matching runs the automatic matching passes over what the last syncs
@@ -52,7 +54,6 @@ func (m *Matching) Refresh() (MatchView, error) {
 		return v, err
 	}
 	licences, subs := in.licences, in.subs
-	v.Skus = reconcile.TieSkus(reconcile.SkuTieInput{Previous: v.Skus, Licences: licences, Subscriptions: subs})
 	byTenant := map[string]*connectors.LicenceSnapshot{}
 	for i := range licences {
 		byTenant[strings.ToLower(licences[i].TenantID)] = &licences[i]
@@ -66,21 +67,25 @@ func (m *Matching) Refresh() (MatchView, error) {
 		}
 		customers = append(customers, reconcile.NewMatchCustomer(c.Customer, lic, domains))
 	}
-	v.Accounts = reconcile.MatchAccounts(reconcile.AccountMatchInput{
-		Customers:       customers,
-		DistributorKind: v.DistributorKind, DistributorAccounts: v.DistributorAccounts, DistributorSubscriptions: subs,
-		PSAKind: v.PSAKind, PSACompanies: v.PSACompanies,
-		Previous: v.Accounts,
+	// The passes start from the mappings as they are inside the write, so
+	// that a match a person makes meanwhile is never overwritten.
+	err = m.Keep.UpdateMappings(func(mp *reconcile.Mappings) error {
+		mp.Skus = reconcile.TieSkus(reconcile.SkuTieInput{Previous: mp.Skus, Licences: licences, Subscriptions: subs})
+		mp.Accounts = reconcile.MatchAccounts(reconcile.AccountMatchInput{
+			Customers:       customers,
+			DistributorKind: v.DistributorKind, DistributorAccounts: v.DistributorAccounts, DistributorSubscriptions: subs,
+			PSAKind: v.PSAKind, PSACompanies: v.PSACompanies,
+			Previous: mp.Accounts,
+		})
+		mp.Products = reconcile.MatchProducts(reconcile.ProductMatchInput{
+			Seen:     reconcile.ProductsSeen(mp.Skus, subs, licences),
+			Catalog:  v.Catalog,
+			Previous: mp.Products,
+		})
+		v.Mappings = *mp
+		return nil
 	})
-	v.Products = reconcile.MatchProducts(reconcile.ProductMatchInput{
-		Seen:     reconcile.ProductsSeen(v.Skus, subs, licences),
-		Catalog:  v.Catalog,
-		Previous: v.Products,
-	})
-	if err := m.Keep.SaveMappings(v.Mappings); err != nil {
-		return v, err
-	}
-	return v, nil
+	return v, err
 }
 
 // View returns the stored mappings with the candidates, without a new
@@ -147,25 +152,33 @@ func (m *Matching) SetAccount(tenantID string, side connectors.ConnectorKind, ac
 	if err != nil {
 		return reconcile.AccountMapping{}, err
 	}
-	i := mappingIndex(v.Accounts, tenantID)
-	if i < 0 {
-		return reconcile.AccountMapping{}, fmt.Errorf("no customer with tenant id %s: run a sync first", tenantID)
-	}
 	match := reconcile.AccountMatch{State: reconcile.StateConfirmed, Evidence: reconcile.EvidenceHand, Reason: "no account, said by hand"}
+	name := ""
 	if accountID != "" {
-		name, ok := v.accountName(side, accountID)
-		if !ok {
+		var ok bool
+		if name, ok = v.accountName(side, accountID); !ok {
 			return reconcile.AccountMapping{}, fmt.Errorf("the %s has no account %s in its last snapshot", sourceSide(side), accountID)
-		}
-		for j, other := range v.Accounts {
-			if j != i && sideOf(other, side).AccountID == accountID && sideOf(other, side).Matched() {
-				return reconcile.AccountMapping{}, fmt.Errorf("%w: %s holds %s; unmatch it there first", ErrAccountTaken, other.Customer, name)
-			}
 		}
 		match = reconcile.HandMatch(accountID, name)
 	}
-	setSide(&v.Accounts[i], side, match)
-	return v.Accounts[i], m.Keep.SaveMappings(reconcile.Mappings{Accounts: v.Accounts})
+	var out reconcile.AccountMapping
+	err = m.Keep.UpdateMappings(func(mp *reconcile.Mappings) error {
+		i := mappingIndex(mp.Accounts, tenantID)
+		if i < 0 {
+			return fmt.Errorf("no customer with tenant id %s: run a sync first", tenantID)
+		}
+		if accountID != "" {
+			for j, other := range mp.Accounts {
+				if j != i && sideOf(other, side).AccountID == accountID && sideOf(other, side).Matched() {
+					return fmt.Errorf("%w: %s holds %s; unmatch it there first", ErrAccountTaken, other.Customer, name)
+				}
+			}
+		}
+		setSide(&mp.Accounts[i], side, match)
+		out = mp.Accounts[i]
+		return nil
+	})
+	return out, err
 }
 
 // ConfirmAccount turns a suggestion (or an automatic match) of one side into
@@ -189,16 +202,17 @@ func (m *Matching) ConfirmAccount(tenantID string, side connectors.ConnectorKind
 // Exclude excludes a customer from matching (an internal or test tenant), or
 // brings it back.
 func (m *Matching) Exclude(tenantID string, excluded bool) (reconcile.AccountMapping, error) {
-	v, err := m.View()
-	if err != nil {
-		return reconcile.AccountMapping{}, err
-	}
-	i := mappingIndex(v.Accounts, tenantID)
-	if i < 0 {
-		return reconcile.AccountMapping{}, fmt.Errorf("no customer with tenant id %s", tenantID)
-	}
-	v.Accounts[i].Excluded = excluded
-	return v.Accounts[i], m.Keep.SaveMappings(reconcile.Mappings{Accounts: v.Accounts})
+	var out reconcile.AccountMapping
+	err := m.Keep.UpdateMappings(func(mp *reconcile.Mappings) error {
+		i := mappingIndex(mp.Accounts, tenantID)
+		if i < 0 {
+			return fmt.Errorf("no customer with tenant id %s", tenantID)
+		}
+		mp.Accounts[i].Excluded = excluded
+		out = mp.Accounts[i]
+		return nil
+	})
+	return out, err
 }
 
 // SetProduct records the engineer's match of one (SKU, term) to a PSA
@@ -208,12 +222,6 @@ func (m *Matching) SetProduct(key reconcile.ProductKey, itemID string) (reconcil
 	if err != nil {
 		return reconcile.ProductMatch{}, err
 	}
-	i := slices.IndexFunc(v.Products, func(p reconcile.ProductMatch) bool {
-		return strings.EqualFold(p.SkuID, key.SkuID) && p.Term == key.Term
-	})
-	if i < 0 {
-		return reconcile.ProductMatch{}, fmt.Errorf("no product %s on a %s term: run a sync first", skus.DisplayName(key.SkuID, ""), key.Term)
-	}
 	name := ""
 	if itemID != "" {
 		j := slices.IndexFunc(v.Catalog, func(c connectors.CatalogItem) bool { return c.ID == itemID })
@@ -222,31 +230,42 @@ func (m *Matching) SetProduct(key reconcile.ProductKey, itemID string) (reconcil
 		}
 		name = v.Catalog[j].Description
 	}
-	hand := reconcile.HandProductMatch(v.Products[i].ProductKey, itemID, name)
-	hand.Product, hand.SkuPartNumber, hand.FreeOrTrial, hand.TermAssumed = v.Products[i].Product, v.Products[i].SkuPartNumber, v.Products[i].FreeOrTrial, v.Products[i].TermAssumed
-	v.Products[i] = hand
-	return hand, m.Keep.SaveMappings(reconcile.Mappings{Products: v.Products})
+	var hand reconcile.ProductMatch
+	err = m.Keep.UpdateMappings(func(mp *reconcile.Mappings) error {
+		i := slices.IndexFunc(mp.Products, func(p reconcile.ProductMatch) bool {
+			return strings.EqualFold(p.SkuID, key.SkuID) && p.Term == key.Term
+		})
+		if i < 0 {
+			return fmt.Errorf("no product %s on a %s term: run a sync first", skus.DisplayName(key.SkuID, ""), key.Term)
+		}
+		cur := mp.Products[i]
+		hand = reconcile.HandProductMatch(cur.ProductKey, itemID, name)
+		hand.Product, hand.SkuPartNumber, hand.FreeOrTrial, hand.TermAssumed = cur.Product, cur.SkuPartNumber, cur.FreeOrTrial, cur.TermAssumed
+		mp.Products[i] = hand
+		return nil
+	})
+	return hand, err
 }
 
 // TieSku records the engineer's tie of a distributor product to a SKU (""
 // to untie it).
 func (m *Matching) TieSku(productID, skuID string) (reconcile.SkuTie, error) {
-	v, err := m.View()
-	if err != nil {
-		return reconcile.SkuTie{}, err
-	}
-	i := slices.IndexFunc(v.Skus, func(t reconcile.SkuTie) bool { return t.ProductID == productID })
-	if i < 0 {
-		return reconcile.SkuTie{}, fmt.Errorf("the distributor sells no product %s in its last snapshot", productID)
-	}
 	if skuID != "" {
 		if _, ok := skus.ByID(skuID); !ok {
 			return reconcile.SkuTie{}, fmt.Errorf("%s is not a Microsoft SKU id seats knows", skuID)
 		}
 	}
-	tie := reconcile.HandTie(productID, v.Skus[i].ProductName, skuID)
-	v.Skus[i] = tie
-	return tie, m.Keep.SaveMappings(reconcile.Mappings{Skus: v.Skus})
+	var tie reconcile.SkuTie
+	err := m.Keep.UpdateMappings(func(mp *reconcile.Mappings) error {
+		i := slices.IndexFunc(mp.Skus, func(t reconcile.SkuTie) bool { return t.ProductID == productID })
+		if i < 0 {
+			return fmt.Errorf("the distributor sells no product %s in its last snapshot", productID)
+		}
+		tie = reconcile.HandTie(productID, mp.Skus[i].ProductName, skuID)
+		mp.Skus[i] = tie
+		return nil
+	})
+	return tie, err
 }
 
 func (v MatchView) accountName(side connectors.ConnectorKind, id string) (string, bool) {

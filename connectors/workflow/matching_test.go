@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,17 +39,17 @@ func (m *memMatch) PSASnapshot() (connectors.PSASnapshot, bool, error) {
 	return *m.psa, true, nil
 }
 func (m *memMatch) Mappings() (reconcile.Mappings, error) { return m.mappings, nil }
-func (m *memMatch) SaveMappings(n reconcile.Mappings) error {
+func (m *memMatch) UpdateMappings(change func(*reconcile.Mappings) error) error {
+	next := reconcile.Mappings{
+		Accounts: slices.Clone(m.mappings.Accounts),
+		Products: slices.Clone(m.mappings.Products),
+		Skus:     slices.Clone(m.mappings.Skus),
+	}
+	if err := change(&next); err != nil {
+		return err
+	}
 	m.saves++
-	if n.Accounts != nil {
-		m.mappings.Accounts = n.Accounts
-	}
-	if n.Products != nil {
-		m.mappings.Products = n.Products
-	}
-	if n.Skus != nil {
-		m.mappings.Skus = n.Skus
-	}
+	m.mappings = next
 	return nil
 }
 

@@ -337,9 +337,9 @@ func (m *Model) pageSize() int { return max(1, m.tableRows()) }
 
 // --- calls of the matcher ------------------------------------------------------
 
-// run starts cmd now, or once the call in flight has answered: the matcher
-// reads every mapping, changes one and saves them all, so two calls at
-// once could lose one of the changes.
+// run starts cmd now, or once the call in flight has answered, so that
+// results arrive, and show, in the order the keys were pressed (the store
+// keeps every change either way: each is one read-and-write).
 func (m *Model) run(cmd tea.Cmd) tea.Cmd {
 	if m.busy {
 		m.queue = append(m.queue, cmd)
