@@ -15,34 +15,6 @@ var (
 	keySkuTies         = []byte("skus")
 )
 
-// SaveMappings replaces the mappings of every kind in one write, so that
-// accounts, SKU ties and products always agree with each other. A nil slice
-// leaves that kind as it was.
-func (s *Store) SaveMappings(m reconcile.Mappings) error {
-	return s.update("save mappings", func(tx *bolt.Tx) error {
-		b, err := bucket(tx, pathMappings...)
-		if err != nil {
-			return err
-		}
-		if m.Accounts != nil {
-			if err := put(b, keyAccountMappings, m.Accounts); err != nil {
-				return err
-			}
-		}
-		if m.Products != nil {
-			if err := put(b, keyProductMatches, m.Products); err != nil {
-				return err
-			}
-		}
-		if m.Skus != nil {
-			if err := put(b, keySkuTies, m.Skus); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // Mappings returns every kind of mapping; kinds never saved are empty
 // (not nil) slices.
 func (s *Store) Mappings() (reconcile.Mappings, error) {

@@ -24,16 +24,16 @@ func TestMappingsRoundTrip(t *testing.T) {
 		Products: []reconcile.ProductMatch{reconcile.HandProductMatch(reconcile.ProductKey{SkuID: "sku", Term: connectors.TermAnnual}, "i1", "M365 BP (Annual)")},
 		Skus:     []reconcile.SkuTie{reconcile.HandTie("p1", "Microsoft 365 Business Premium", "sku")},
 	}
-	if err := s.SaveMappings(m); err != nil {
+	if err := s.UpdateMappings(func(mp *reconcile.Mappings) error { *mp = m; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Mappings()
 	if err != nil || !reflect.DeepEqual(got, m) {
 		t.Fatalf("Mappings() = %+v, %v; want %+v", got, err, m)
 	}
-	// A nil kind leaves the stored one alone.
+	// Changing one kind leaves the others alone.
 	m2 := reconcile.Mappings{Skus: []reconcile.SkuTie{}}
-	if err := s.SaveMappings(m2); err != nil {
+	if err := s.UpdateMappings(func(mp *reconcile.Mappings) error { mp.Skus = m2.Skus; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Mappings()
@@ -45,7 +45,10 @@ func TestMappingsRoundTrip(t *testing.T) {
 func TestUpdateMappingsKeepsEveryChange(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
-	if err := s.SaveMappings(reconcile.Mappings{Accounts: []reconcile.AccountMapping{{TenantID: "t1"}, {TenantID: "t2"}}}); err != nil {
+	if err := s.UpdateMappings(func(mp *reconcile.Mappings) error {
+		mp.Accounts = []reconcile.AccountMapping{{TenantID: "t1"}, {TenantID: "t2"}}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup

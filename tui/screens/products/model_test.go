@@ -549,19 +549,15 @@ func (k *memKeeper) Mappings() (reconcile.Mappings, error) {
 		Skus: slices.Clone(k.saved.Skus)}, nil
 }
 
-// SaveMappings replaces the kinds of mappings given, like the store.
-func (k *memKeeper) SaveMappings(m reconcile.Mappings) error {
+// UpdateMappings changes the mappings in one step, like the store.
+func (k *memKeeper) UpdateMappings(change func(*reconcile.Mappings) error) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if m.Accounts != nil {
-		k.saved.Accounts = slices.Clone(m.Accounts)
+	next := reconcile.Mappings{Accounts: slices.Clone(k.saved.Accounts), Products: slices.Clone(k.saved.Products), Skus: slices.Clone(k.saved.Skus)}
+	if err := change(&next); err != nil {
+		return err
 	}
-	if m.Products != nil {
-		k.saved.Products = slices.Clone(m.Products)
-	}
-	if m.Skus != nil {
-		k.saved.Skus = slices.Clone(m.Skus)
-	}
+	k.saved = next
 	return nil
 }
 
