@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // Options tune a Server for a test, a benchmark or the sandbox. The zero
@@ -77,36 +79,27 @@ const DefaultRetryAfter = 2
 // the World passed to New afterwards except through Mutate.
 type Server struct {
 	opts    Options
-	latency atomic.Int64 // time.Duration
-	calls   atomic.Int64
+	latency fakekit.Latency
+	counts  fakekit.Counts[Call]
+	faults  fakekit.Faults[Call]
 	writes  atomic.Int64 // PATCH requests received
 	applied atomic.Int64 // writes that changed the world
-	served  sync.Map     // Call -> *atomic.Int64
 
 	changeMu sync.Mutex // serialises OnChange calls
 
 	mu          sync.Mutex // guards everything below, including *w
 	w           *World
-	faults      []*fault
 	keysRevoked bool
 }
 
 // faultKind is what an injected fault does.
-type faultKind int
+type faultKind = int
 
 const (
 	faultStatus     faultKind = iota // answer status with body, do nothing
 	faultTruncate                    // answer the real 200 with its body cut short
 	faultDropAnswer                  // do the work (a write), then drop the connection
 )
-
-type fault struct {
-	kind   faultKind
-	call   Call
-	status int
-	body   string
-	left   int
-}
 
 // New returns a Server over w. It panics on a nil world, a programming error.
 func New(w *World, o Options) *Server {
@@ -117,7 +110,7 @@ func New(w *World, o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{opts: o, w: w}
-	s.latency.Store(int64(o.Latency))
+	s.latency.Set(o.Latency)
 	return s
 }
 
@@ -183,7 +176,7 @@ func (s *Server) Mutate(fn func(w *World)) {
 }
 
 // Calls is the number of requests served so far, failed ones included.
-func (s *Server) Calls() int64 { return s.calls.Load() }
+func (s *Server) Calls() int64 { return s.counts.All() }
 
 // Writes is the number of write requests (PATCH of an addition) received
 // so far, whatever became of them: refused, failed, applied or answered
@@ -195,22 +188,17 @@ func (s *Server) Writes() int64 { return s.writes.Load() }
 func (s *Server) Applied() int64 { return s.applied.Load() }
 
 // Served is the number of requests of kind call served so far.
-func (s *Server) Served(call Call) int64 {
-	if n, ok := s.served.Load(call); ok {
-		return n.(*atomic.Int64).Load()
-	}
-	return 0
-}
+func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
 
 // SetLatency changes the latency added to every call from now on.
-func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
+func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
 
 // FailNext makes the next n requests of kind call answer status with body
 // without doing anything; an empty body becomes ConnectWise's error shape
 // for the status ({"code","message","errors"}). 429 and 503 answers carry
 // Retry-After. Faults are matched in the order they were added.
 func (s *Server) FailNext(call Call, status int, body string, n int) {
-	s.addFault(&fault{kind: faultStatus, call: call, status: status, body: body, left: n})
+	s.faults.Add(fakekit.Fault[Call]{Kind: faultStatus, Call: call, Status: status, Body: body, Left: n})
 }
 
 // ThrottleNext makes the next n requests of kind call answer 429 Too Many
@@ -224,7 +212,7 @@ func (s *Server) ThrottleNext(call Call, n int) time.Duration {
 // 200 with the JSON body cut in half, as a dropped connection or a broken
 // proxy would.
 func (s *Server) TruncateNext(call Call, n int) {
-	s.addFault(&fault{kind: faultTruncate, call: call, left: n})
+	s.faults.Add(fakekit.Fault[Call]{Kind: faultTruncate, Call: call, Left: n})
 }
 
 // RefuseWrite makes the next n writes answer 400 with ConnectWise's
@@ -239,7 +227,7 @@ func (s *Server) RefuseWrite(n int, reason string) {
 // and then drops the connection without an answer, as a timeout or a
 // network failure after ConnectWise committed the change would.
 func (s *Server) DropAnswerAfterWrite(n int) {
-	s.addFault(&fault{kind: faultDropAnswer, call: CallWrite, left: n})
+	s.faults.Add(fakekit.Fault[Call]{Kind: faultDropAnswer, Call: CallWrite, Left: n})
 }
 
 // ChangeLineBehindYourBack sets the quantity of addition id as another
@@ -268,31 +256,6 @@ func (s *Server) RevokeKeys() {
 	s.keysRevoked = true
 }
 
-func (s *Server) addFault(f *fault) {
-	if f.left <= 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, f)
-}
-
-// takeFault consumes the first fault for call. Call with the lock held.
-func (s *Server) takeFault(call Call) (fault, bool) {
-	for i, f := range s.faults {
-		if f.call != call {
-			continue
-		}
-		f.left--
-		taken := *f
-		if f.left <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return taken, true
-	}
-	return fault{}, false
-}
-
 // answer is a response computed under the lock and written after it.
 type answer struct {
 	status  int
@@ -313,17 +276,13 @@ type route struct {
 // ServeHTTP serves /login/companyinfo/{company} and the API under
 // /{codebase}apis/3.0/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.calls.Add(1)
 	rt, found := parseRoute(r.URL.Path, s.codebase())
 	if found && rt.call == CallAddition && r.Method == http.MethodPatch {
 		rt.call = CallWrite
 		s.writes.Add(1)
 	}
-	if found {
-		n, _ := s.served.LoadOrStore(rt.call, new(atomic.Int64))
-		n.(*atomic.Int64).Add(1)
-	}
-	if !s.wait(r) {
+	s.counts.Add(rt.call, found)
+	if !s.latency.Wait(r) {
 		return // the client is gone; nobody reads an answer
 	}
 	var a answer
@@ -422,31 +381,14 @@ func parseRoute(path, codebase string) (route, bool) {
 	return route{}, false
 }
 
-// wait sleeps the latency unless the request is cancelled first; it
-// reports whether to go on.
-func (s *Server) wait(r *http.Request) bool {
-	d := time.Duration(s.latency.Load())
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
-}
-
 // serve answers one routed request, applying injected faults first.
 func (s *Server) serve(r *http.Request, rt route, body []byte) answer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var taken fault
+	var taken fakekit.Fault[Call]
 	hasFault := false
-	if f, ok := s.takeFault(rt.call); ok {
-		if f.kind == faultStatus {
+	if f, ok := s.faults.Take(rt.call); ok {
+		if f.Kind == faultStatus {
 			return injected(f)
 		}
 		taken, hasFault = f, true
@@ -461,23 +403,23 @@ func (s *Server) serve(r *http.Request, rt route, body []byte) answer {
 	}
 	if hasFault {
 		switch {
-		case taken.kind == faultTruncate && a.status == http.StatusOK:
+		case taken.Kind == faultTruncate && a.status == http.StatusOK:
 			a.body = a.body[:len(a.body)/2]
-		case taken.kind == faultDropAnswer:
+		case taken.Kind == faultDropAnswer:
 			a.drop = true
 		}
 	}
 	return a
 }
 
-func injected(f fault) answer {
+func injected(f fakekit.Fault[Call]) answer {
 	var a answer
-	if f.body != "" {
-		a = answer{status: f.status, header: jsonHeader(), body: []byte(f.body)}
+	if f.Body != "" {
+		a = answer{status: f.Status, header: jsonHeader(), body: []byte(f.Body)}
 	} else {
-		a = cwError(f.status, errorCode(f.status), errorMessage(f.status))
+		a = cwError(f.Status, errorCode(f.Status), errorMessage(f.Status))
 	}
-	if f.status == http.StatusTooManyRequests || f.status == http.StatusServiceUnavailable {
+	if f.Status == http.StatusTooManyRequests || f.Status == http.StatusServiceUnavailable {
 		a.header.Set("Retry-After", strconv.Itoa(DefaultRetryAfter))
 	}
 	return a

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // Pax8's paging limits: size defaults to 10 and may be 1 to 200.
@@ -61,33 +63,24 @@ const (
 // the World passed to New afterwards except through Mutate.
 type Server struct {
 	opts       Options
-	latency    atomic.Int64 // time.Duration
-	calls      atomic.Int64
+	latency    fakekit.Latency
+	counts     fakekit.Counts[Call]
 	tokenCalls atomic.Int64
-	served     sync.Map // Call -> *atomic.Int64
+	faults     fakekit.Faults[Call]
 
 	mu            sync.Mutex // guards everything below, including *w
 	w             *World
-	faults        []*fault
 	tokenGen      int64 // tokens issued under an older generation are refused
 	secretRevoked bool
 }
 
 // faultKind is what an injected fault does.
-type faultKind int
+type faultKind = int
 
 const (
 	faultStatus   faultKind = iota // answer status with body
 	faultTruncate                  // answer the real 200 with its body cut short
 )
-
-type fault struct {
-	kind   faultKind
-	call   Call
-	status int
-	body   string
-	left   int
-}
 
 // New returns a Server over w. It panics on a nil world, a programming error.
 func New(w *World, o Options) *Server {
@@ -101,7 +94,7 @@ func New(w *World, o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{opts: o, w: w}
-	s.latency.Store(int64(o.Latency))
+	s.latency.Set(o.Latency)
 	return s
 }
 
@@ -148,21 +141,16 @@ func (s *Server) Mutate(fn func(w *World)) {
 
 // Calls is the number of requests served so far, token requests and
 // failed ones included.
-func (s *Server) Calls() int64 { return s.calls.Load() }
+func (s *Server) Calls() int64 { return s.counts.All() }
 
 // TokenCalls is the number of token requests served so far.
 func (s *Server) TokenCalls() int64 { return s.tokenCalls.Load() }
 
 // Served is the number of requests of kind call served so far.
-func (s *Server) Served(call Call) int64 {
-	if n, ok := s.served.Load(call); ok {
-		return n.(*atomic.Int64).Load()
-	}
-	return 0
-}
+func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
 
 // SetLatency changes the latency added to every call from now on.
-func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
+func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
 
 // FailNext makes the next n requests of kind call answer status with body;
 // an empty body becomes Pax8's error shape for the status ({"type",
@@ -170,7 +158,7 @@ func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 // {"error","error_description"}. 429 and 503 answers carry Retry-After: 1.
 // Faults are matched in the order they were added.
 func (s *Server) FailNext(call Call, status int, body string, n int) {
-	s.addFault(&fault{kind: faultStatus, call: call, status: status, body: body, left: n})
+	s.faults.Add(fakekit.Fault[Call]{Kind: faultStatus, Call: call, Status: status, Body: body, Left: n})
 }
 
 // ThrottleNext makes the next n requests of kind call answer 429 Too Many
@@ -184,16 +172,7 @@ func (s *Server) ThrottleNext(call Call, n int) time.Duration {
 // 200 with the JSON body cut in half, as a dropped connection or a broken
 // proxy would.
 func (s *Server) TruncateNext(call Call, n int) {
-	s.addFault(&fault{kind: faultTruncate, call: call, left: n})
-}
-
-func (s *Server) addFault(f *fault) {
-	if f.left <= 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, f)
+	s.faults.Add(fakekit.Fault[Call]{Kind: faultTruncate, Call: call, Left: n})
 }
 
 // ExpireTokens ends every access token issued so far, as if they had
@@ -223,16 +202,12 @@ type answer struct {
 
 // ServeHTTP serves the token endpoint and the partner API under /v1.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.calls.Add(1)
 	call, id, ok := route(r.URL.Path)
+	s.counts.Add(call, ok)
 	if call == CallToken {
 		s.tokenCalls.Add(1)
 	}
-	if ok {
-		n, _ := s.served.LoadOrStore(call, new(atomic.Int64))
-		n.(*atomic.Int64).Add(1)
-	}
-	if !s.wait(r) {
+	if !s.latency.Wait(r) {
 		return // the client is gone; nobody reads an answer
 	}
 	var a answer
@@ -265,8 +240,8 @@ func (s *Server) serve(r *http.Request, call Call, id string, body []byte) answe
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	truncate := false
-	if f, ok := s.takeFault(call); ok {
-		if f.kind == faultTruncate {
+	if f, ok := s.faults.Take(call); ok {
+		if f.Kind == faultTruncate {
 			truncate = true
 		} else {
 			return s.injected(r, call, f)
@@ -286,53 +261,20 @@ func (s *Server) serve(r *http.Request, call Call, id string, body []byte) answe
 	return a
 }
 
-// takeFault consumes the first fault for call. Call with the lock held.
-func (s *Server) takeFault(call Call) (fault, bool) {
-	for i, f := range s.faults {
-		if f.call != call {
-			continue
-		}
-		f.left--
-		taken := *f
-		if f.left <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return taken, true
-	}
-	return fault{}, false
-}
-
-func (s *Server) injected(r *http.Request, call Call, f fault) answer {
+func (s *Server) injected(r *http.Request, call Call, f fakekit.Fault[Call]) answer {
 	var a answer
 	switch {
-	case f.body != "":
-		a = answer{status: f.status, header: jsonHeader(), body: []byte(f.body)}
+	case f.Body != "":
+		a = answer{status: f.Status, header: jsonHeader(), body: []byte(f.Body)}
 	case call == CallToken:
-		a = tokenError(f.status, "server_error", http.StatusText(f.status)+" (injected by the test)")
+		a = tokenError(f.Status, "server_error", http.StatusText(f.Status)+" (injected by the test)")
 	default:
-		a = pax8Error(r, f.status, errorType(f.status), http.StatusText(f.status)+" (injected by the test)")
+		a = pax8Error(r, f.Status, errorType(f.Status), http.StatusText(f.Status)+" (injected by the test)")
 	}
-	if f.status == http.StatusTooManyRequests || f.status == http.StatusServiceUnavailable {
+	if f.Status == http.StatusTooManyRequests || f.Status == http.StatusServiceUnavailable {
 		a.header.Set("Retry-After", "1")
 	}
 	return a
-}
-
-// wait sleeps the latency unless the request is cancelled first; it
-// reports whether to go on.
-func (s *Server) wait(r *http.Request) bool {
-	d := time.Duration(s.latency.Load())
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
 }
 
 // route maps a path to its kind of call and the id in it.

@@ -1,0 +1,47 @@
+package fakekit
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestFaultsInOrderAndUsedUp(t *testing.T) {
+	t.Parallel()
+	var q Faults[string]
+	q.Add(Fault[string]{Kind: 1, Call: "list", Status: 503, Left: 2})
+	q.Add(Fault[string]{Kind: 2, Call: "list", Left: 1})
+	q.Add(Fault[string]{Kind: 3, Call: "other", Left: 0}) // for no request: ignored
+	var kinds []int
+	for range 4 {
+		if f, ok := q.Take("list"); ok {
+			kinds = append(kinds, f.Kind)
+		}
+	}
+	if len(kinds) != 3 || kinds[0] != 1 || kinds[1] != 1 || kinds[2] != 2 {
+		t.Errorf("taken kinds %v, want [1 1 2]", kinds)
+	}
+	if _, ok := q.Take("other"); ok {
+		t.Error("a fault for no request was queued")
+	}
+}
+
+func TestCountsAndLatency(t *testing.T) {
+	t.Parallel()
+	var c Counts[string]
+	c.Add("list", true)
+	c.Add("list", true)
+	c.Add("nowhere", false)
+	if c.All() != 3 || c.Served("list") != 2 || c.Served("nowhere") != 0 {
+		t.Errorf("all %d, list %d, nowhere %d", c.All(), c.Served("list"), c.Served("nowhere"))
+	}
+	var l Latency
+	l.Set(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://fake.example/", nil)
+	if l.Wait(r) {
+		t.Error("Wait went on for a client that gave up")
+	}
+}
