@@ -12,35 +12,21 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // GenerateInput is what Generate builds a PSA from: the MSP's customers
 // and what the distributor bills each of them for. It depends on no other
-// fake, so the sandbox can feed it from whichever distributor it serves.
-type GenerateInput struct {
-	Customers []GenerateCustomer
-}
+// fake, so the sandbox can feed it from whichever distributor it serves;
+// every PSA fake takes the same input.
+type GenerateInput = fakekit.PSAInput
 
 // GenerateCustomer is one customer: its Microsoft tenant and what the
 // distributor bills for it.
-type GenerateCustomer struct {
-	TenantID string
-	Name     string // the tenant's display name
-	Domain   string // its default (or primary) domain
-	Products []GenerateProduct
-}
+type GenerateCustomer = fakekit.PSACustomer
 
 // GenerateProduct is one product the distributor bills a customer for.
-type GenerateProduct struct {
-	SkuID         string // Graph skuId
-	SkuPartNumber string // "SPB"
-	Name          string // "Microsoft 365 Business Premium"
-	Term          connectors.Term
-	Quantity      int
-	// UnitPrice is the MSP's price per seat per billing period, as the
-	// distributor suggests it; the catalogue prices the product with it.
-	UnitPrice connectors.Money
-}
+type GenerateProduct = fakekit.PSAProduct
 
 // The deliberate situations Generate places, each on its own customer when
 // there are enough.
