@@ -20,7 +20,7 @@ test: vet ## vet, every unit test with the race detector, and the end-to-end tes
 	$(GO) test -race -count=1 $(PKGS)
 
 bench: ## benchmarks; prints the sync, consent, memory and CPU rows at 1,000-10,000 tenants, 50 ms per call, beside their goals
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem $(PKGS)
 
 FUZZTIME ?= 30s
 fuzz: ## every fuzz target in the tree, FUZZTIME each

@@ -272,16 +272,27 @@ func newReconcileIndex(in ReconcileInput) *reconcileIndex {
 			return cmp.Or(strings.Compare(a.SkuID, b.SkuID), termOrder(a.Term)-termOrder(b.Term))
 		})
 	}
+	// The two sides are indexed at once: each fills only its own map.
+	var wg sync.WaitGroup
 	if d := in.Distributor; d != nil {
 		if d.Kind != "" {
 			ix.distKind = d.Kind
 		}
-		for i := range d.Subscriptions {
-			s := &d.Subscriptions[i]
-			k := idKey(s.AccountID)
-			t := ix.ties[idKey(productID(s.Product))]
-			ix.subsByAcc[k] = append(ix.subsByAcc[k], subRef{s, skuOf(*s, ix.ties), t.SkuPartNumber})
-		}
+		wg.Go(func() {
+			ix.subsByAcc = make(map[string][]subRef, len(in.Accounts))
+			for i := range d.Subscriptions {
+				s := &d.Subscriptions[i]
+				k := idKey(s.AccountID)
+				sku, part := "", ""
+				if t, ok := ix.ties[idKey(productID(s.Product))]; ok {
+					part = t.SkuPartNumber
+					if t.Tied() {
+						sku = idKey(t.SkuID)
+					}
+				}
+				ix.subsByAcc[k] = append(ix.subsByAcc[k], subRef{s, sku, part})
+			}
+		})
 	}
 	if p := in.PSA; p != nil {
 		if p.Kind != "" {
@@ -290,12 +301,22 @@ func newReconcileIndex(in ReconcileInput) *reconcileIndex {
 		for _, it := range p.Catalog {
 			ix.items[idKey(it.ID)] = it
 		}
-		for i := range p.Lines {
-			l := &p.Lines[i]
-			k := idKey(l.CompanyID)
-			ix.linesByCo[k] = append(ix.linesByCo[k], lineRef{l, idKey(l.ItemID)})
-		}
+		wg.Go(func() {
+			ix.linesByCo = make(map[string][]lineRef, len(in.Accounts))
+			for i := range p.Lines {
+				l := &p.Lines[i]
+				k := idKey(l.CompanyID)
+				ix.linesByCo[k] = append(ix.linesByCo[k], lineRef{l, idKey(l.ItemID)})
+			}
+			// A company's lines grouped by item (in their order within
+			// it), so that a customer's lines per item are runs of one
+			// slice.
+			for _, refs := range ix.linesByCo {
+				slices.SortStableFunc(refs, func(a, b lineRef) int { return strings.Compare(a.item, b.item) })
+			}
+		})
 	}
+	wg.Wait()
 	ix.distLabel, ix.psaLabel = kindLabel(ix.distKind, ""), kindLabel(ix.psaKind, "")
 	ix.ctx = &sourceContext{distKind: ix.distKind, psaKind: ix.psaKind, countedNote: countedNote(ix)}
 	if in.Distributor != nil {
@@ -455,6 +476,12 @@ type skuData struct {
 	// not (trials, suspended ones): the distributor does sell the SKU.
 	live  []*connectors.DistributorSubscription
 	terms []connectors.Term
+	// termBuf backs terms: a SKU has at most four (monthly, annual,
+	// triennial, unknown).
+	termBuf [4]connectors.Term
+	// arena hands out the small values the rows point to; it is the
+	// worker's, shared by its customers.
+	arena *arena
 	// haveMicrosoft is set when the tenant's licences were read, so that
 	// enabled and assigned are known (0 for a SKU the tenant lacks).
 	haveMicrosoft bool
@@ -465,10 +492,12 @@ type skuData struct {
 // customer: at 5,000 customers, allocating it anew for each was a third of
 // what a reconcile allocated, and the collector's work with it.
 type scratch struct {
+	arena       arena
 	ds          []skuData
 	at          map[string]int
 	linesByItem map[string][]*connectors.BillingLine
 	datas       []*skuData
+	members     []member
 }
 
 // customer builds one customer's table and findings, working in sc.
@@ -509,7 +538,13 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 			name, part := ix.skuName(id, part)
 			i = len(rows)
 			rows = append(rows, SkuRow{SkuID: id, SkuPartNumber: part, Name: name})
-			ds = append(ds, skuData{haveMicrosoft: tl.Licences != nil, licences: tl.Licences})
+			// live is read only while this customer is worked on, so
+			// its array is taken over from the previous customer's.
+			var live []*connectors.DistributorSubscription
+			if len(ds) < cap(ds) {
+				live = ds[:len(ds)+1][len(ds)].live[:0]
+			}
+			ds = append(ds, skuData{haveMicrosoft: tl.Licences != nil, licences: tl.Licences, live: live, arena: &sc.arena})
 			at[id] = i
 		}
 		return i
@@ -520,7 +555,7 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 			r := &rows[get(s.SkuID, s.SkuPartNumber)]
 			r.Enabled += s.PrepaidUnits.Enabled
 			r.Assigned += s.ConsumedUnits
-			r.Source = Source{System: "microsoft", What: "subscribedSkus", IDs: []string{r.SkuID}, TakenAt: lic.TakenAt}
+			r.Source = Source{System: "microsoft", What: "subscribedSkus", IDs: sc.arena.strings.one(r.SkuID), TakenAt: lic.TakenAt}
 		}
 	}
 	var untied map[string]bool
@@ -559,21 +594,30 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 		refs := ix.linesByCo[idKey(psaCo)]
 		clear(sc.linesByItem)
 		linesByItem = sc.linesByItem
-		for _, ref := range refs {
-			l := ref.line
-			if !l.InEffect(in.Now) {
+		// One slice for the customer's lines in effect, each item's a run
+		// of it with its capacity capped (refs come grouped by item).
+		inEffect := make([]*connectors.BillingLine, 0, len(refs))
+		start := 0
+		for i, ref := range refs {
+			if l := ref.line; l.InEffect(in.Now) {
+				inEffect = append(inEffect, l)
+			}
+			if i+1 < len(refs) && refs[i+1].item == ref.item {
 				continue
 			}
-			k := ref.item
-			linesByItem[k] = append(linesByItem[k], l)
-			for _, pk := range ix.byItem[k] {
-				get(pk.SkuID, "")
+			if n := len(inEffect); n > start {
+				linesByItem[ref.item] = inEffect[start:n:n]
+				for _, pk := range ix.byItem[ref.item] {
+					get(pk.SkuID, "")
+				}
 			}
+			start = len(inEffect)
 		}
 	}
 	var fs []Finding
 	datas := sc.datas[:0]
 	defer func() { sc.datas = datas[:0] }()
+	nTerms := 0
 	for i := range ds {
 		d := &ds[i]
 		d.row = &rows[i]
@@ -586,14 +630,24 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 		r.Unused = max(0, r.Enabled-r.Assigned)
 		r.OverAssigned = r.Assigned > r.Enabled
 		d.terms = ix.termsOf(d, linesByItem)
-		ix.termRows(d, distAcct != "", psaCo != "", linesByItem)
-		if distAcct != "" && d.haveMicrosoft && !r.Ignored {
-			fs = append(fs, ix.skuFindings(d)...)
-		}
+		nTerms += len(d.terms)
 		datas = append(datas, d)
 	}
+	// Every term row of the customer in one allocation, each SKU's rows
+	// a slice of it with its capacity capped, so that appending to one
+	// SKU's rows never runs into the next's.
+	slab := make([]TermRow, 0, nTerms)
+	for _, d := range datas {
+		start := len(slab)
+		slab = slab[:start+len(d.terms)]
+		d.row.Terms = slab[start:start:len(slab)]
+		ix.termRows(d, distAcct != "", psaCo != "", linesByItem)
+		if distAcct != "" && d.haveMicrosoft && !d.row.Ignored {
+			fs = ix.skuFindings(fs, d)
+		}
+	}
 	if psaCo != "" {
-		fs = append(fs, ix.itemFindings(psaCo, datas, linesByItem)...)
+		fs, sc.members = ix.itemFindings(fs, sc.members, psaCo, datas, linesByItem)
 	}
 	// Drop the hidden free SKUs in place, then order the table.
 	cl.Skus = slices.DeleteFunc(rows, func(r SkuRow) bool { return r.FreeOrTrial && !in.Settings.IncludeFree })
@@ -616,7 +670,7 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 // with basis assigned and neither, the mapped monthly term, so seats
 // assigned but bought elsewhere can still be billed.
 func (ix *reconcileIndex) termsOf(d *skuData, linesByItem map[string][]*connectors.BillingLine) []connectors.Term {
-	terms := d.counted.terms()
+	terms := d.counted.terms(d.termBuf[:])
 	for _, t := range connectors.Terms() {
 		p, ok := ix.products[ProductKey{SkuID: d.row.SkuID, Term: t}]
 		if ok && len(linesByItem[idKey(p.ItemID)]) > 0 && !slices.Contains(terms, t) { // ItemID as the user gave it
@@ -656,13 +710,14 @@ func subIDs(subs []*connectors.DistributorSubscription) []string {
 	return ids
 }
 
-func intp(n int) *int { return &n }
 
 // termRows fills a SKU's term rows: purchased, renewal, unit cost and
 // price, the mapped item, and to bill.
 func (ix *reconcileIndex) termRows(d *skuData, haveDist, havePSA bool, linesByItem map[string][]*connectors.BillingLine) {
 	r := d.row
-	r.Terms = make([]TermRow, 0, len(d.terms))
+	if cap(r.Terms) < len(d.terms) {
+		r.Terms = make([]TermRow, 0, len(d.terms))
+	}
 	for _, t := range d.terms {
 		tr := TermRow{Term: t}
 		subs := d.counted.get(t)
@@ -672,7 +727,7 @@ func (ix *reconcileIndex) termRows(d *skuData, haveDist, havePSA bool, linesByIt
 			for _, s := range subs {
 				n += s.Quantity
 			}
-			tr.Purchased = intp(n)
+			tr.Purchased = d.arena.ints.ptr(n)
 		}
 		if len(subs) > 0 {
 			first := firstRenewal(subs)
@@ -789,7 +844,7 @@ func (ix *reconcileIndex) toBill(d *skuData) {
 	if ix.in.Settings.basis() == BasisDistributor {
 		for i := range r.Terms {
 			if p := r.Terms[i].Purchased; p != nil {
-				r.Terms[i].ToBill = intp(*p)
+				r.Terms[i].ToBill = d.arena.ints.ptr(*p)
 				r.Terms[i].origin.toBill = toBillPurchased
 			}
 		}
@@ -815,7 +870,7 @@ func (ix *reconcileIndex) toBill(d *skuData) {
 			take = min(remaining, bought)
 		}
 		remaining -= take
-		r.Terms[i].ToBill = intp(take)
+		r.Terms[i].ToBill = d.arena.ints.ptr(take)
 		r.Terms[i].origin.toBill = toBillAssigned
 		if len(idx) > 1 {
 			r.Terms[i].origin.toBill = toBillAssignedShare
@@ -886,8 +941,8 @@ func (ts *termSubs) get(t connectors.Term) []*connectors.DistributorSubscription
 
 // terms lists the terms that have subscriptions; an empty term is read as
 // unknown.
-func (ts *termSubs) terms() []connectors.Term {
-	var out []connectors.Term
+func (ts *termSubs) terms(buf []connectors.Term) []connectors.Term {
+	out := buf[:0]
 	for i, subs := range ts {
 		if len(subs) > 0 && i < 4 {
 			out = append(out, slotTerms[i])
@@ -905,4 +960,34 @@ func (ts *termSubs) all() []*connectors.DistributorSubscription {
 		out = append(out, subs...)
 	}
 	return out
+}
+
+// arena hands out the small values that rows and sources point to from
+// chunks, one allocation per chunk instead of one per value: a large
+// portfolio has hundreds of thousands of them. A chunk is never grown in
+// place, so what was handed out stays where it is.
+type arena struct {
+	ints    chunks[int]
+	strings chunks[string]
+}
+
+// chunks hands out values of one type from fixed-size chunks.
+type chunks[T any] struct{ buf []T }
+
+const chunkSize = 256
+
+// ptr returns a pointer to a new value v.
+func (c *chunks[T]) ptr(v T) *T {
+	return &c.one(v)[0]
+}
+
+// one returns a new slice holding v only (its capacity is 1, so an append
+// to it copies rather than overwriting the next value).
+func (c *chunks[T]) one(v T) []T {
+	if len(c.buf) == cap(c.buf) {
+		c.buf = make([]T, 0, chunkSize)
+	}
+	c.buf = append(c.buf, v)
+	n := len(c.buf)
+	return c.buf[n-1 : n : n]
 }

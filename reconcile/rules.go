@@ -65,7 +65,9 @@ func sortStrings(s []string) { slices.Sort(s) }
 // skuFindings are the per-SKU findings of one customer whose distributor
 // account is matched: seats bought elsewhere, seats that differ from the
 // distributor's, and unused seats the distributor sells.
-func (ix *reconcileIndex) skuFindings(d *skuData) []Finding {
+// skuFindings appends the SKU's findings to out (one growing slice per
+// customer, rather than a slice per SKU).
+func (ix *reconcileIndex) skuFindings(out []Finding, d *skuData) []Finding {
 	r := *d.row
 	tol := ix.in.Settings.tolerance()
 	dist := ix.distLabel
@@ -80,7 +82,6 @@ func (ix *reconcileIndex) skuFindings(d *skuData) []Finding {
 	}
 	base := Finding{SkuID: r.SkuID, Product: r.Name}
 	paid := !r.FreeOrTrial
-	var out []Finding
 	if len(d.live) == 0 {
 		// Free SKUs are not bought anywhere; only paid ones can come from
 		// elsewhere.
@@ -99,13 +100,14 @@ func (ix *reconcileIndex) skuFindings(d *skuData) []Finding {
 	}
 	var first *connectors.DistributorSubscription
 	var cost connectors.Money
-	var costSource Source
+	var costSource func() Source
 	if len(all) > 0 {
 		first = firstRenewal(all)
 		var costNote string
 		cost, costNote = monthlyEquivalent(first.UnitCost, first.BillingFrequency, first.Term)
-		costSource = Source{System: ix.distKind, What: "subscription", TakenAt: distTaken, Note: costNote}
-		costSource.IDs = []string{first.ID}
+		costSource = func() Source {
+			return Source{System: ix.distKind, What: "subscription", IDs: []string{first.ID}, TakenAt: distTaken, Note: costNote}
+		}
 	}
 	total := 0
 	for _, s := range all {
@@ -117,7 +119,7 @@ func (ix *reconcileIndex) skuFindings(d *skuData) []Finding {
 		if diff > 0 {
 			f.Detail = fmt.Sprintf("%s has %d, the tenant %d enabled: %s is higher by %d", dist, total, r.Enabled, dist, diff)
 			f.MonthlyAmount = cost.Times(diff)
-			f.Sources = []Source{distSource(), msSource, costSource}
+			f.Sources = []Source{distSource(), msSource, costSource()}
 		} else {
 			f.Detail = fmt.Sprintf("%s has %d, the tenant %d enabled: the tenant is higher by %d", dist, total, r.Enabled, -diff)
 			f.Sources = []Source{distSource(), msSource}
@@ -138,7 +140,7 @@ func (ix *reconcileIndex) skuFindings(d *skuData) []Finding {
 		}
 		f.Sources = []Source{msSource, distSource()}
 		if cost.Known() {
-			f.Sources = append(f.Sources, costSource)
+			f.Sources = append(f.Sources, costSource())
 		}
 		out = append(out, f)
 	}
@@ -164,10 +166,11 @@ func (m member) row() *TermRow { return &m.d.row.Terms[m.ti] }
 // itemFindings compares, per PSA item, what is billed with what should be:
 // every (SKU, term) mapped to the item is one comparison, so nothing is
 // counted twice.
-func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByItem map[string][]*connectors.BillingLine) []Finding {
+func (ix *reconcileIndex) itemFindings(out []Finding, all []member, psaCo string, datas []*skuData, linesByItem map[string][]*connectors.BillingLine) ([]Finding, []member) {
 	// One sorted slice instead of a map of slices: a customer has a few
-	// dozen items, and the map cost more than the comparisons.
-	var all []member
+	// dozen items, and the map cost more than the comparisons. all is
+	// the caller's scratch, returned for reuse.
+	all = all[:0]
 	for _, d := range datas {
 		for i := range d.row.Terms {
 			if d.row.Terms[i].PSAItemID != "" {
@@ -181,7 +184,6 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 	})
 	tol := ix.in.Settings.tolerance()
 	psaTaken := ix.in.PSA.TakenAt
-	var out []Finding
 	for start := 0; start < len(all); {
 		it := all[start].item
 		end := start + 1
@@ -211,7 +213,7 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 			names, _, terms := describe()
 			together = "for " + strings.Join(terms, "+") + " of " + strings.Join(names, " + ") + " together"
 		}
-		lead.Billed = intp(billed)
+		lead.Billed = ms[0].d.arena.ints.ptr(billed)
 		lead.origin.billedSet, lead.origin.lines, lead.origin.billedNote = true, lines, together
 		if len(lines) == 0 {
 			lead.origin.billedNote = strings.TrimSuffix("none in effect for item "+lead.PSAItemID+"; "+together, "; ")
@@ -311,7 +313,7 @@ func (ix *reconcileIndex) itemFindings(psaCo string, datas []*skuData, linesByIt
 			out = append(out, f)
 		}
 	}
-	return out
+	return out, all
 }
 
 func appendNew(s []string, v string) []string {
