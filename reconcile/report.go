@@ -710,7 +710,6 @@ func subIDs(subs []*connectors.DistributorSubscription) []string {
 	return ids
 }
 
-
 // termRows fills a SKU's term rows: purchased, renewal, unit cost and
 // price, the mapped item, and to bill.
 func (ix *reconcileIndex) termRows(d *skuData, haveDist, havePSA bool, linesByItem map[string][]*connectors.BillingLine) {
