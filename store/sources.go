@@ -81,7 +81,7 @@ func (s *Store) SaveDistributorSnapshot(snap connectors.DistributorSnapshot) (un
 	snap.Stale, snap.StaleReason, snap.StaleSince = false, "", time.Time{}
 	content := snap
 	content.TakenAt = time.Time{}
-	return s.saveSourceSnapshot("save distributor snapshot", pathDistributor, content, snap.TakenAt)
+	return s.saveSourceSnapshot("save distributor snapshot", pathDistributor, snap.Kind, content, snap.TakenAt)
 }
 
 // DistributorSnapshot returns the last distributor snapshot with its time
@@ -101,7 +101,7 @@ func (s *Store) SavePSASnapshot(snap connectors.PSASnapshot) (unchanged bool, er
 	snap.Stale, snap.StaleReason, snap.StaleSince = false, "", time.Time{}
 	content := snap
 	content.TakenAt = time.Time{}
-	return s.saveSourceSnapshot("save psa snapshot", pathPSA, content, snap.TakenAt)
+	return s.saveSourceSnapshot("save psa snapshot", pathPSA, snap.Kind, content, snap.TakenAt)
 }
 
 // PSASnapshot returns the last PSA snapshot with its time and stale mark.
@@ -147,13 +147,14 @@ func (s *Store) MarkSourceStale(side connectors.ConnectorKind, reason string, at
 // that read the same data again writes a few bytes instead of the whole
 // snapshot.
 type snapshotMeta struct {
+	Kind        string    `json:"kind,omitempty"` // the snapshot's kind ("pax8"); blank in records older than it
 	TakenAt     time.Time `json:"taken_at"`
 	Stale       bool      `json:"stale,omitempty"`
 	StaleReason string    `json:"stale_reason,omitempty"`
 	StaleSince  time.Time `json:"stale_since,omitzero"`
 }
 
-func (s *Store) saveSourceSnapshot(op string, path [][]byte, content any, at time.Time) (unchanged bool, err error) {
+func (s *Store) saveSourceSnapshot(op string, path [][]byte, kind string, content any, at time.Time) (unchanged bool, err error) {
 	data, err := encode(content)
 	if err != nil {
 		return false, fmt.Errorf("store: %s: %w", op, err)
@@ -169,7 +170,7 @@ func (s *Store) saveSourceSnapshot(op string, path [][]byte, content any, at tim
 				return err
 			}
 		}
-		return put(b, keySnapshotMeta, snapshotMeta{TakenAt: at})
+		return put(b, keySnapshotMeta, snapshotMeta{Kind: kind, TakenAt: at})
 	})
 	return unchanged, err
 }
@@ -337,6 +338,7 @@ func (s *Store) PSAWrites(pendingOnly bool) ([]connectors.PSAWrite, error) {
 // SourceState is when a side's snapshot was taken and whether it is stale,
 // without reading the snapshot itself.
 type SourceState struct {
+	Kind        string    `json:"kind,omitempty"`
 	TakenAt     time.Time `json:"taken_at"`
 	Stale       bool      `json:"stale,omitempty"`
 	StaleReason string    `json:"stale_reason,omitempty"`

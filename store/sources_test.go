@@ -179,7 +179,7 @@ func TestSourceSnapshotState(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, ok, err := s.SourceSnapshotState(connectors.KindDistributor)
-	if err != nil || !ok || !st.TakenAt.Equal(at) || !st.Stale || st.StaleReason != "Pax8 answered 503" {
+	if err != nil || !ok || !st.TakenAt.Equal(at) || !st.Stale || st.StaleReason != "Pax8 answered 503" || st.Kind != "pax8" {
 		t.Errorf("state = %+v %v %v", st, ok, err)
 	}
 }

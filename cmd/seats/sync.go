@@ -127,6 +127,8 @@ func (p *syncPrinter) source(r workflow.SourceResult) {
 		fmt.Fprintf(p.w, "%s: interrupted; its previous data stays as it was\n", name)
 	case !r.OK:
 		fmt.Fprintf(p.w, "%s FAILED: %s. Its previous data is kept, marked stale.\n", name, r.Error)
+	case r.Recent:
+		fmt.Fprintf(p.w, "%s: not read again; its data was read at %s\n", name, r.ReadAt.Local().Format("15:04:05"))
 	default:
 		var counts []string
 		for _, k := range []string{"accounts", "subscriptions", "companies", "items", "lines"} {

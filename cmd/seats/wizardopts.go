@@ -302,6 +302,13 @@ func (f *factory) licencesDeps(ctx context.Context, firstRun bool) licences.Deps
 			if err != nil {
 				return nil, "", "", err
 			}
+			if firstRun {
+				// The first run's full sync follows the matching steps,
+				// which read both sources minutes ago: only Microsoft's
+				// licences are new. A later press reads everything.
+				firstRun = false
+				s.all.ReadRecently = readRecently(st, cfg.Settings().Sync.CustomersFreshFor, time.Now())
+			}
 			return s, labelOf(s.all.DistributorKind), labelOf(s.all.PSAKind), nil
 		}),
 		SyncOnStart: firstRun || needsSync(s, st),
@@ -518,4 +525,19 @@ func (l lazyApplier) Apply(ctx context.Context, p reconcile.Plan, only []int, pr
 		return nil, err
 	}
 	return a.Apply(ctx, p, only, progress)
+}
+
+// readRecently says when a side's snapshot was read, if it is of the kind
+// connected now, not stale, and no older than freshFor at now.
+func readRecently(st *store.Store, freshFor time.Duration, now time.Time) func(connectors.ConnectorKind, string) (time.Time, bool) {
+	return func(side connectors.ConnectorKind, kind string) (time.Time, bool) {
+		if freshFor <= 0 {
+			return time.Time{}, false
+		}
+		state, ok, err := st.SourceSnapshotState(side)
+		if err != nil || !ok || state.Kind != kind || state.Stale || now.Sub(state.TakenAt) > freshFor || state.TakenAt.After(now) {
+			return time.Time{}, false
+		}
+		return state.TakenAt, true
+	}
 }

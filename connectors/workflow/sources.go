@@ -38,6 +38,10 @@ type SourceResult struct {
 	Duration    time.Duration  `json:"duration_ns"`
 	Interrupted bool           `json:"interrupted,omitempty"`
 	Error       string         `json:"error,omitempty"`
+	// Recent: the source was read moments before (ReadAt) and was not
+	// read again (see Everything.ReadRecently); its snapshot stands.
+	Recent bool      `json:"recent,omitempty"`
+	ReadAt time.Time `json:"read_at,omitzero"`
 }
 
 // SyncDistributor reads every account and subscription of the distributor

@@ -24,6 +24,13 @@ type Everything struct {
 	Sources         SourceKeeper
 	Matching        *Matching // nil: no matching pass
 	Now             func() time.Time
+	// ReadRecently, when set, says when a side's snapshot of that kind was
+	// read, if recently enough to be kept as it is (not stale); the side
+	// is then not read again. The wizard's first full sync sets it: the
+	// matching steps read both sources minutes before, and Autotask's
+	// request budget is shared with every other integration of the MSP.
+	// Nil reads every source.
+	ReadRecently func(side connectors.ConnectorKind, kind string) (readAt time.Time, ok bool)
 }
 
 // SyncAllReport is what one sync of every source did. The Microsoft part
@@ -91,14 +98,24 @@ func (e *Everything) Sync(ctx context.Context, progress SyncAllProgress) (SyncAl
 			}
 		})
 	}
-	if e.Distributor != nil {
+	recent := func(side connectors.ConnectorKind, kind string) bool {
+		if e.ReadRecently == nil {
+			return false
+		}
+		at, ok := e.ReadRecently(side, kind)
+		if ok {
+			sourceDone(SourceResult{Source: side, Kind: kind, OK: true, Unchanged: true, Recent: true, ReadAt: at, Counts: map[string]int{}}, nil)
+		}
+		return ok
+	}
+	if e.Distributor != nil && !recent(connectors.KindDistributor, e.DistributorKind) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sourceDone(SyncDistributor(ctx, e.DistributorKind, e.Distributor, e.Sources, now))
 		}()
 	}
-	if e.PSA != nil {
+	if e.PSA != nil && !recent(connectors.KindPSA, e.PSAKind) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
