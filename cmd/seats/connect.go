@@ -60,7 +60,7 @@ func newConnectSideCmd(f *factory, side connectors.ConnectorKind) *cobra.Command
 		},
 	}
 	cmd.Flags().StringVar(&o.kind, "kind", "", "which "+sourceSide(side)+": "+strings.Join(names, ", "))
-	cmd.Flags().BoolVar(&o.secretStdin, "secret-stdin", false, "read the secret from the first line of stdin")
+	cmd.Flags().BoolVar(&o.secretStdin, "secret-stdin", false, "read the secrets from stdin, one a line, in the order the kind asks for them")
 	seen := map[string]bool{}
 	for _, k := range sourceKinds {
 		if k.side != side {
@@ -118,12 +118,23 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 	if err != nil {
 		return err
 	}
-	secretValue, from, err := connectSecret(f, k, o, in, secrets, interactive)
-	if err != nil {
-		return err
+	secretValues := map[string]string{}
+	var typed []string          // secret keys given on stdin or at the prompt: stored once proven
+	var fromElsewhere []string // where the others came from, for the last lines
+	for _, sec := range k.secrets {
+		value, from, err := connectSecret(f, sec, o, in, secrets, interactive)
+		if err != nil {
+			return err
+		}
+		secretValues[sec.key] = value
+		if from == "stdin" || from == "prompt" {
+			typed = append(typed, sec.key)
+		} else {
+			fromElsewhere = append(fromElsewhere, strings.ToLower(sec.label)+" from "+from)
+		}
 	}
 
-	client, err := f.buildSource(ctx, k, values, secretValue)
+	client, err := f.buildSource(ctx, k, values, secretValues)
 	if err != nil {
 		return err
 	}
@@ -139,8 +150,8 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 			return fmt.Errorf("the connection works, but its settings could not be saved: %w", err)
 		}
 	}
-	if from == "stdin" || from == "prompt" {
-		if err := secrets.Set(k.secretKey, []byte(secretValue)); err != nil {
+	for _, key := range typed {
+		if err := secrets.Set(key, []byte(secretValues[key])); err != nil {
 			return fmt.Errorf("the connection works, but the secret could not be stored: %w", err)
 		}
 	}
@@ -152,11 +163,15 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 		return err
 	}
 	fmt.Fprintf(f.stderr, "Connected. %s\n", summary)
-	switch from {
-	case "stdin", "prompt":
-		fmt.Fprintf(f.stderr, "The secret is kept in the %s.\n", f.SecretsBackend())
-	default:
-		fmt.Fprintf(f.stderr, "The secret comes from %s and was not stored.\n", from)
+	if len(typed) > 0 {
+		if len(typed) == 1 {
+			fmt.Fprintf(f.stderr, "The secret is kept in the %s.\n", f.SecretsBackend())
+		} else {
+			fmt.Fprintf(f.stderr, "The %d secrets are kept in the %s.\n", len(typed), f.SecretsBackend())
+		}
+	}
+	if len(fromElsewhere) > 0 {
+		fmt.Fprintf(f.stderr, "Not stored: the %s.\n", strings.Join(fromElsewhere, ", the "))
 	}
 	fmt.Fprintf(f.stderr, "Next: %s reads it with Microsoft.\n", f.hint("sync"))
 	return nil
@@ -191,40 +206,41 @@ func pickKind(cfg *config.Config, side connectors.ConnectorKind, flag string) (s
 	return k, nil
 }
 
-// connectSecret gets the secret to test: from stdin, the environment, a
-// masked prompt, or (re-testing a connection) the secret store. from says
-// which; only what came from stdin or the prompt is stored afterwards.
-func connectSecret(f *factory, k sourceKind, o *connectOptions, in *bufio.Reader, secrets secretGetter, interactive bool) (value, from string, err error) {
+// connectSecret gets one secret to test: from stdin (one line per secret,
+// in the kind's order), the environment, a masked prompt, or (re-testing a
+// connection) the secret store. from says which; only what came from stdin
+// or the prompt is stored afterwards.
+func connectSecret(f *factory, sec sourceSecret, o *connectOptions, in *bufio.Reader, secrets secretGetter, interactive bool) (value, from string, err error) {
 	if o.secretStdin {
 		line, err := in.ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", "", fmt.Errorf("read the secret from stdin: %w", err)
+			return "", "", fmt.Errorf("read the %s from stdin: %w", strings.ToLower(sec.label), err)
 		}
 		if line = strings.TrimRight(line, "\r\n"); line == "" {
-			return "", "", usageError{errors.New("--secret-stdin: stdin held no secret (give it as the first line)")}
+			return "", "", usageError{fmt.Errorf("--secret-stdin: stdin held no %s (give each secret on a line of its own)", strings.ToLower(sec.label))}
 		}
 		return line, "stdin", nil
 	}
-	if v := os.Getenv(k.secretEnv()); v != "" {
-		return v, "env " + k.secretEnv(), nil
+	if v := os.Getenv(sec.env()); v != "" && !sec.rotating {
+		return v, "env " + sec.env(), nil
 	}
 	if interactive {
 		file := f.stdin.(*os.File)
-		fmt.Fprintf(f.stderr, "%s (typed, not shown): ", k.secretLabel)
+		fmt.Fprintf(f.stderr, "%s (typed, not shown): ", sec.label)
 		b, err := term.ReadPassword(int(file.Fd()))
 		fmt.Fprintln(f.stderr)
 		if err != nil {
-			return "", "", fmt.Errorf("read the secret: %w", err)
+			return "", "", fmt.Errorf("read the %s: %w", strings.ToLower(sec.label), err)
 		}
 		if len(b) == 0 {
-			return "", "", errors.New("no secret typed: nothing was changed")
+			return "", "", fmt.Errorf("no %s typed: nothing was changed", strings.ToLower(sec.label))
 		}
 		return string(b), "prompt", nil
 	}
-	if data, err := secrets.Get(k.secretKey); err == nil && len(data) > 0 {
-		return string(data), "the secret store", nil
+	if v, from, err := resolveSecret(sec, secrets); err == nil {
+		return v, from, nil
 	}
-	return "", "", usageError{fmt.Errorf("the %s is needed: pipe it with --secret-stdin or set %s", strings.ToLower(k.secretLabel), k.secretEnv())}
+	return "", "", usageError{fmt.Errorf("the %s is needed: pipe it with --secret-stdin or set %s", strings.ToLower(sec.label), sec.env())}
 }
 
 // checkSource runs a client's test call, or reads everything where the

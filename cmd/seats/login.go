@@ -97,8 +97,10 @@ func forgetSources(f *factory) error {
 		return err
 	}
 	for _, k := range sourceKinds {
-		if err := secrets.Delete(k.secretKey); err != nil {
-			return fmt.Errorf("remove the %s %s: %w", displayName(k), strings.ToLower(k.secretLabel), err)
+		for _, sec := range k.secrets {
+			if err := secrets.Delete(sec.key); err != nil {
+				return fmt.Errorf("remove the %s %s: %w", displayName(k), strings.ToLower(sec.label), err)
+			}
 		}
 	}
 	for _, side := range []connectors.ConnectorKind{connectors.KindDistributor, connectors.KindPSA} {

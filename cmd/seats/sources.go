@@ -29,24 +29,40 @@ type sourceField struct {
 	optional bool
 }
 
+// sourceSecret is one secret of a kind. Its env variable is
+// config.EnvName(key), its entry in the secret store is key itself. It is
+// never a config key: config.yaml refuses it.
+type sourceSecret struct {
+	key   string // e.g. distributor.pax8.client_secret
+	label string // "Client secret"
+	// rotating secrets change at every use (TD SYNNEX's refresh token): the
+	// client saves the new one to the secret store before anything else,
+	// so the stored one is read first and the environment can only seed
+	// the first.
+	rotating bool
+}
+
+// env is the environment variable that supplies the secret.
+func (s sourceSecret) env() string { return config.EnvName(s.key) }
+
 // sourceKind is one distributor or PSA seats can connect to: its settings,
-// its one secret, and how to build the client from them. The wizard's
-// forms, `seats connect`, `seats sync` and the sandbox all go through this
-// table, so a kind is described once.
+// its secrets, and how to build the client from them. The wizard's forms,
+// `seats connect`, `seats sync` and the sandbox all go through this table,
+// so a kind is described once.
 type sourceKind struct {
-	side   connectors.ConnectorKind
-	name   string // registry name and distributor.kind / psa.kind value
-	fields []sourceField
-	// secretKey names the secret: its env variable is EnvName(secretKey),
-	// its entry in the secret store is secretKey itself. It is never a
-	// config key: config.yaml refuses it.
-	secretKey   string
-	secretLabel string
+	side    connectors.ConnectorKind
+	name    string // registry name and distributor.kind / psa.kind value
+	fields  []sourceField
+	secrets []sourceSecret // none for a kind that needs none (a CSV file)
 	// timing is when the PSA applies a quantity change (PSAs only).
 	timing connectors.ApplyTiming
 	// build makes the client from the settings (values keyed by config
-	// key) and the secret. It makes no call.
-	build func(values map[string]string, secret string, o buildOptions) (any, error)
+	// key) and the secrets (keyed by secret key). It makes no call.
+	build func(values, secrets map[string]string, o buildOptions) (any, error)
+	// sandbox says how the sandbox fills the kind in: its settings (config
+	// keys) and secrets (secret keys), the values a person would paste
+	// from the service's own screens.
+	sandbox func(ep sandbox.SourceEndpoints, cred sandbox.Credentials) (values, secrets map[string]string)
 }
 
 // buildOptions are what every client gets besides its own settings.
@@ -55,7 +71,17 @@ type buildOptions struct {
 	Logger       *slog.Logger
 	Concurrency  int
 	WriteEnabled bool // psa.write_enabled: a PSA client refuses writes without it
+	// SaveSecret keeps a secret that changed (a rotated refresh token) in
+	// the secret store.
+	SaveSecret func(key, value string) error
 }
+
+// The secrets' keys: names in the secret store, and (through
+// config.EnvName) of their environment variables.
+const (
+	secretPax8ClientSecret      = "distributor.pax8.client_secret"
+	secretConnectWisePrivateKey = "psa.connectwise.private_key"
+)
 
 // sourceKinds are the kinds this build can connect to, by side.
 var sourceKinds = []sourceKind{
@@ -67,14 +93,17 @@ var sourceKinds = []sourceKind{
 			{key: config.KeyPax8URL, flag: "url", label: "API URL", help: "leave as is unless Pax8 told you otherwise"},
 			{key: config.KeyPax8TokenURL, flag: "token-url", label: "Token URL", help: "leave as is unless Pax8 told you otherwise"},
 		},
-		secretKey:   "distributor.pax8.client_secret",
-		secretLabel: "Client secret",
-		build: func(v map[string]string, secret string, o buildOptions) (any, error) {
+		secrets: []sourceSecret{{key: secretPax8ClientSecret, label: "Client secret"}},
+		build: func(v, secrets map[string]string, o buildOptions) (any, error) {
 			return pax8.New(pax8.Config{
 				BaseURL: v[config.KeyPax8URL], TokenURL: v[config.KeyPax8TokenURL],
-				ClientID: v[config.KeyPax8ClientID], ClientSecret: secret,
+				ClientID: v[config.KeyPax8ClientID], ClientSecret: secrets[secretPax8ClientSecret],
 				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: o.Concurrency,
 			})
+		},
+		sandbox: func(ep sandbox.SourceEndpoints, cred sandbox.Credentials) (map[string]string, map[string]string) {
+			return map[string]string{config.KeyPax8URL: ep.Pax8URL, config.KeyPax8TokenURL: ep.Pax8TokenURL, config.KeyPax8ClientID: cred.Pax8ClientID},
+				map[string]string{secretPax8ClientSecret: cred.Pax8ClientSecret}
 		},
 	},
 	{
@@ -87,16 +116,20 @@ var sourceKinds = []sourceKind{
 			{key: config.KeyConnectWiseSite, flag: "site", label: "Site", help: "your ConnectWise host, e.g. na.myconnectwise.net (or give --url)", optional: true},
 			{key: config.KeyConnectWiseURL, flag: "url", label: "API URL", help: "the API base with its codebase; blank: looked up from the site", optional: true},
 		},
-		secretKey:   "psa.connectwise.private_key",
-		secretLabel: "Private key",
-		timing:      connectors.ApplyAtOnce,
-		build: func(v map[string]string, secret string, o buildOptions) (any, error) {
+		secrets: []sourceSecret{{key: secretConnectWisePrivateKey, label: "Private key"}},
+		timing:  connectors.ApplyAtOnce,
+		build: func(v, secrets map[string]string, o buildOptions) (any, error) {
 			return connectwise.New(connectwise.Config{
 				URL: v[config.KeyConnectWiseURL], Site: v[config.KeyConnectWiseSite],
 				CompanyID: v[config.KeyConnectWiseCompany], PublicKey: v[config.KeyConnectWisePublic],
-				ClientID: v[config.KeyConnectWiseClient], PrivateKey: secret, WriteEnabled: o.WriteEnabled,
+				ClientID: v[config.KeyConnectWiseClient], PrivateKey: secrets[secretConnectWisePrivateKey], WriteEnabled: o.WriteEnabled,
 				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, connectwise.DefaultConcurrency),
 			})
+		},
+		sandbox: func(ep sandbox.SourceEndpoints, cred sandbox.Credentials) (map[string]string, map[string]string) {
+			return map[string]string{config.KeyConnectWiseURL: ep.ConnectWiseURL, config.KeyConnectWiseCompany: cred.ConnectWiseCompanyID,
+					config.KeyConnectWisePublic: cred.ConnectWisePublicKey, config.KeyConnectWiseClient: cred.ConnectWiseClientID},
+				map[string]string{secretConnectWisePrivateKey: cred.ConnectWisePrivateKey}
 		},
 	},
 }
@@ -122,9 +155,6 @@ func sourceNames(side connectors.ConnectorKind) []string {
 	return out
 }
 
-// secretEnv is the environment variable that supplies a kind's secret.
-func (k sourceKind) secretEnv() string { return config.EnvName(k.secretKey) }
-
 // values reads the kind's settings from the merged configuration.
 func (k sourceKind) values(cfg *config.Config) map[string]string {
 	out := map[string]string{}
@@ -143,23 +173,49 @@ type secretGetter interface {
 // kind's secret.
 var errNoSecret = errors.New("no secret stored")
 
-// resolveSecret returns the kind's secret: the environment variable first
-// (so servers and CI can keep it out of any store), then the secret store.
-func resolveSecret(k sourceKind, secrets secretGetter) (value, from string, err error) {
-	if v := os.Getenv(k.secretEnv()); v != "" {
-		return v, "env " + k.secretEnv(), nil
+// resolveSecret returns one secret: the environment variable first (so
+// servers and CI can keep it out of any store), then the secret store; for
+// a rotating secret the store first, since the environment's is only the
+// first of a chain.
+func resolveSecret(sec sourceSecret, secrets secretGetter) (value, from string, err error) {
+	fromEnv := func() (string, bool) {
+		v := os.Getenv(sec.env())
+		return v, v != ""
 	}
-	if secrets == nil {
-		return "", "", errNoSecret
+	if v, ok := fromEnv(); ok && !sec.rotating {
+		return v, "env " + sec.env(), nil
 	}
-	data, err := secrets.Get(k.secretKey)
-	switch {
-	case errors.Is(err, secret.ErrNotFound):
-		return "", "", errNoSecret
-	case err != nil:
-		return "", "", err
+	if secrets != nil {
+		data, err := secrets.Get(sec.key)
+		switch {
+		case err == nil && len(data) > 0:
+			return string(data), "secret store", nil
+		case err != nil && !errors.Is(err, secret.ErrNotFound):
+			return "", "", err
+		}
 	}
-	return string(data), "secret store", nil
+	if v, ok := fromEnv(); ok {
+		return v, "env " + sec.env(), nil
+	}
+	return "", "", errNoSecret
+}
+
+// resolveSecrets returns every secret of a kind, keyed by secret key; a
+// missing one is errNoSecret naming it.
+func (f *factory) resolveSecrets(k sourceKind, secrets secretGetter) (map[string]string, error) {
+	out := map[string]string{}
+	for _, sec := range k.secrets {
+		v, _, err := resolveSecret(sec, secrets)
+		if errors.Is(err, errNoSecret) {
+			return nil, fmt.Errorf("%w: the %s %s is missing: set %s or run %s", errNoSecret, displayName(k), strings.ToLower(sec.label),
+				sec.env(), f.hint("connect "+strings.ToLower(sourceSide(k.side))))
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[sec.key] = v
+	}
+	return out, nil
 }
 
 // sourceSide names a side for people.
@@ -190,7 +246,7 @@ func configuredSource(cfg *config.Config, side connectors.ConnectorKind) (source
 
 // buildSource makes the client of kind k from the values and secret given,
 // with the home's TLS settings and debug log.
-func (f *factory) buildSource(ctx context.Context, k sourceKind, values map[string]string, secretValue string) (any, error) {
+func (f *factory) buildSource(ctx context.Context, k sourceKind, values, secretValues map[string]string) (any, error) {
 	cfg, err := f.Config(ctx)
 	if err != nil {
 		return nil, err
@@ -200,7 +256,15 @@ func (f *factory) buildSource(ctx context.Context, k sourceKind, values map[stri
 		return nil, err
 	}
 	s := cfg.Settings()
-	return k.build(values, secretValue, buildOptions{HTTPClient: hc, Logger: f.Logger(), Concurrency: s.Sync.Concurrency, WriteEnabled: s.PSA.WriteEnabled})
+	save := func(key, value string) error {
+		secrets, err := f.Secrets()
+		if err != nil {
+			return err
+		}
+		return secrets.Set(key, []byte(value))
+	}
+	return k.build(values, secretValues, buildOptions{HTTPClient: hc, Logger: f.Logger(), Concurrency: s.Sync.Concurrency,
+		WriteEnabled: s.PSA.WriteEnabled, SaveSecret: save})
 }
 
 // Distributor builds the configured distributor's client, with its secret
@@ -238,14 +302,11 @@ func (f *factory) source(ctx context.Context, side connectors.ConnectorKind) (an
 	if err != nil {
 		return nil, k, true, err
 	}
-	value, _, err := resolveSecret(k, secrets)
-	if errors.Is(err, errNoSecret) {
-		return nil, k, true, fmt.Errorf("the %s secret is missing: set %s or run %s", k.secretLabel, k.secretEnv(), f.hint("connect "+strings.ToLower(sourceSide(side))))
-	}
+	values, err := f.resolveSecrets(k, secrets)
 	if err != nil {
 		return nil, k, true, err
 	}
-	client, err := f.buildSource(ctx, k, k.values(cfg), value)
+	client, err := f.buildSource(ctx, k, k.values(cfg), values)
 	return client, k, true, err
 }
 
@@ -257,24 +318,21 @@ func (f *factory) source(ctx context.Context, side connectors.ConnectorKind) (an
 // real one.
 func sandboxSources(cfg *config.Config, sb *sandbox.Sandbox) error {
 	ep, cred := sb.SourceEndpoints(), sb.Credentials()
-	for key, value := range map[string]any{
-		config.KeyPax8URL:            ep.Pax8URL,
-		config.KeyPax8TokenURL:       ep.Pax8TokenURL,
-		config.KeyPax8ClientID:       cred.Pax8ClientID,
-		config.KeyConnectWiseURL:     ep.ConnectWiseURL,
-		config.KeyConnectWiseCompany: cred.ConnectWiseCompanyID,
-		config.KeyConnectWisePublic:  cred.ConnectWisePublicKey,
-		config.KeyConnectWiseClient:  cred.ConnectWiseClientID,
-	} {
-		if err := cfg.Override(key, value); err != nil {
-			return err
-		}
-	}
 	for _, k := range sourceKinds {
-		secret := map[string]string{"pax8": cred.Pax8ClientSecret, "connectwise": cred.ConnectWisePrivateKey}[k.name]
-		if secret != "" && os.Getenv(k.secretEnv()) == "" {
-			if err := os.Setenv(k.secretEnv(), secret); err != nil {
+		if k.sandbox == nil {
+			continue
+		}
+		values, secrets := k.sandbox(ep, cred)
+		for key, value := range values {
+			if err := cfg.Override(key, value); err != nil {
 				return err
+			}
+		}
+		for _, sec := range k.secrets {
+			if v := secrets[sec.key]; v != "" && os.Getenv(sec.env()) == "" {
+				if err := os.Setenv(sec.env(), v); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -156,12 +156,14 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 		}
 		fields = append(fields, field)
 	}
-	secretHelp := "typed, never shown; kept in the secret store, never in config.yaml"
-	_, from, err := resolveSecret(k, f.secretsOrNil())
-	if err == nil {
-		secretHelp = "leave empty to use the one in the " + from
+	for _, sec := range k.secrets {
+		secretHelp := "typed, never shown; kept in the secret store, never in config.yaml"
+		_, from, err := resolveSecret(sec, f.secretsOrNil())
+		if err == nil {
+			secretHelp = "leave empty to use the one in the " + from
+		}
+		fields = append(fields, sourceform.Field{Key: sec.key, Label: sec.label, Help: secretHelp, Secret: true, Known: err == nil})
 	}
-	fields = append(fields, sourceform.Field{Key: k.secretKey, Label: k.secretLabel, Help: secretHelp, Secret: true, Known: err == nil})
 
 	var connected *sourceform.Connection
 	if conn, ok, _ := st.Connection(k.side); ok && conn.Kind == k.name {
@@ -182,18 +184,22 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 		Fields:    fields,
 		Connected: connected,
 		Test: func(ctx context.Context, values, secrets map[string]string) (string, error) {
-			secretValue := secrets[k.secretKey]
-			if secretValue == "" {
-				v, _, err := resolveSecret(k, f.secretsOrNil())
-				if errors.Is(err, errNoSecret) {
-					return "", fmt.Errorf("type the %s", strings.ToLower(k.secretLabel))
+			secretValues := map[string]string{}
+			for _, sec := range k.secrets {
+				v := secrets[sec.key]
+				if v == "" {
+					stored, _, err := resolveSecret(sec, f.secretsOrNil())
+					if errors.Is(err, errNoSecret) {
+						return "", fmt.Errorf("type the %s", strings.ToLower(sec.label))
+					}
+					if err != nil {
+						return "", err
+					}
+					v = stored
 				}
-				if err != nil {
-					return "", err
-				}
-				secretValue = v
+				secretValues[sec.key] = v
 			}
-			client, err := f.buildSource(ctx, k, withDefaults(cfg, k, values), secretValue)
+			client, err := f.buildSource(ctx, k, withDefaults(cfg, k, values), secretValues)
 			if err != nil {
 				return "", err
 			}
@@ -211,12 +217,16 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 			if err := cfg.Save(changes); err != nil {
 				return err
 			}
-			if v := secrets[k.secretKey]; v != "" {
+			for _, sec := range k.secrets {
+				v := secrets[sec.key]
+				if v == "" {
+					continue
+				}
 				secretStore, err := f.Secrets()
 				if err != nil {
 					return err
 				}
-				if err := secretStore.Set(k.secretKey, []byte(v)); err != nil {
+				if err := secretStore.Set(sec.key, []byte(v)); err != nil {
 					return err
 				}
 			}
