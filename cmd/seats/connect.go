@@ -119,7 +119,7 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 		return err
 	}
 	secretValues := map[string]string{}
-	var typed []string          // secret keys given on stdin or at the prompt: stored once proven
+	var typed []string         // secret keys given on stdin or at the prompt: stored once proven
 	var fromElsewhere []string // where the others came from, for the last lines
 	for _, sec := range k.secrets {
 		value, from, err := connectSecret(f, sec, o, in, secrets, interactive)
