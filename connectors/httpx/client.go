@@ -164,6 +164,10 @@ type Request struct {
 	Header http.Header
 	// Body, when non-nil, is marshalled to JSON once and sent on every try.
 	Body any
+	// Form, when non-nil (and Body nil), is sent form-encoded
+	// (application/x-www-form-urlencoded), as OAuth token endpoints take
+	// it. Its values are secrets as often as not: never logged.
+	Form url.Values
 	// Idempotent lets a non-GET/HEAD/PUT/DELETE/OPTIONS request be retried
 	// (e.g. a Partner Center POST with a reused MS-RequestId).
 	Idempotent bool
@@ -229,11 +233,15 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*http.Response, er
 		return nil, fail(connectors.KindUnknown, 0, err)
 	}
 	var payload []byte
-	if r.Body != nil {
+	contentType := "application/json"
+	switch {
+	case r.Body != nil:
 		var err error
 		if payload, err = json.Marshal(r.Body); err != nil {
 			return nil, fail(connectors.KindUnknown, 0, fmt.Errorf("encode request body: %w", err))
 		}
+	case r.Form != nil:
+		payload, contentType = []byte(r.Form.Encode()), "application/x-www-form-urlencoded"
 	}
 
 	attempts := 1
@@ -244,7 +252,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*http.Response, er
 		if err := ctx.Err(); err != nil {
 			return nil, fail(connectors.ErrCanceled, 0, err)
 		}
-		resp, body, err := c.try(ctx, op, method, r, payload, attempt)
+		resp, body, err := c.try(ctx, op, method, r, payload, contentType, attempt)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return resp, fail(connectors.ErrCanceled, 0, ctxErr)
@@ -315,7 +323,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*http.Response, er
 // an oversized body is detectable). The response comes back with its body
 // closed and replaced by http.NoBody. err is a transport error with its URL
 // redacted; resp may be non-nil with err when the body read failed.
-func (c *Client) try(ctx context.Context, op, method string, r Request, payload []byte, attempt int) (*http.Response, []byte, error) {
+func (c *Client) try(ctx context.Context, op, method string, r Request, payload []byte, contentType string, attempt int) (*http.Response, []byte, error) {
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload) // a fresh reader per try; also gives GetBody for redirects
@@ -332,7 +340,7 @@ func (c *Client) try(ctx context.Context, op, method string, r Request, payload 
 		h.Set("Accept", "application/json")
 	}
 	if payload != nil && h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
+		h.Set("Content-Type", contentType)
 	}
 	if c.userAgent != "" && h.Get("User-Agent") == "" {
 		h.Set("User-Agent", c.userAgent)

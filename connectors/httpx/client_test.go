@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"net/url"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -766,5 +767,31 @@ func TestDoRetriesAnUndecodableReadAnswer(t *testing.T) {
 				t.Fatalf("Do: %v, want %v", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// A form body goes form-encoded with its content type, the same bytes on
+// every try: OAuth token endpoints (Sherweb's, HaloPSA's) take only forms.
+func TestDoSendsFormBodies(t *testing.T) {
+	t.Parallel()
+	srv, s := newScript(t, reply{status: 503}, reply{body: `{"ok":true}`})
+	c, _ := testClient(srv, Options{})
+	form := url.Values{"grant_type": {"client_credentials"}, "client_secret": {"s3cret&more"}}
+	var out okBody
+	if _, err := c.Do(context.Background(), Request{Method: http.MethodPost, URL: srv.URL, Form: form, Idempotent: true}, &out); err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	reqs := s.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2 (one retry)", len(reqs))
+	}
+	for _, r := range reqs {
+		if ct := r.header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
+			t.Errorf("Content-Type %q", ct)
+		}
+		got, err := url.ParseQuery(r.body)
+		if err != nil || got.Get("client_secret") != "s3cret&more" || got.Get("grant_type") != "client_credentials" {
+			t.Errorf("body %q read back as %v (%v)", r.body, got, err)
+		}
 	}
 }
