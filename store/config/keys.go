@@ -37,12 +37,26 @@ const (
 	KeyPax8URL            = "distributor.pax8.url"
 	KeyPax8TokenURL       = "distributor.pax8.token_url"
 	KeyPax8ClientID       = "distributor.pax8.client_id"
+	KeySherwebURL         = "distributor.sherweb.url"
+	KeySherwebTokenURL    = "distributor.sherweb.token_url"
+	KeySherwebClientID    = "distributor.sherweb.client_id"
+	KeyTDSynnexURL        = "distributor.tdsynnex.url"
+	KeyTDSynnexAccountID  = "distributor.tdsynnex.account_id"
+	KeyCSVPath            = "distributor.csv.path"
 	KeyPSAKind            = "psa.kind"
 	KeyConnectWiseURL     = "psa.connectwise.url"
 	KeyConnectWiseSite    = "psa.connectwise.site"
 	KeyConnectWiseCompany = "psa.connectwise.company_id"
 	KeyConnectWisePublic  = "psa.connectwise.public_key"
 	KeyConnectWiseClient  = "psa.connectwise.client_id"
+	KeyAutotaskUserName   = "psa.autotask.username"
+	KeyAutotaskCode       = "psa.autotask.integration_code"
+	KeyAutotaskURL        = "psa.autotask.url"
+	KeyAutotaskZoneURL    = "psa.autotask.zone_lookup_url"
+	KeyHaloURL            = "psa.halopsa.url"
+	KeyHaloTenant         = "psa.halopsa.tenant"
+	KeyHaloClientID       = "psa.halopsa.client_id"
+	KeyHaloCurrency       = "psa.halopsa.currency"
 	KeyWriteEnabled       = "psa.write_enabled"
 	KeyEffectiveDate      = "psa.effective_date"
 
@@ -104,12 +118,29 @@ var keySpecs = []keySpec{
 	{key: KeyPax8URL, kind: kindString, def: "https://api.pax8.com/v1", wizard: true, check: checkHTTPSURL},
 	{key: KeyPax8TokenURL, kind: kindString, def: "https://api.pax8.com/v1/token", wizard: true, check: checkHTTPSURL},
 	{key: KeyPax8ClientID, kind: kindString, wizard: true, check: checkPlainID},
+	// Settings left blank mean the service's usual address (each client
+	// knows it).
+	{key: KeySherwebURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeySherwebTokenURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeySherwebClientID, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyTDSynnexURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeyTDSynnexAccountID, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyCSVPath, kind: kindString, wizard: true, check: checkFilePath},
 	{key: KeyPSAKind, kind: kindString, wizard: true, check: checkOneOf(PSAKinds())},
 	{key: KeyConnectWiseURL, kind: kindString, wizard: true, check: checkHTTPSURL},
 	{key: KeyConnectWiseSite, kind: kindString, wizard: true, check: checkHost},
 	{key: KeyConnectWiseCompany, kind: kindString, wizard: true, check: checkPlainID},
 	{key: KeyConnectWisePublic, kind: kindString, wizard: true, check: checkPlainID},
 	{key: KeyConnectWiseClient, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyAutotaskUserName, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyAutotaskCode, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyAutotaskURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeyAutotaskZoneURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeyHaloURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeyHaloTenant, kind: kindString, wizard: true, check: checkPlainID},
+	{key: KeyHaloClientID, kind: kindString, wizard: true, check: checkPlainID},
+	// Halo's amounts carry no currency: the MSP says which it bills in.
+	{key: KeyHaloCurrency, kind: kindString, def: "USD", wizard: true, check: checkCurrency},
 	{key: KeyWriteEnabled, kind: kindBool, def: false, wizard: true, check: checkAny},
 	{key: KeyEffectiveDate, kind: kindString, def: EffectiveToday, wizard: true, check: checkEffectiveDate},
 
@@ -136,10 +167,12 @@ const (
 )
 
 // DistributorKinds are the distributor.kind values this build knows.
-func DistributorKinds() []string { return []string{"pax8"} }
+func DistributorKinds() []string {
+	return []string{"pax8", "sherweb", "tdsynnex", "partnercenter", "csv"}
+}
 
 // PSAKinds are the psa.kind values this build knows.
-func PSAKinds() []string { return []string{"connectwise"} }
+func PSAKinds() []string { return []string{"connectwise", "autotask", "halopsa"} }
 
 // Keys returns every key seats understands, in a stable order.
 func Keys() []string {
@@ -455,6 +488,27 @@ func checkCAFile(v any, base string) (any, error) {
 	}
 	if !x509.NewCertPool().AppendCertsFromPEM(data) {
 		return nil, fmt.Errorf("%s holds no PEM certificate", s)
+	}
+	return s, nil
+}
+
+var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// checkCurrency accepts an ISO 4217 code such as USD or EUR.
+func checkCurrency(v any, _ string) (any, error) {
+	s := strings.ToUpper(strings.TrimSpace(v.(string)))
+	if s != "" && !currencyPattern.MatchString(s) {
+		return nil, fmt.Errorf("%q is not a currency code such as USD or EUR", s)
+	}
+	return s, nil
+}
+
+// checkFilePath resolves a relative path against base; whether the file
+// exists and reads well is the reader's to say, with its line and column.
+func checkFilePath(v any, base string) (any, error) {
+	s := strings.TrimSpace(v.(string))
+	if s != "" && !filepath.IsAbs(s) && base != "" {
+		s = filepath.Join(base, s)
 	}
 	return s, nil
 }
