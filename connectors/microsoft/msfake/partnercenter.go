@@ -50,6 +50,8 @@ func (s *Server) servePartnerCenter(w http.ResponseWriter, r *http.Request, rest
 		s.pcCustomer(w, r, segs[2])
 	case len(segs) == 4 && strings.EqualFold(segs[3], "applicationconsents") && r.Method == http.MethodPost:
 		s.pcApplicationConsent(w, r, p, segs[2])
+	case len(segs) == 4 && strings.EqualFold(segs[3], "subscriptions") && r.Method == http.MethodGet:
+		s.pcSubscriptions(w, r, p, segs[2])
 	case len(segs) <= 4:
 		writePCError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested HTTP method is not allowed for this resource.")
 	default:

@@ -114,6 +114,15 @@ type Subscription struct {
 	CreatedAt              time.Time `json:"created_at"`
 	NextLifecycleAt        time.Time `json:"next_lifecycle_at,omitzero"`
 	OwnerTenantID          string    `json:"owner_tenant_id,omitempty"`
+	// Partner Center's view of the subscription (GET
+	// /v1/customers/{id}/subscriptions, see pcsubscriptions.go). Each is
+	// optional: "" derives it from the fields above, so worlds made before
+	// these fields existed serve the same subscriptions.
+	OfferID      string `json:"offer_id,omitempty"`      // e.g. "CFQ7TTC0LH18:0001"
+	OfferName    string `json:"offer_name,omitempty"`    // e.g. "Microsoft 365 Business Premium"
+	TermDuration string `json:"term_duration,omitempty"` // ISO 8601 as Partner Center writes it: P1M, P1Y, P3Y
+	BillingCycle string `json:"billing_cycle,omitempty"` // monthly, annual, triennial, none...
+	PCStatus     string `json:"pc_status,omitempty"`     // as Partner Center spells it: active, suspended, deleted, expired...
 }
 
 // User is one user of a customer tenant.
