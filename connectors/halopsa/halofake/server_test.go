@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -174,5 +175,26 @@ func TestGenerateDeterministicWithEveryCase(t *testing.T) {
 	}
 	if !disabledOpen || !inactive || !ended || !counted || !negative {
 		t.Errorf("cases: open on disabled %v, inactive %v, ended %v, counted %v, negative id %v", disabledOpen, inactive, ended, counted, negative)
+	}
+}
+
+// Mounted under a prefix, as the sandbox mounts every fake on one address,
+// authinfo names the token endpoint under the same prefix.
+func TestAuthInfoUnderAPrefix(t *testing.T) {
+	t.Parallel()
+	s := New(SmallWorldAt(now), Options{Now: func() time.Time { return now }})
+	mux := http.NewServeMux()
+	mux.Handle("/halopsa/", http.StripPrefix("/halopsa", s))
+	srv := httptest.NewTLSServer(mux)
+	t.Cleanup(srv.Close)
+	st, body := call(t, srv.Client(), http.MethodGet, srv.URL+"/halopsa/api/authinfo", "", "")
+	var info struct {
+		AuthURL string `json:"auth_url"`
+	}
+	if err := json.Unmarshal(body, &info); err != nil || st != http.StatusOK {
+		t.Fatalf("authinfo: %d %s (%v)", st, body, err)
+	}
+	if want := srv.URL + "/halopsa/auth"; info.AuthURL != want {
+		t.Errorf("auth_url %q, want %q", info.AuthURL, want)
 	}
 }
