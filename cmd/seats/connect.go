@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -39,21 +40,20 @@ environment variable (then it is not stored), or type it when asked.`,
 type connectOptions struct {
 	kind        string
 	secretStdin bool
-	values      map[string]*string // config key -> flag value
-	flags       map[string]string  // config key -> flag name
+	values      map[string]*string // flag name -> its value, for the flags given
 }
 
 func newConnectSideCmd(f *factory, side connectors.ConnectorKind) *cobra.Command {
-	o := &connectOptions{values: map[string]*string{}, flags: map[string]string{}}
+	o := &connectOptions{values: map[string]*string{}}
 	names := sourceNames(side)
 	cmd := &cobra.Command{
 		Use:   strings.ToLower(sourceSide(side)),
 		Short: "Connect the " + sourceSide(side) + " (" + strings.Join(names, ", ") + ")",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			for key, name := range o.flags {
+			for name := range o.values {
 				if !cmd.Flags().Changed(name) {
-					delete(o.values, key)
+					delete(o.values, name)
 				}
 			}
 			return runConnect(cmd.Context(), f, side, o)
@@ -61,20 +61,25 @@ func newConnectSideCmd(f *factory, side connectors.ConnectorKind) *cobra.Command
 	}
 	cmd.Flags().StringVar(&o.kind, "kind", "", "which "+sourceSide(side)+": "+strings.Join(names, ", "))
 	cmd.Flags().BoolVar(&o.secretStdin, "secret-stdin", false, "read the secrets from stdin, one a line, in the order the kind asks for them")
-	seen := map[string]bool{}
+	// One flag per setting name; kinds that share a name (--url, --client-id)
+	// share the flag, and its help lists each kind's key.
+	var order []string
+	help := map[string][]string{}
 	for _, k := range sourceKinds {
 		if k.side != side {
 			continue
 		}
 		for _, fld := range k.fields {
-			if seen[fld.flag] {
-				continue
+			if _, seen := help[fld.flag]; !seen {
+				order = append(order, fld.flag)
 			}
-			seen[fld.flag] = true
-			v := new(string)
-			o.values[fld.key], o.flags[fld.key] = v, fld.flag
-			cmd.Flags().StringVar(v, fld.flag, "", fld.label+" ("+fld.key+"): "+fld.help)
+			help[fld.flag] = append(help[fld.flag], k.name+": "+fld.label+" ("+fld.key+"), "+fld.help)
 		}
+	}
+	for _, name := range order {
+		v := new(string)
+		o.values[name] = v
+		cmd.Flags().StringVar(v, name, "", strings.Join(help[name], "; "))
 	}
 	return cmd
 }
@@ -96,8 +101,13 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 	if o.kind != "" || cfg.String(sideKey(side)) != k.name {
 		changes[sideKey(side)] = k.name
 	}
+	for name := range o.values {
+		if !slices.ContainsFunc(k.fields, func(fld sourceField) bool { return fld.flag == name }) {
+			return usageError{fmt.Errorf("--%s is not a setting of %s (it takes %s)", name, displayName(k), flagList(k))}
+		}
+	}
 	for _, fld := range k.fields {
-		if v, given := o.values[fld.key]; given {
+		if v, given := o.values[fld.flag]; given {
 			values[fld.key] = strings.TrimSpace(*v)
 			changes[fld.key] = values[fld.key]
 		}
@@ -130,7 +140,11 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 		if from == "stdin" || from == "prompt" {
 			typed = append(typed, sec.key)
 		} else {
-			fromElsewhere = append(fromElsewhere, strings.ToLower(sec.label)+" from "+from)
+			note := from
+			if sec.rotating {
+				note += "; the one it was exchanged for is kept in the " + f.SecretsBackend()
+			}
+			fromElsewhere = append(fromElsewhere, strings.ToLower(sec.label)+" ("+note+")")
 		}
 	}
 
@@ -171,7 +185,7 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 		}
 	}
 	if len(fromElsewhere) > 0 {
-		fmt.Fprintf(f.stderr, "Not stored: the %s.\n", strings.Join(fromElsewhere, ", the "))
+		fmt.Fprintf(f.stderr, "Used as found: the %s.\n", strings.Join(fromElsewhere, ", the "))
 	}
 	fmt.Fprintf(f.stderr, "Next: %s reads it with Microsoft.\n", f.hint("sync"))
 	return nil
@@ -306,4 +320,16 @@ func osUser() string {
 		}
 	}
 	return "unknown"
+}
+
+// flagList names the flags a kind takes, for messages.
+func flagList(k sourceKind) string {
+	if len(k.fields) == 0 {
+		return "no settings"
+	}
+	var out []string
+	for _, fld := range k.fields {
+		out = append(out, "--"+fld.flag)
+	}
+	return strings.Join(out, ", ")
 }

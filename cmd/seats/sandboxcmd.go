@@ -106,6 +106,13 @@ func newSandboxResetCmd(f *factory) *cobra.Command {
 			secrets, err := f.Secrets()
 			if err == nil {
 				_ = f.tokenCacheStore(secrets).Delete(microsoft.TokenCacheSecret)
+				// The sources' secrets belong to the old world (a rotated
+				// TD SYNNEX token would be read before the new world's).
+				for _, k := range sourceKinds {
+					for _, sec := range k.secrets {
+						_ = secrets.Delete(sec.key)
+					}
+				}
 			}
 			fmt.Fprintf(f.stderr, "Sandbox reset: %s is empty again. Next: %s starts the wizard on a new world.\n", home, f.hint(""))
 			return nil

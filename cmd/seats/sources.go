@@ -11,8 +11,13 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/connectwise"
+	"github.com/seats-msp/seats/connectors/csvfile"
+	"github.com/seats-msp/seats/connectors/halopsa"
+	"github.com/seats-msp/seats/connectors/partnercenter"
 	"github.com/seats-msp/seats/connectors/pax8"
 	"github.com/seats-msp/seats/connectors/sandbox"
+	"github.com/seats-msp/seats/connectors/sherweb"
+	"github.com/seats-msp/seats/connectors/tdsynnex"
 	"github.com/seats-msp/seats/store/config"
 	"github.com/seats-msp/seats/store/secret"
 )
@@ -74,13 +79,22 @@ type buildOptions struct {
 	// SaveSecret keeps a secret that changed (a rotated refresh token) in
 	// the secret store.
 	SaveSecret func(key, value string) error
+	// PartnerCenter signs in to Partner Center with the MSP's Microsoft
+	// sign-in, at PartnerCenterURL (direct bill).
+	PartnerCenter    partnercenter.TokenSource
+	PartnerCenterURL string
 }
 
 // The secrets' keys: names in the secret store, and (through
 // config.EnvName) of their environment variables.
 const (
-	secretPax8ClientSecret      = "distributor.pax8.client_secret"
-	secretConnectWisePrivateKey = "psa.connectwise.private_key"
+	secretPax8ClientSecret       = "distributor.pax8.client_secret"
+	secretSherwebClientSecret    = "distributor.sherweb.client_secret"
+	secretSherwebSubscriptionKey = "distributor.sherweb.subscription_key"
+	secretTDSynnexRefreshToken   = "distributor.tdsynnex.refresh_token"
+	secretConnectWisePrivateKey  = "psa.connectwise.private_key"
+	secretAutotaskSecret         = "psa.autotask.secret"
+	secretHaloClientSecret       = "psa.halopsa.client_secret"
 )
 
 // sourceKinds are the kinds this build can connect to, by side.
@@ -107,6 +121,79 @@ var sourceKinds = []sourceKind{
 		},
 	},
 	{
+		side: connectors.KindDistributor,
+		name: "sherweb",
+		fields: []sourceField{
+			{key: config.KeySherwebClientID, flag: "client-id", label: "Client id", help: "of an API client (Sherweb Partner portal: Security, APIs)"},
+			{key: config.KeySherwebURL, flag: "url", label: "API URL", help: "blank: Sherweb's usual address", optional: true},
+			{key: config.KeySherwebTokenURL, flag: "token-url", label: "Token URL", help: "blank: Sherweb's usual address", optional: true},
+		},
+		secrets: []sourceSecret{
+			{key: secretSherwebClientSecret, label: "Client secret"},
+			{key: secretSherwebSubscriptionKey, label: "Subscription key"},
+		},
+		build: func(v, secrets map[string]string, o buildOptions) (any, error) {
+			return sherweb.New(sherweb.Config{
+				BaseURL: v[config.KeySherwebURL], TokenURL: v[config.KeySherwebTokenURL], ClientID: v[config.KeySherwebClientID],
+				ClientSecret: secrets[secretSherwebClientSecret], SubscriptionKey: secrets[secretSherwebSubscriptionKey],
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, sherweb.DefaultConcurrency),
+			})
+		},
+		sandbox: func(ep sandbox.SourceEndpoints, cred sandbox.Credentials) (map[string]string, map[string]string) {
+			return map[string]string{config.KeySherwebURL: ep.SherwebURL, config.KeySherwebTokenURL: ep.SherwebTokenURL, config.KeySherwebClientID: cred.SherwebClientID},
+				map[string]string{secretSherwebClientSecret: cred.SherwebClientSecret, secretSherwebSubscriptionKey: cred.SherwebSubscriptionKey}
+		},
+	},
+	{
+		side: connectors.KindDistributor,
+		name: "tdsynnex",
+		fields: []sourceField{
+			{key: config.KeyTDSynnexAccountID, flag: "account-id", label: "Account id", help: "your StreamOne Ion reseller account id"},
+			{key: config.KeyTDSynnexURL, flag: "url", label: "API URL", help: "blank: Ion's usual address", optional: true},
+			{key: config.KeyTDSynnexTokenURL, flag: "token-url", label: "Token URL", help: "blank: Ion's usual address", optional: true},
+		},
+		// Ion's refresh token changes at every use: the client saves the
+		// new one before anything else, and the stored one is read first.
+		secrets: []sourceSecret{{key: secretTDSynnexRefreshToken, label: "Refresh token", rotating: true}},
+		build: func(v, secrets map[string]string, o buildOptions) (any, error) {
+			return tdsynnex.New(tdsynnex.Config{
+				BaseURL: v[config.KeyTDSynnexURL], TokenURL: v[config.KeyTDSynnexTokenURL], AccountID: v[config.KeyTDSynnexAccountID],
+				RefreshToken: secrets[secretTDSynnexRefreshToken],
+				SaveRefreshToken: func(_ context.Context, token string) error {
+					return o.SaveSecret(secretTDSynnexRefreshToken, token)
+				},
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, tdsynnex.DefaultConcurrency),
+			})
+		},
+		sandbox: func(ep sandbox.SourceEndpoints, cred sandbox.Credentials) (map[string]string, map[string]string) {
+			return map[string]string{config.KeyTDSynnexURL: ep.TDSynnexURL, config.KeyTDSynnexTokenURL: ep.TDSynnexTokenURL, config.KeyTDSynnexAccountID: cred.TDSynnexAccountID},
+				map[string]string{secretTDSynnexRefreshToken: cred.TDSynnexRefreshToken}
+		},
+	},
+	{
+		side: connectors.KindDistributor,
+		name: "partnercenter",
+		// No settings and no secret: Partner Center is read with the
+		// Microsoft sign-in seats already has.
+		build: func(_, _ map[string]string, o buildOptions) (any, error) {
+			return partnercenter.New(partnercenter.Config{BaseURL: o.PartnerCenterURL, Tokens: o.PartnerCenter,
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, partnercenter.DefaultConcurrency)})
+		},
+	},
+	{
+		side: connectors.KindDistributor,
+		name: "csv",
+		fields: []sourceField{
+			{key: config.KeyCSVPath, flag: "path", label: "CSV file", help: "the file's path; `seats distributor template` writes an example of its layout"},
+		},
+		build: func(v, _ map[string]string, _ buildOptions) (any, error) {
+			return csvfile.New(csvfile.Config{Path: v[config.KeyCSVPath]})
+		},
+		sandbox: func(ep sandbox.SourceEndpoints, _ sandbox.Credentials) (map[string]string, map[string]string) {
+			return map[string]string{config.KeyCSVPath: ep.CSVPath}, nil
+		},
+	},
+	{
 		side: connectors.KindPSA,
 		name: "connectwise",
 		fields: []sourceField{
@@ -130,6 +217,29 @@ var sourceKinds = []sourceKind{
 			return map[string]string{config.KeyConnectWiseURL: ep.ConnectWiseURL, config.KeyConnectWiseCompany: cred.ConnectWiseCompanyID,
 					config.KeyConnectWisePublic: cred.ConnectWisePublicKey, config.KeyConnectWiseClient: cred.ConnectWiseClientID},
 				map[string]string{secretConnectWisePrivateKey: cred.ConnectWisePrivateKey}
+		},
+	},
+	{
+		side: connectors.KindPSA,
+		name: "halopsa",
+		fields: []sourceField{
+			{key: config.KeyHaloURL, flag: "url", label: "Instance URL", help: "your Halo address, e.g. https://yourco.halopsa.com"},
+			{key: config.KeyHaloClientID, flag: "client-id", label: "Client id", help: "of an API application with Client Credentials (Configuration, Integrations, Halo API)"},
+			{key: config.KeyHaloTenant, flag: "tenant", label: "Tenant", help: "hosted instances only: the tenant name Halo gave you", optional: true},
+			{key: config.KeyHaloCurrency, flag: "currency", label: "Currency", help: "the currency your Halo prices are in (Halo does not say)", optional: true},
+		},
+		secrets: []sourceSecret{{key: secretHaloClientSecret, label: "Client secret"}},
+		timing:  connectors.ApplyAtOnce,
+		build: func(v, secrets map[string]string, o buildOptions) (any, error) {
+			return halopsa.New(halopsa.Config{
+				URL: v[config.KeyHaloURL], Tenant: v[config.KeyHaloTenant], ClientID: v[config.KeyHaloClientID],
+				ClientSecret: secrets[secretHaloClientSecret], Currency: v[config.KeyHaloCurrency], WriteEnabled: o.WriteEnabled,
+				HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, halopsa.DefaultConcurrency),
+			})
+		},
+		sandbox: func(ep sandbox.SourceEndpoints, cred sandbox.Credentials) (map[string]string, map[string]string) {
+			return map[string]string{config.KeyHaloURL: ep.HaloURL, config.KeyHaloClientID: cred.HaloClientID, config.KeyHaloTenant: cred.HaloTenant},
+				map[string]string{secretHaloClientSecret: cred.HaloClientSecret}
 		},
 	},
 }
@@ -263,8 +373,12 @@ func (f *factory) buildSource(ctx context.Context, k sourceKind, values, secretV
 		}
 		return secrets.Set(key, []byte(value))
 	}
+	ep, err := cfg.Endpoints()
+	if err != nil {
+		return nil, err
+	}
 	return k.build(values, secretValues, buildOptions{HTTPClient: hc, Logger: f.Logger(), Concurrency: s.Sync.Concurrency,
-		WriteEnabled: s.PSA.WriteEnabled, SaveSecret: save})
+		WriteEnabled: s.PSA.WriteEnabled, SaveSecret: save, PartnerCenter: partnerCenterTokens{f}, PartnerCenterURL: ep.PartnerCenterURL})
 }
 
 // Distributor builds the configured distributor's client, with its secret
@@ -337,4 +451,16 @@ func sandboxSources(cfg *config.Config, sb *sandbox.Sandbox) error {
 		}
 	}
 	return nil
+}
+
+// partnerCenterTokens signs in to Partner Center with the Microsoft client,
+// built when first needed.
+type partnerCenterTokens struct{ f *factory }
+
+func (t partnerCenterTokens) PartnerCenterToken(ctx context.Context) (string, error) {
+	client, err := t.f.Microsoft(ctx)
+	if err != nil {
+		return "", err
+	}
+	return client.PartnerCenterToken(ctx)
 }

@@ -30,12 +30,7 @@ var comingKinds = []struct {
 	side                    connectors.ConnectorKind
 	name, display, describe string
 }{
-	{connectors.KindDistributor, "sherweb", "Sherweb", "Sherweb's service-provider API: client credentials and a subscription key"},
-	{connectors.KindDistributor, "tdsynnex", "TD SYNNEX StreamOne Ion", "StreamOne Ion v3: an account id and a refresh token"},
-	{connectors.KindDistributor, "partnercenter", "Microsoft direct bill", "Partner Center subscriptions, with the Microsoft sign-in you already have"},
-	{connectors.KindDistributor, "csv", "CSV file", "a file you export from any distributor, in a documented layout"},
 	{connectors.KindPSA, "autotask", "Autotask", "an API user's name, secret and integration code"},
-	{connectors.KindPSA, "halopsa", "HaloPSA", "client credentials of an API application"},
 }
 
 // wizardOptions builds the wizard's later steps with the real connectors,

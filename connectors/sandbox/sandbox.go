@@ -20,8 +20,11 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
+	"github.com/seats-msp/seats/connectors/halopsa/halofake"
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
 	"github.com/seats-msp/seats/connectors/pax8/pax8fake"
+	"github.com/seats-msp/seats/connectors/sherweb/sherwebfake"
+	"github.com/seats-msp/seats/connectors/tdsynnex/tdsynnexfake"
 )
 
 // DefaultApproveAfter is how long the sandbox waits before it approves a
@@ -104,7 +107,10 @@ type Sandbox struct {
 	// address under their prefixes (sources.go).
 	sources   sourceWorlds
 	pax8      *pax8fake.Server
+	sherweb   *sherwebfake.Server
+	ion       *tdsynnexfake.Server
 	cw        *cwfake.Server
+	halo      *halofake.Server
 	sourceMux *http.ServeMux
 	srv       *http.Server
 	done      chan struct{} // closed when Serve returns
@@ -474,7 +480,7 @@ func Reset(dir string) error {
 	if port, ok := servedPort(ctx, dir); ok {
 		return fmt.Errorf("sandbox: the sandbox in %s is being served on port %d; stop that seats process (`seats sandbox serve` or a running wizard) first", dir, port)
 	}
-	for _, name := range []string{worldFileName, pax8FileName, connectWiseFileName, stateFileName, caFileName, caKeyFileName} {
+	for _, name := range append([]string{worldFileName, stateFileName, caFileName, caKeyFileName}, sourceFileNames...) {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("sandbox: reset: %w", err)
 		}

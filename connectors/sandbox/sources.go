@@ -10,15 +10,21 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
+	"github.com/seats-msp/seats/connectors/csvfile"
+	"github.com/seats-msp/seats/connectors/halopsa/halofake"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
 	"github.com/seats-msp/seats/connectors/pax8/pax8fake"
+	"github.com/seats-msp/seats/connectors/sherweb/sherwebfake"
 	"github.com/seats-msp/seats/connectors/skus"
+	"github.com/seats-msp/seats/connectors/tdsynnex/tdsynnexfake"
 )
 
 // The distributor's and the PSA's worlds live beside world.json, each in
@@ -27,90 +33,161 @@ import (
 // as in real life).
 const (
 	pax8FileName        = "pax8.json"
+	sherwebFileName     = "sherweb.json"
+	tdsynnexFileName    = "tdsynnex.json"
+	csvFileName         = "distributor.csv"
 	connectWiseFileName = "connectwise.json"
+	haloFileName        = "halopsa.json"
 )
+
+// sourceFileNames are every file of the sources' worlds, for Reset.
+var sourceFileNames = []string{pax8FileName, sherwebFileName, tdsynnexFileName, csvFileName, connectWiseFileName, haloFileName}
 
 // Where the fakes are mounted on the sandbox's one address.
 const (
 	pax8Prefix        = "/pax8"
+	sherwebPrefix     = "/sherweb"
+	tdsynnexPrefix    = "/tdsynnex"
 	connectWisePrefix = "/connectwise"
+	haloPrefix        = "/halopsa"
 )
+
+// sourcePrefixes are the prefixes routeSource serves.
+var sourcePrefixes = []string{pax8Prefix, sherwebPrefix, tdsynnexPrefix, connectWisePrefix, haloPrefix}
 
 // Credentials are the sandbox's made-up distributor and PSA credentials: the
 // values a person would paste from Pax8's and ConnectWise's own screens.
 // They are random for every new sandbox world and good for nothing else.
 type Credentials struct {
 	Pax8ClientID, Pax8ClientSecret string
+	SherwebClientID                string
+	SherwebClientSecret            string
+	SherwebSubscriptionKey         string
+	TDSynnexAccountID              string
+	// TDSynnexRefreshToken is the current one: it changes at every use.
+	TDSynnexRefreshToken           string
 	ConnectWiseCompanyID           string
 	ConnectWisePublicKey           string
 	ConnectWisePrivateKey          string
 	ConnectWiseClientID            string
+	HaloClientID, HaloClientSecret string
+	HaloTenant                     string
 }
 
 // SourceEndpoints are the URLs of the sandbox's distributor and PSA.
 type SourceEndpoints struct {
-	Pax8URL, Pax8TokenURL string
-	ConnectWiseURL        string // the API base with its codebase
+	Pax8URL, Pax8TokenURL         string
+	SherwebURL, SherwebTokenURL   string
+	TDSynnexURL, TDSynnexTokenURL string
+	CSVPath                       string // the distributor CSV file the sandbox writes
+	ConnectWiseURL                string // the API base with its codebase
+	HaloURL                       string // the instance
 }
 
 // sourceWorlds are the distributor's and the PSA's worlds of one sandbox.
 type sourceWorlds struct {
-	pax8 *pax8fake.World
-	cw   *cwfake.World
+	pax8    *pax8fake.World
+	sherweb *sherwebfake.World
+	ion     *tdsynnexfake.World
+	cw      *cwfake.World
+	halo    *halofake.World
 }
 
-// loadOrGenerateSources reads pax8.json and connectwise.json, generating the
-// missing ones from the Microsoft world. Their secrets come from crypto/rand,
-// never from the seed.
+// loadOrGenerateSources reads every source world, generating the missing
+// ones: Pax8's from the Microsoft world, every other distributor's from
+// Pax8's accounts and subscriptions, every PSA's from what the distributor
+// bills (so that each kind shows the same customers). Their secrets come
+// from crypto/rand, never from the seed.
 func loadOrGenerateSources(dir string, ms *msfake.World, now time.Time, logf func(string, ...any)) (sourceWorlds, error) {
 	var sw sourceWorlds
-	p8Path := filepath.Join(dir, pax8FileName)
-	p8, err := loadJSON[pax8fake.World](p8Path)
-	switch {
-	case err == nil:
-		sw.pax8 = p8
-	case errors.Is(err, fs.ErrNotExist):
+	var err error
+	if sw.pax8, err = loadOrGenerate(dir, pax8FileName, logf, func() (*pax8fake.World, string) {
 		w := pax8fake.Generate(ms, ms.Seed, now)
 		w.ClientSecret = randomHex(24)
 		w.SigningKey = []byte(randomHex(32))
-		if err := saveJSON(p8Path, &w); err != nil {
-			return sw, err
-		}
-		logf("sandbox: generated Pax8's world (%d companies, %d subscriptions) in %s", len(w.Companies), len(w.Subscriptions), p8Path)
-		sw.pax8 = &w
-	default:
+		return &w, fmt.Sprintf("Pax8's world (%d companies, %d subscriptions)", len(w.Companies), len(w.Subscriptions))
+	}); err != nil {
 		return sw, err
 	}
-	cwPath := filepath.Join(dir, connectWiseFileName)
-	cw, err := loadJSON[cwfake.World](cwPath)
-	switch {
-	case err == nil:
-		sw.cw = cw
-	case errors.Is(err, fs.ErrNotExist):
-		w := cwfake.Generate(connectWiseInput(ms, sw.pax8), ms.Seed, now)
+	dist := distributorInput(sw.pax8)
+	if sw.sherweb, err = loadOrGenerate(dir, sherwebFileName, logf, func() (*sherwebfake.World, string) {
+		w := sherwebfake.Generate(dist, ms.Seed, now)
+		w.ClientSecret, w.SubscriptionKey = randomHex(24), randomHex(32)
+		w.SigningKey = []byte(randomHex(32))
+		return &w, fmt.Sprintf("Sherweb's world (%d customers, %d subscriptions)", len(w.Customers), len(w.Subscriptions))
+	}); err != nil {
+		return sw, err
+	}
+	if sw.ion, err = loadOrGenerate(dir, tdsynnexFileName, logf, func() (*tdsynnexfake.World, string) {
+		w := tdsynnexfake.Generate(dist, ms.Seed, now)
+		w.RefreshToken = randomHex(40)
+		w.SigningKey = []byte(randomHex(32))
+		return &w, fmt.Sprintf("TD SYNNEX's world (%d customers, %d subscriptions)", len(w.Customers), len(w.Subscriptions))
+	}); err != nil {
+		return sw, err
+	}
+	if err := generateFile(filepath.Join(dir, csvFileName), logf, func() ([]byte, string) {
+		return csvfile.Generate(dist), fmt.Sprintf("the distributor CSV file (%d accounts)", len(dist.Accounts))
+	}); err != nil {
+		return sw, err
+	}
+	psa := psaInput(ms, sw.pax8)
+	if sw.cw, err = loadOrGenerate(dir, connectWiseFileName, logf, func() (*cwfake.World, string) {
+		w := cwfake.Generate(psa, ms.Seed, now)
 		w.PrivateKey = randomHex(16)
 		if w.ClientID == "" {
 			// ConnectWise hands out a GUID per integration.
-			id := randomHex(32)
-			w.ClientID = id[:8] + "-" + id[8:12] + "-4" + id[13:16] + "-8" + id[17:20] + "-" + id[20:32]
+			w.ClientID = randomGUID()
 		}
-		if err := saveJSON(cwPath, &w); err != nil {
-			return sw, err
-		}
-		logf("sandbox: generated ConnectWise's world (%d companies, %d agreements) in %s", len(w.Companies), len(w.Agreements), cwPath)
-		sw.cw = &w
-	default:
+		return &w, fmt.Sprintf("ConnectWise's world (%d companies, %d agreements)", len(w.Companies), len(w.Agreements))
+	}); err != nil {
+		return sw, err
+	}
+	if sw.halo, err = loadOrGenerate(dir, haloFileName, logf, func() (*halofake.World, string) {
+		w := halofake.Generate(psa, ms.Seed, now)
+		w.ClientSecret = randomHex(40)
+		return &w, fmt.Sprintf("HaloPSA's world (%d clients, %d recurring invoices)", len(w.Clients), len(w.Invoices))
+	}); err != nil {
 		return sw, err
 	}
 	return sw, nil
 }
 
-// connectWiseInput says what the PSA should bill: per Microsoft customer,
+// loadOrGenerate reads the world in dir/name, or generates it, saves it and
+// says so.
+func loadOrGenerate[T any](dir, name string, logf func(string, ...any), generate func() (*T, string)) (*T, error) {
+	path := filepath.Join(dir, name)
+	w, err := loadJSON[T](path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return w, err
+	}
+	w, what := generate()
+	if err := saveJSON(path, w); err != nil {
+		return nil, err
+	}
+	logf("sandbox: generated %s in %s", what, path)
+	return w, nil
+}
+
+// generateFile writes the file at path unless it exists.
+func generateFile(path string, logf func(string, ...any), generate func() ([]byte, string)) error {
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	data, what := generate()
+	if err := writeFileAtomic(path, data, 0o600); err != nil {
+		return err
+	}
+	logf("sandbox: generated %s in %s", what, path)
+	return nil
+}
+
+// psaInput says what the PSA should bill: per Microsoft customer,
 // what its distributor bills the MSP (Pax8's active subscriptions of the
 // company that holds the tenant id or the same domain), else the tenant's
 // own enabled licences as monthly seats, as an MSP that bills from the
 // tenant would.
-func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput {
+func psaInput(ms *msfake.World, p8 *pax8fake.World) fakekit.PSAInput {
 	products := map[string]pax8fake.Product{}
 	for _, p := range p8.Products {
 		products[p.ID] = p
@@ -144,9 +221,9 @@ func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput
 			}
 		}
 	}
-	var in cwfake.GenerateInput
+	var in fakekit.PSAInput
 	for _, c := range ms.Customers {
-		gc := cwfake.GenerateCustomer{TenantID: c.TenantID, Name: c.Name, Domain: c.Domain}
+		gc := fakekit.PSACustomer{TenantID: c.TenantID, Name: c.Name, Domain: c.Domain}
 		company := companyOf[strings.ToLower(c.TenantID)]
 		if company == "" {
 			company = companyOf[strings.ToLower(c.Domain)]
@@ -171,7 +248,7 @@ func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput
 				price = price.Times(12)
 			}
 			sku, _ := skus.ByID(s.VendorSkuID)
-			gc.Products = append(gc.Products, cwfake.GenerateProduct{SkuID: s.VendorSkuID, SkuPartNumber: sku.PartNumber,
+			gc.Products = append(gc.Products, fakekit.PSAProduct{SkuID: s.VendorSkuID, SkuPartNumber: sku.PartNumber,
 				Name: skus.DisplayName(s.VendorSkuID, ""), Term: term, Quantity: qty, UnitPrice: price})
 		}
 		if company == "" {
@@ -179,7 +256,7 @@ func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput
 				if skus.FreeOrTrial(k.SkuID, k.SkuPartNumber) {
 					continue
 				}
-				gc.Products = append(gc.Products, cwfake.GenerateProduct{SkuID: k.SkuID, SkuPartNumber: k.SkuPartNumber,
+				gc.Products = append(gc.Products, fakekit.PSAProduct{SkuID: k.SkuID, SkuPartNumber: k.SkuPartNumber,
 					Name: skus.DisplayName(k.SkuID, k.SkuPartNumber), Term: connectors.TermMonthly, Quantity: k.Enabled})
 			}
 		}
@@ -188,58 +265,96 @@ func connectWiseInput(ms *msfake.World, p8 *pax8fake.World) cwfake.GenerateInput
 	return in
 }
 
-// loadSources reads both source worlds, which must exist.
+// loadSources reads every source world, which must exist (another
+// process serves them).
 func loadSources(dir string) (sourceWorlds, error) {
-	p8, err := loadJSON[pax8fake.World](filepath.Join(dir, pax8FileName))
-	if err != nil {
-		return sourceWorlds{}, err
+	var sw sourceWorlds
+	var err error
+	if sw.pax8, err = loadJSON[pax8fake.World](filepath.Join(dir, pax8FileName)); err != nil {
+		return sw, err
 	}
-	cw, err := loadJSON[cwfake.World](filepath.Join(dir, connectWiseFileName))
-	if err != nil {
-		return sourceWorlds{}, err
+	if sw.sherweb, err = loadJSON[sherwebfake.World](filepath.Join(dir, sherwebFileName)); err != nil {
+		return sw, err
 	}
-	return sourceWorlds{pax8: p8, cw: cw}, nil
+	if sw.ion, err = loadJSON[tdsynnexfake.World](filepath.Join(dir, tdsynnexFileName)); err != nil {
+		return sw, err
+	}
+	if sw.cw, err = loadJSON[cwfake.World](filepath.Join(dir, connectWiseFileName)); err != nil {
+		return sw, err
+	}
+	if sw.halo, err = loadJSON[halofake.World](filepath.Join(dir, haloFileName)); err != nil {
+		return sw, err
+	}
+	return sw, nil
 }
 
-// serveSources builds the Pax8 and ConnectWise fakes over their worlds;
-// the ConnectWise world is written back after every write it takes.
+// serveSources builds every distributor and PSA fake over its world; a
+// PSA's world is written back after every write it takes.
 func (s *Sandbox) serveSources(sw sourceWorlds, o Options) {
 	s.pax8 = pax8fake.New(sw.pax8, pax8fake.Options{Latency: o.Latency, Now: o.Now})
-	cwPath := filepath.Join(s.dir, connectWiseFileName)
-	s.cw = cwfake.New(sw.cw, cwfake.Options{Latency: o.Latency, Now: o.Now, OnChange: func(w cwfake.World) {
-		if err := saveJSON(cwPath, &w); err != nil {
-			s.logf("sandbox: %v", err)
-		}
+	s.sherweb = sherwebfake.New(sw.sherweb, sherwebfake.Options{Latency: o.Latency, Now: o.Now})
+	// Ion's refresh token rotates at every use: the world file follows it,
+	// so that another process serving this sandbox accepts the newest.
+	s.ion = tdsynnexfake.New(sw.ion, tdsynnexfake.Options{Latency: o.Latency, Now: o.Now, RefreshTokenRotated: func(string) {
+		w := s.ion.World()
+		keepWorld[tdsynnexfake.World](s, tdsynnexFileName)(w)
 	}})
+	s.cw = cwfake.New(sw.cw, cwfake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[cwfake.World](s, connectWiseFileName)})
+	s.halo = halofake.New(sw.halo, halofake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[halofake.World](s, haloFileName)})
 	s.sourceMux = http.NewServeMux()
 	s.sourceMux.Handle(pax8Prefix+"/", http.StripPrefix(pax8Prefix, s.pax8))
+	s.sourceMux.Handle(sherwebPrefix+"/", http.StripPrefix(sherwebPrefix, s.sherweb))
+	s.sourceMux.Handle(tdsynnexPrefix+"/", http.StripPrefix(tdsynnexPrefix, s.ion))
 	s.sourceMux.Handle(connectWisePrefix+"/", http.StripPrefix(connectWisePrefix, s.cw))
+	s.sourceMux.Handle(haloPrefix+"/", http.StripPrefix(haloPrefix, s.halo))
 }
 
 // routeSource serves a distributor or PSA request; ok is false for any other
 // path (the fake Microsoft's).
 func (s *Sandbox) routeSource(w http.ResponseWriter, r *http.Request) bool {
-	if s.sourceMux == nil || !(strings.HasPrefix(r.URL.Path, pax8Prefix+"/") || strings.HasPrefix(r.URL.Path, connectWisePrefix+"/")) {
+	if s.sourceMux == nil || !slices.ContainsFunc(sourcePrefixes, func(p string) bool { return strings.HasPrefix(r.URL.Path, p+"/") }) {
 		return false
 	}
 	s.sourceMux.ServeHTTP(w, r)
 	return true
 }
 
-// SourceEndpoints returns where the sandbox serves its distributor and PSA.
+// SourceEndpoints returns where the sandbox serves its distributors and
+// PSAs.
 func (s *Sandbox) SourceEndpoints() SourceEndpoints {
 	p8 := pax8fake.EndpointsFor(s.base + pax8Prefix)
+	sw := sherwebfake.EndpointsFor(s.base + sherwebPrefix)
+	ion := tdsynnexfake.EndpointsFor(s.base + tdsynnexPrefix)
 	codebase := strings.TrimSuffix(s.sources.cw.Codebase, "/")
 	return SourceEndpoints{Pax8URL: p8.BaseURL, Pax8TokenURL: p8.TokenURL,
-		ConnectWiseURL: s.base + connectWisePrefix + "/" + codebase + "/apis/3.0"}
+		SherwebURL: sw.BaseURL, SherwebTokenURL: sw.TokenURL,
+		TDSynnexURL: ion.BaseURL, TDSynnexTokenURL: ion.TokenURL,
+		CSVPath:        filepath.Join(s.dir, csvFileName),
+		ConnectWiseURL: s.base + connectWisePrefix + "/" + codebase + "/apis/3.0",
+		HaloURL:        halofake.EndpointsFor(s.base + haloPrefix).URL}
 }
 
 // Credentials returns the sandbox's made-up distributor and PSA credentials.
 func (s *Sandbox) Credentials() Credentials {
+	sw := s.sources
 	return Credentials{
-		Pax8ClientID: s.sources.pax8.ClientID, Pax8ClientSecret: s.sources.pax8.ClientSecret,
-		ConnectWiseCompanyID: s.sources.cw.CompanyID, ConnectWisePublicKey: s.sources.cw.PublicKey,
-		ConnectWisePrivateKey: s.sources.cw.PrivateKey, ConnectWiseClientID: s.sources.cw.ClientID,
+		Pax8ClientID: sw.pax8.ClientID, Pax8ClientSecret: sw.pax8.ClientSecret,
+		SherwebClientID: sw.sherweb.ClientID, SherwebClientSecret: sw.sherweb.ClientSecret, SherwebSubscriptionKey: sw.sherweb.SubscriptionKey,
+		TDSynnexAccountID: sw.ion.AccountID, TDSynnexRefreshToken: s.ionRefreshToken(),
+		ConnectWiseCompanyID: sw.cw.CompanyID, ConnectWisePublicKey: sw.cw.PublicKey,
+		ConnectWisePrivateKey: sw.cw.PrivateKey, ConnectWiseClientID: sw.cw.ClientID,
+		HaloClientID: sw.halo.ClientID, HaloClientSecret: sw.halo.ClientSecret, HaloTenant: sw.halo.Tenant,
+	}
+}
+
+// keepWorld returns an OnChange that writes a PSA's world back to its
+// file, so that a write the engineer applied is there on the next run.
+func keepWorld[W any](s *Sandbox, name string) func(W) {
+	path := filepath.Join(s.dir, name)
+	return func(w W) {
+		if err := saveJSON(path, &w); err != nil {
+			s.logf("sandbox: %v", err)
+		}
 	}
 }
 
@@ -270,10 +385,28 @@ func saveJSON(path string, v any) error {
 	return writeFileAtomic(path, append(data, '\n'), 0o600)
 }
 
+// randomGUID is a random version-4 GUID.
+func randomGUID() string {
+	id := randomHex(32)
+	return id[:8] + "-" + id[8:12] + "-4" + id[13:16] + "-8" + id[17:20] + "-" + id[20:32]
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		panic("sandbox: crypto/rand failed: " + err.Error())
 	}
 	return hex.EncodeToString(b)[:n]
+}
+
+// ionRefreshToken is Ion's current refresh token: the running fake's, else
+// the one in the world file (another process serves the sandbox).
+func (s *Sandbox) ionRefreshToken() string {
+	if s.ion != nil {
+		return s.ion.World().RefreshToken
+	}
+	if w, err := loadJSON[tdsynnexfake.World](filepath.Join(s.dir, tdsynnexFileName)); err == nil {
+		return w.RefreshToken
+	}
+	return s.sources.ion.RefreshToken
 }

@@ -41,6 +41,7 @@ const (
 	KeySherwebTokenURL    = "distributor.sherweb.token_url"
 	KeySherwebClientID    = "distributor.sherweb.client_id"
 	KeyTDSynnexURL        = "distributor.tdsynnex.url"
+	KeyTDSynnexTokenURL   = "distributor.tdsynnex.token_url"
 	KeyTDSynnexAccountID  = "distributor.tdsynnex.account_id"
 	KeyCSVPath            = "distributor.csv.path"
 	KeyPSAKind            = "psa.kind"
@@ -124,6 +125,7 @@ var keySpecs = []keySpec{
 	{key: KeySherwebTokenURL, kind: kindString, wizard: true, check: checkHTTPSURL},
 	{key: KeySherwebClientID, kind: kindString, wizard: true, check: checkPlainID},
 	{key: KeyTDSynnexURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	{key: KeyTDSynnexTokenURL, kind: kindString, wizard: true, check: checkHTTPSURL},
 	{key: KeyTDSynnexAccountID, kind: kindString, wizard: true, check: checkPlainID},
 	{key: KeyCSVPath, kind: kindString, wizard: true, check: checkFilePath},
 	{key: KeyPSAKind, kind: kindString, wizard: true, check: checkOneOf(PSAKinds())},
