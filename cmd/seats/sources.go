@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/autotask"
 	"github.com/seats-msp/seats/connectors/connectwise"
 	"github.com/seats-msp/seats/connectors/csvfile"
 	"github.com/seats-msp/seats/connectors/halopsa"
@@ -32,6 +33,10 @@ type sourceField struct {
 	// optional fields may stay blank (the client says when a blank one
 	// matters, e.g. neither site nor URL given).
 	optional bool
+	// hidden fields are not asked for in the wizard's form: settings for a
+	// test environment (and the sandbox) only; `seats connect` still takes
+	// them as flags.
+	hidden bool
 }
 
 // sourceSecret is one secret of a kind. Its env variable is
@@ -217,6 +222,32 @@ var sourceKinds = []sourceKind{
 			return map[string]string{config.KeyConnectWiseURL: ep.ConnectWiseURL, config.KeyConnectWiseCompany: cred.ConnectWiseCompanyID,
 					config.KeyConnectWisePublic: cred.ConnectWisePublicKey, config.KeyConnectWiseClient: cred.ConnectWiseClientID},
 				map[string]string{secretConnectWisePrivateKey: cred.ConnectWisePrivateKey}
+		},
+	},
+	{
+		side: connectors.KindPSA,
+		name: "autotask",
+		fields: []sourceField{
+			{key: config.KeyAutotaskUserName, flag: "username", label: "API user", help: "the API user's user name (Admin, Resources (Users), an API-only user)"},
+			{key: config.KeyAutotaskCode, flag: "integration-code", label: "Integration code", help: "the API tracking identifier of that user's security level"},
+			{key: config.KeyAutotaskURL, flag: "url", label: "Zone URL", help: "blank: looked up from the API user's name", optional: true},
+			{key: config.KeyAutotaskZoneURL, flag: "zone-lookup-url", label: "Zone lookup URL", help: "blank: Autotask's own", optional: true, hidden: true},
+			{key: config.KeyAutotaskCurrency, flag: "currency", label: "Currency", help: "the currency your Autotask prices are in (Autotask does not say)", optional: true},
+		},
+		secrets: []sourceSecret{{key: secretAutotaskSecret, label: "Secret"}},
+		// A change applies from an effective date and cannot be undone.
+		timing: connectors.ApplyFromDate,
+		build: func(v, secrets map[string]string, o buildOptions) (any, error) {
+			return autotask.New(autotask.Config{
+				UserName: v[config.KeyAutotaskUserName], IntegrationCode: v[config.KeyAutotaskCode], Secret: secrets[secretAutotaskSecret],
+				URL: v[config.KeyAutotaskURL], ZoneLookupURL: v[config.KeyAutotaskZoneURL], Currency: v[config.KeyAutotaskCurrency],
+				WriteEnabled: o.WriteEnabled, HTTPClient: o.HTTPClient, Logger: o.Logger, Concurrency: min(o.Concurrency, autotask.DefaultConcurrency),
+			})
+		},
+		sandbox: func(ep sandbox.SourceEndpoints, cred sandbox.Credentials) (map[string]string, map[string]string) {
+			return map[string]string{config.KeyAutotaskZoneURL: ep.AutotaskZoneLookupURL, config.KeyAutotaskUserName: cred.AutotaskUserName,
+					config.KeyAutotaskCode: cred.AutotaskIntegrationCode},
+				map[string]string{secretAutotaskSecret: cred.AutotaskSecret}
 		},
 	},
 	{

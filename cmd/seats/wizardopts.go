@@ -30,7 +30,6 @@ var comingKinds = []struct {
 	side                    connectors.ConnectorKind
 	name, display, describe string
 }{
-	{connectors.KindPSA, "autotask", "Autotask", "an API user's name, secret and integration code"},
 }
 
 // wizardOptions builds the wizard's later steps with the real connectors,
@@ -139,6 +138,9 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 	values := k.values(cfg)
 	var fields []sourceform.Field
 	for _, fld := range k.fields {
+		if fld.hidden {
+			continue
+		}
 		field := sourceform.Field{Key: fld.key, Label: fld.label, Help: fld.help, Value: values[fld.key]}
 		if !fld.optional {
 			label := strings.ToLower(fld.label)

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seats-msp/seats/connectors/autotask/atfake"
 	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
 	"github.com/seats-msp/seats/connectors/halopsa/halofake"
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
@@ -111,6 +112,7 @@ type Sandbox struct {
 	ion       *tdsynnexfake.Server
 	cw        *cwfake.Server
 	halo      *halofake.Server
+	at        *atfake.Server
 	sourceMux *http.ServeMux
 	srv       *http.Server
 	done      chan struct{} // closed when Serve returns

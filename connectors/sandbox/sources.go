@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/autotask/atfake"
 	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
 	"github.com/seats-msp/seats/connectors/csvfile"
 	"github.com/seats-msp/seats/connectors/halopsa/halofake"
@@ -38,10 +39,11 @@ const (
 	csvFileName         = "distributor.csv"
 	connectWiseFileName = "connectwise.json"
 	haloFileName        = "halopsa.json"
+	autotaskFileName    = "autotask.json"
 )
 
 // sourceFileNames are every file of the sources' worlds, for Reset.
-var sourceFileNames = []string{pax8FileName, sherwebFileName, tdsynnexFileName, csvFileName, connectWiseFileName, haloFileName}
+var sourceFileNames = []string{pax8FileName, sherwebFileName, tdsynnexFileName, csvFileName, connectWiseFileName, haloFileName, autotaskFileName}
 
 // Where the fakes are mounted on the sandbox's one address.
 const (
@@ -50,10 +52,11 @@ const (
 	tdsynnexPrefix    = "/tdsynnex"
 	connectWisePrefix = "/connectwise"
 	haloPrefix        = "/halopsa"
+	autotaskPrefix    = "/autotask"
 )
 
 // sourcePrefixes are the prefixes routeSource serves.
-var sourcePrefixes = []string{pax8Prefix, sherwebPrefix, tdsynnexPrefix, connectWisePrefix, haloPrefix}
+var sourcePrefixes = []string{pax8Prefix, sherwebPrefix, tdsynnexPrefix, connectWisePrefix, haloPrefix, autotaskPrefix}
 
 // Credentials are the sandbox's made-up distributor and PSA credentials: the
 // values a person would paste from Pax8's and ConnectWise's own screens.
@@ -72,6 +75,9 @@ type Credentials struct {
 	ConnectWiseClientID            string
 	HaloClientID, HaloClientSecret string
 	HaloTenant                     string
+	AutotaskUserName               string
+	AutotaskSecret                 string
+	AutotaskIntegrationCode        string
 }
 
 // SourceEndpoints are the URLs of the sandbox's distributor and PSA.
@@ -82,6 +88,7 @@ type SourceEndpoints struct {
 	CSVPath                       string // the distributor CSV file the sandbox writes
 	ConnectWiseURL                string // the API base with its codebase
 	HaloURL                       string // the instance
+	AutotaskZoneLookupURL         string // where the zone is looked up (the zone is the fake too)
 }
 
 // sourceWorlds are the distributor's and the PSA's worlds of one sandbox.
@@ -91,6 +98,7 @@ type sourceWorlds struct {
 	ion     *tdsynnexfake.World
 	cw      *cwfake.World
 	halo    *halofake.World
+	at      *atfake.World
 }
 
 // loadOrGenerateSources reads every source world, generating the missing
@@ -147,6 +155,13 @@ func loadOrGenerateSources(dir string, ms *msfake.World, now time.Time, logf fun
 		w := halofake.Generate(psa, ms.Seed, now)
 		w.ClientSecret = randomHex(40)
 		return &w, fmt.Sprintf("HaloPSA's world (%d clients, %d recurring invoices)", len(w.Clients), len(w.Invoices))
+	}); err != nil {
+		return sw, err
+	}
+	if sw.at, err = loadOrGenerate(dir, autotaskFileName, logf, func() (*atfake.World, string) {
+		w := atfake.Generate(psa, ms.Seed, now)
+		w.Secret = randomHex(32)
+		return &w, fmt.Sprintf("Autotask's world (%d companies, %d contracts)", len(w.Companies), len(w.Contracts))
 	}); err != nil {
 		return sw, err
 	}
@@ -285,6 +300,9 @@ func loadSources(dir string) (sourceWorlds, error) {
 	if sw.halo, err = loadJSON[halofake.World](filepath.Join(dir, haloFileName)); err != nil {
 		return sw, err
 	}
+	if sw.at, err = loadJSON[atfake.World](filepath.Join(dir, autotaskFileName)); err != nil {
+		return sw, err
+	}
 	return sw, nil
 }
 
@@ -301,12 +319,14 @@ func (s *Sandbox) serveSources(sw sourceWorlds, o Options) {
 	}})
 	s.cw = cwfake.New(sw.cw, cwfake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[cwfake.World](s, connectWiseFileName)})
 	s.halo = halofake.New(sw.halo, halofake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[halofake.World](s, haloFileName)})
+	s.at = atfake.New(sw.at, atfake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[atfake.World](s, autotaskFileName)})
 	s.sourceMux = http.NewServeMux()
 	s.sourceMux.Handle(pax8Prefix+"/", http.StripPrefix(pax8Prefix, s.pax8))
 	s.sourceMux.Handle(sherwebPrefix+"/", http.StripPrefix(sherwebPrefix, s.sherweb))
 	s.sourceMux.Handle(tdsynnexPrefix+"/", http.StripPrefix(tdsynnexPrefix, s.ion))
 	s.sourceMux.Handle(connectWisePrefix+"/", http.StripPrefix(connectWisePrefix, s.cw))
 	s.sourceMux.Handle(haloPrefix+"/", http.StripPrefix(haloPrefix, s.halo))
+	s.sourceMux.Handle(autotaskPrefix+"/", http.StripPrefix(autotaskPrefix, s.at))
 }
 
 // routeSource serves a distributor or PSA request; ok is false for any other
@@ -329,9 +349,10 @@ func (s *Sandbox) SourceEndpoints() SourceEndpoints {
 	return SourceEndpoints{Pax8URL: p8.BaseURL, Pax8TokenURL: p8.TokenURL,
 		SherwebURL: sw.BaseURL, SherwebTokenURL: sw.TokenURL,
 		TDSynnexURL: ion.BaseURL, TDSynnexTokenURL: ion.TokenURL,
-		CSVPath:        filepath.Join(s.dir, csvFileName),
-		ConnectWiseURL: s.base + connectWisePrefix + "/" + codebase + "/apis/3.0",
-		HaloURL:        halofake.EndpointsFor(s.base + haloPrefix).URL}
+		CSVPath:               filepath.Join(s.dir, csvFileName),
+		ConnectWiseURL:        s.base + connectWisePrefix + "/" + codebase + "/apis/3.0",
+		HaloURL:               halofake.EndpointsFor(s.base + haloPrefix).URL,
+		AutotaskZoneLookupURL: atfake.EndpointsFor(s.base + autotaskPrefix).ZoneLookupURL}
 }
 
 // Credentials returns the sandbox's made-up distributor and PSA credentials.
@@ -344,6 +365,7 @@ func (s *Sandbox) Credentials() Credentials {
 		ConnectWiseCompanyID: sw.cw.CompanyID, ConnectWisePublicKey: sw.cw.PublicKey,
 		ConnectWisePrivateKey: sw.cw.PrivateKey, ConnectWiseClientID: sw.cw.ClientID,
 		HaloClientID: sw.halo.ClientID, HaloClientSecret: sw.halo.ClientSecret, HaloTenant: sw.halo.Tenant,
+		AutotaskUserName: sw.at.UserName, AutotaskSecret: sw.at.Secret, AutotaskIntegrationCode: sw.at.IntegrationCode,
 	}
 }
 

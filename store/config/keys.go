@@ -54,6 +54,7 @@ const (
 	KeyAutotaskCode       = "psa.autotask.integration_code"
 	KeyAutotaskURL        = "psa.autotask.url"
 	KeyAutotaskZoneURL    = "psa.autotask.zone_lookup_url"
+	KeyAutotaskCurrency   = "psa.autotask.currency"
 	KeyHaloURL            = "psa.halopsa.url"
 	KeyHaloTenant         = "psa.halopsa.tenant"
 	KeyHaloClientID       = "psa.halopsa.client_id"
@@ -138,6 +139,8 @@ var keySpecs = []keySpec{
 	{key: KeyAutotaskCode, kind: kindString, wizard: true, check: checkPlainID},
 	{key: KeyAutotaskURL, kind: kindString, wizard: true, check: checkHTTPSURL},
 	{key: KeyAutotaskZoneURL, kind: kindString, wizard: true, check: checkHTTPSURL},
+	// Autotask names no currency on any record either.
+	{key: KeyAutotaskCurrency, kind: kindString, def: "USD", wizard: true, check: checkCurrency},
 	{key: KeyHaloURL, kind: kindString, wizard: true, check: checkHTTPSURL},
 	{key: KeyHaloTenant, kind: kindString, wizard: true, check: checkPlainID},
 	{key: KeyHaloClientID, kind: kindString, wizard: true, check: checkPlainID},

@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -432,12 +433,19 @@ func (s *Server) serveOpen(r *http.Request, rt route) answer {
 	return ok(map[string]any{"zoneName": s.w.ZoneName, "url": host + "/ATServicesRest/", "webUrl": host + "/", "ci": 42})
 }
 
+// origin is where the client reached the fake, with the prefix it is
+// mounted under (the sandbox's /autotask): http.StripPrefix leaves
+// RequestURI whole.
 func origin(r *http.Request) string {
 	scheme := "https"
 	if r.TLS == nil {
 		scheme = "http"
 	}
-	return scheme + "://" + r.Host
+	prefix := ""
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
+		prefix = strings.TrimSuffix(u.Path, r.URL.Path)
+	}
+	return scheme + "://" + r.Host + prefix
 }
 
 // serveAPI answers an authorised API request. Call with the lock held.

@@ -352,3 +352,18 @@ func TestGeneratePlacesEverySituation(t *testing.T) {
 		t.Errorf("units rows: %d %v", status, out)
 	}
 }
+
+// Mounted under a prefix, as the sandbox mounts every fake on one address,
+// the zone's URL (and so every nextPageUrl) keeps the prefix.
+func TestZoneURLUnderAPrefix(t *testing.T) {
+	t.Parallel()
+	s := newSmall(Options{})
+	req := httptest.NewRequest("GET", "https://zone.example/autotask/atservicesrest/v1.0/zoneInformation?user="+s.World().UserName, nil)
+	rec := httptest.NewRecorder()
+	http.StripPrefix("/autotask", s).ServeHTTP(rec, req)
+	var out map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &out)
+	if rec.Code != 200 || out["url"] != "https://zone.example/autotask/ATServicesRest/" {
+		t.Fatalf("zoneInformation under /autotask: %d %v", rec.Code, out)
+	}
+}
