@@ -29,8 +29,7 @@ import (
 var comingKinds = []struct {
 	side                    connectors.ConnectorKind
 	name, display, describe string
-}{
-}
+}{}
 
 // wizardOptions builds the wizard's later steps with the real connectors,
 // the configuration and the store.
