@@ -24,13 +24,6 @@ import (
 	"github.com/seats-msp/seats/tui/screens/summary"
 )
 
-// comingKinds are the distributors and PSAs a later version connects to;
-// step 1 lists them as coming so an engineer sees where seats is going.
-var comingKinds = []struct {
-	side                    connectors.ConnectorKind
-	name, display, describe string
-}{}
-
 // wizardOptions builds the wizard's later steps with the real connectors,
 // the configuration and the store.
 func (f *factory) wizardOptions(ctx context.Context) tui.Options {
@@ -78,8 +71,7 @@ func (f *factory) wizardOptions(ctx context.Context) tui.Options {
 	}
 }
 
-// pickOptions lists every kind by side: the ones built in from the
-// registry, then the coming ones.
+// pickOptions lists every kind built in, by side, from the registry.
 func (f *factory) pickOptions() pick.Options {
 	cfg, _ := f.loadConfig()
 	s := cfg.Settings()
@@ -95,11 +87,6 @@ func (f *factory) pickOptions() pick.Options {
 		var kinds []pick.Kind
 		for _, info := range connectors.Default.List(side) {
 			kinds = append(kinds, pick.Kind{Name: info.Name, DisplayName: info.DisplayName, Description: info.Description, Available: true})
-		}
-		for _, c := range comingKinds {
-			if c.side == side {
-				kinds = append(kinds, pick.Kind{Name: c.name, DisplayName: c.display, Description: c.describe})
-			}
 		}
 		if side == connectors.KindPSA {
 			o.PSAs = kinds
