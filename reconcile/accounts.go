@@ -70,6 +70,11 @@ type AccountMatch struct {
 	// latest snapshot does not have (the source did not answer, or the
 	// account went): it is kept, not dropped.
 	Missing bool `json:"missing,omitempty"`
+	// Kind is the registry name of the system the account is in ("pax8");
+	// a match of another kind than the one connected now names an account
+	// of another system and is set aside. Blank in matches recorded before
+	// seats kept it.
+	Kind string `json:"kind,omitempty"`
 }
 
 // AccountMapping is one Microsoft customer with its distributor and PSA
@@ -208,8 +213,8 @@ func MatchAccounts(in AccountMatchInput) []AccountMapping {
 		if !listed[idKey(p.TenantID)] {
 			listed[idKey(p.TenantID)] = true
 			p.CustomerMissing = true
-			p.Distributor = dist.refresh(p.Distributor)
-			p.PSA = psa.refresh(p.PSA)
+			p.Distributor = dist.keepGone(p.Distributor)
+			p.PSA = psa.keepGone(p.PSA)
 			gone = append(gone, p)
 		}
 	}
@@ -295,6 +300,7 @@ type candidate struct {
 
 // side indexes one side's accounts by every kind of evidence.
 type side struct {
+	kind     string // registry name: "pax8", "connectwise"
 	label    string // "Pax8", "ConnectWise"
 	domainIs string // what the domain field is called there
 	cands    []candidate
@@ -308,7 +314,7 @@ type side struct {
 }
 
 func newDistributorSide(in AccountMatchInput) *side {
-	s := &side{label: kindLabel(in.DistributorKind, "distributor"), domainIs: "website"}
+	s := &side{kind: in.DistributorKind, label: kindLabel(in.DistributorKind, "distributor"), domainIs: "website"}
 	for _, a := range in.DistributorAccounts {
 		c := candidate{id: a.ID, name: a.Name, domain: normalizeDomain(a.Domain)}
 		if a.TenantID != "" {
@@ -336,7 +342,7 @@ func newDistributorSide(in AccountMatchInput) *side {
 }
 
 func newPSASide(in AccountMatchInput) *side {
-	s := &side{label: kindLabel(in.PSAKind, "PSA"), domainIs: "website"}
+	s := &side{kind: in.PSAKind, label: kindLabel(in.PSAKind, "PSA"), domainIs: "website"}
 	for _, co := range in.PSACompanies {
 		c := candidate{id: co.ID, name: co.Name, domain: normalizeDomain(co.Domain), tenantIDs: co.TenantIDs,
 			tenantFrom: "company record"}
@@ -399,11 +405,25 @@ func (s *side) refresh(m AccountMatch) AccountMatch {
 	return m
 }
 
+// keepGone is the side of a customer no longer listed: refreshed, or set
+// aside when it names an account of another system.
+func (s *side) keepGone(m AccountMatch) AccountMatch {
+	if otherKind(m.Kind, s.kind) {
+		return AccountMatch{State: StateUnmapped}
+	}
+	return s.refresh(m)
+}
+
 // resolve decides one side of one customer from its previous match and
 // the evidence.
 func (s *side) resolve(c MatchCustomer, prev AccountMatch, hadPrev, excluded bool) AccountMatch {
+	if otherKind(prev.Kind, s.kind) {
+		// A match made with another distributor or PSA names an account
+		// of that system: it says nothing about this one.
+		prev, hadPrev = AccountMatch{}, false
+	}
 	if hadPrev && prev.State == StateConfirmed {
-		return s.refresh(prev)
+		return s.stamp(s.refresh(prev))
 	}
 	if excluded {
 		return AccountMatch{State: StateExcluded}
@@ -414,10 +434,25 @@ func (s *side) resolve(c MatchCustomer, prev AccountMatch, hadPrev, excluded boo
 		// A source that did not answer, or evidence that faded, never
 		// takes a match away: only stronger news replaces it.
 		if kept.Missing || found.State != StateAuto {
-			return kept
+			return s.stamp(kept)
 		}
 	}
-	return found
+	return s.stamp(found)
+}
+
+// stamp records the side's kind on a match found in its snapshot.
+func (s *side) stamp(m AccountMatch) AccountMatch {
+	if m.AccountID != "" && m.Kind == "" && !m.Missing {
+		m.Kind = s.kind
+	}
+	return m
+}
+
+// otherKind reports whether a match recorded with kind recorded belongs to
+// another system than the one connected now; a blank either way is not
+// known to differ.
+func otherKind(recorded, now string) bool {
+	return recorded != "" && now != "" && !strings.EqualFold(recorded, now)
 }
 
 // propose walks the evidence ladder for one customer.

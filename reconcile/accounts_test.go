@@ -141,8 +141,16 @@ func TestMatchAccountsEvidence(t *testing.T) {
 			if len(got) != 1 {
 				t.Fatalf("got %d mappings, want 1", len(got))
 			}
-			checkMatch(t, "distributor", got[0].Distributor, tt.wantDist, tt.wantScores)
-			checkMatch(t, "PSA", got[0].PSA, tt.wantPSA, tt.wantScores)
+			// A match found in a snapshot records the kind it was found in.
+			wantDist, wantPSA := tt.wantDist, tt.wantPSA
+			if wantDist.AccountID != "" {
+				wantDist.Kind = tt.in.DistributorKind
+			}
+			if wantPSA.AccountID != "" {
+				wantPSA.Kind = tt.in.PSAKind
+			}
+			checkMatch(t, "distributor", got[0].Distributor, wantDist, tt.wantScores)
+			checkMatch(t, "PSA", got[0].PSA, wantPSA, tt.wantScores)
 		})
 	}
 }

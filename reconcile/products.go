@@ -94,6 +94,9 @@ type ProductMatch struct {
 	Score    int        `json:"score,omitempty"`
 	// Missing marks a kept match whose item the latest catalogue lacks.
 	Missing bool `json:"missing,omitempty"`
+	// Kind is the PSA's registry name ("connectwise"): a match of another
+	// PSA names an item of that system and is set aside.
+	Kind string `json:"kind,omitempty"`
 	// FreeOrTrial marks free and trial SKUs, which the screen hides unless
 	// asked.
 	FreeOrTrial bool `json:"freeOrTrial,omitempty"`
@@ -124,6 +127,7 @@ func (m ProductMatch) Confirm() ProductMatch {
 // ProductMatchInput is what product matching looks at.
 type ProductMatchInput struct {
 	Seen     []ProductSeen
+	PSAKind  string // the registry name of the PSA the catalogue is from
 	Catalog  []connectors.CatalogItem
 	Previous []ProductMatch
 }
@@ -150,8 +154,13 @@ func MatchProducts(in ProductMatchInput) []ProductMatch {
 	}
 	ix := newNameIndex(names)
 	prev := map[ProductKey]ProductMatch{}
+	var previous []ProductMatch
 	for _, p := range in.Previous {
+		if otherKind(p.Kind, in.PSAKind) {
+			continue // an item of another PSA says nothing about this one
+		}
 		prev[productKeyOf(p.SkuID, p.Term)] = p
+		previous = append(previous, p)
 	}
 	refresh := func(m ProductMatch) ProductMatch {
 		if m.ItemID == "" {
@@ -161,6 +170,9 @@ func MatchProducts(in ProductMatchInput) []ProductMatch {
 		m.Missing = !ok
 		if ok {
 			m.ItemName = it.Description
+			if m.Kind == "" {
+				m.Kind = in.PSAKind
+			}
 		}
 		return m
 	}
@@ -178,19 +190,19 @@ func MatchProducts(in ProductMatchInput) []ProductMatch {
 		p, had := prev[k]
 		switch {
 		case had && p.State == StateConfirmed:
-			base.ItemID, base.ItemName, base.State, base.Evidence, base.Reason, base.Score = p.ItemID, p.ItemName, p.State, p.Evidence, p.Reason, p.Score
+			base.ItemID, base.ItemName, base.State, base.Evidence, base.Reason, base.Score, base.Kind = p.ItemID, p.ItemName, p.State, p.Evidence, p.Reason, p.Score, p.Kind
 			out = append(out, refresh(base))
 			continue
 		}
 		m := proposeProduct(base, in.Catalog, byVendor, ix, terms)
 		if had && p.State == StateAuto && p.ItemID != "" && m.State != StateAuto {
-			base.ItemID, base.ItemName, base.State, base.Evidence, base.Reason = p.ItemID, p.ItemName, p.State, p.Evidence, p.Reason
-			m = refresh(base)
+			base.ItemID, base.ItemName, base.State, base.Evidence, base.Reason, base.Kind = p.ItemID, p.ItemName, p.State, p.Evidence, p.Reason, p.Kind
+			m = base
 		}
-		out = append(out, m)
+		out = append(out, refresh(m))
 	}
 	var kept []ProductMatch
-	for _, p := range in.Previous {
+	for _, p := range previous {
 		k := productKeyOf(p.SkuID, p.Term)
 		if !done[k] {
 			done[k] = true

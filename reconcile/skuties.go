@@ -24,6 +24,9 @@ type SkuTie struct {
 	// Missing marks a tie kept from an earlier run for a product the
 	// latest distributor snapshot does not sell any more.
 	Missing bool `json:"missing,omitempty"`
+	// Kind is the distributor's registry name ("pax8"): a tie of another
+	// distributor's product is set aside.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Tied reports whether the tie names a SKU that counts (auto or confirmed).
@@ -48,6 +51,9 @@ type SkuTieInput struct {
 	Licences []connectors.LicenceSnapshot
 	// Previous are the ties kept from earlier runs.
 	Previous []SkuTie
+	// DistributorKind is the registry name of the distributor the
+	// subscriptions are from.
+	DistributorKind string
 }
 
 // TieSkus ties every Microsoft product the distributor sells to a SKU: from
@@ -71,8 +77,13 @@ func TieSkus(in SkuTieInput) []SkuTie {
 		}
 	}
 	prev := map[string]SkuTie{}
+	var previous []SkuTie
 	for _, p := range in.Previous {
+		if otherKind(p.Kind, in.DistributorKind) {
+			continue // a product of another distributor says nothing here
+		}
 		prev[idKey(p.ProductID)] = p
+		previous = append(previous, p)
 	}
 	type product struct {
 		p    connectors.DistributorProduct
@@ -96,12 +107,17 @@ func TieSkus(in SkuTieInput) []SkuTie {
 		pr := products[k]
 		if p, ok := prev[k]; ok && p.State == StateConfirmed {
 			p.ProductName, p.Missing = pr.p.Name, false
+			if p.Kind == "" {
+				p.Kind = in.DistributorKind
+			}
 			out = append(out, p)
 			continue
 		}
-		out = append(out, tieProduct(pr.p, pr.subs, byCommerce, inTenants))
+		t := tieProduct(pr.p, pr.subs, byCommerce, inTenants)
+		t.Kind = in.DistributorKind
+		out = append(out, t)
 	}
-	for _, p := range in.Previous {
+	for _, p := range previous {
 		if products[idKey(p.ProductID)] == nil {
 			p.Missing = true
 			out = append(out, p)

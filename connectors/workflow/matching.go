@@ -70,7 +70,7 @@ func (m *Matching) Refresh() (MatchView, error) {
 	// The passes start from the mappings as they are inside the write, so
 	// that a match a person makes meanwhile is never overwritten.
 	err = m.Keep.UpdateMappings(func(mp *reconcile.Mappings) error {
-		mp.Skus = reconcile.TieSkus(reconcile.SkuTieInput{Previous: mp.Skus, Licences: licences, Subscriptions: subs})
+		mp.Skus = reconcile.TieSkus(reconcile.SkuTieInput{Previous: mp.Skus, Licences: licences, Subscriptions: subs, DistributorKind: v.DistributorKind})
 		mp.Accounts = reconcile.MatchAccounts(reconcile.AccountMatchInput{
 			Customers:       customers,
 			DistributorKind: v.DistributorKind, DistributorAccounts: v.DistributorAccounts, DistributorSubscriptions: subs,
@@ -79,6 +79,7 @@ func (m *Matching) Refresh() (MatchView, error) {
 		})
 		mp.Products = reconcile.MatchProducts(reconcile.ProductMatchInput{
 			Seen:     reconcile.ProductsSeen(mp.Skus, subs, licences),
+			PSAKind:  v.PSAKind,
 			Catalog:  v.Catalog,
 			Previous: mp.Products,
 		})
