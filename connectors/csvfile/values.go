@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -370,17 +369,5 @@ func looksMicrosoft(sku, name string) bool {
 			return true
 		}
 	}
-	return catalogueNames()[n]
+	return len(skus.ByName(n)) > 0
 }
-
-// catalogueNames is the set of product names in seats' SKU catalogue,
-// lower case with spaces collapsed, built on first use.
-var catalogueNames = sync.OnceValue(func() map[string]bool {
-	out := map[string]bool{}
-	for _, s := range skus.All() {
-		if n := strings.ToLower(strings.Join(strings.Fields(s.Name), " ")); n != "" {
-			out[n] = true
-		}
-	}
-	return out
-})

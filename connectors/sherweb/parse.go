@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/skus"
 )
 
 // timeLayouts are the timestamp spellings Sherweb's answers use, tried in
@@ -247,8 +248,13 @@ var microsoftPrefixes = []string{
 	"project online", "defender for", "copilot",
 }
 
-// isMicrosoftProduct guesses from the product name whether Microsoft makes it.
+// isMicrosoftProduct guesses from the product name whether Microsoft makes
+// it: a name of seats' SKU catalogue ("Planner and Project Plan 3"), or one
+// that begins as Microsoft's do.
 func isMicrosoftProduct(name string) bool {
+	if len(skus.ByName(name)) > 0 {
+		return true
+	}
 	v := strings.ToLower(strings.TrimSpace(name))
 	for _, p := range microsoftPrefixes {
 		if strings.HasPrefix(v, p) {

@@ -42,6 +42,7 @@ type index struct {
 	all    []Sku
 	byID   map[string]int
 	byPart map[string][]int
+	byName map[string][]int
 }
 
 // load parses the embedded catalogue once, on first use. The file is
@@ -60,18 +61,25 @@ func newIndex(entries []catalogue.Sku) *index {
 		all:    make([]Sku, len(entries)),
 		byID:   make(map[string]int, len(entries)),
 		byPart: make(map[string][]int, len(entries)),
+		byName: make(map[string][]int, len(entries)),
 	}
 	for i, e := range entries {
 		ix.all[i] = Sku(e)
 		ix.byID[e.ID] = i // catalogue.Read guarantees lower-case, unique ids
 		key := partKey(e.PartNumber)
 		ix.byPart[key] = append(ix.byPart[key], i)
+		if n := nameKey(e.Name); n != "" {
+			ix.byName[n] = append(ix.byName[n], i)
+		}
 	}
 	return ix
 }
 
 func idKey(id string) string     { return strings.ToLower(strings.TrimSpace(id)) }
 func partKey(part string) string { return strings.ToLower(strings.TrimSpace(part)) }
+
+// nameKey is a product name lower case with its spaces collapsed.
+func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 // ByID returns the SKU with the given skuId. The match ignores case and
 // surrounding white space; ok is false for an id the catalogue does not know
@@ -93,6 +101,20 @@ func ByPartNumber(part string) []Sku {
 	ix := load()
 	var out []Sku
 	for _, i := range ix.byPart[partKey(part)] {
+		out = append(out, ix.all[i])
+	}
+	return out
+}
+
+// ByName returns every SKU whose product name is name, ignoring case and
+// differences of white space, in id order; nil when there is none. Several
+// SKUs may share a name (Microsoft keeps old and new "Microsoft 365
+// Business Basic"). A distributor that names no vendor can tell a Microsoft
+// product by it.
+func ByName(name string) []Sku {
+	ix := load()
+	var out []Sku
+	for _, i := range ix.byName[nameKey(name)] {
 		out = append(out, ix.all[i])
 	}
 	return out

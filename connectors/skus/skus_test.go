@@ -303,3 +303,16 @@ func BenchmarkLoad(b *testing.B) {
 		newIndex(entries)
 	}
 }
+
+func TestByName(t *testing.T) {
+	got := ByName("  planner and   PROJECT plan 3 ")
+	if len(got) != 1 || got[0].PartNumber != "PROJECTPROFESSIONAL" {
+		t.Errorf("ByName(Planner and Project Plan 3) = %+v; want PROJECTPROFESSIONAL alone", got)
+	}
+	if got := ByName("Acronis Cyber Protect Cloud"); got != nil {
+		t.Errorf("a name the catalogue lacks gave %+v", got)
+	}
+	if got := ByName(""); got != nil {
+		t.Errorf("a blank name gave %+v", got)
+	}
+}
