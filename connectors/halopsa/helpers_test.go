@@ -204,6 +204,12 @@ func expectedLines(w halofake.World, now time.Time) []connectors.BillingLine {
 				EffectiveFrom:  l.StartDate,
 				CancelledOn:    l.EndDate,
 				Version:        expectedVersion(inv.ID, l),
+				// The fake's invoices recur monthly unless they cover 12
+				// months (period 12, period_type 3).
+				BillingFrequency: connectors.BillMonthly,
+			}
+			if inv.PeriodMonths == 12 {
+				bl.BillingFrequency = connectors.BillAnnual
 			}
 			if bl.Description == "" {
 				bl.Description = l.Long

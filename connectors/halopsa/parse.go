@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -235,6 +236,9 @@ func (c *Client) lineFrom(h wireInvoice, w wireLine, now time.Time) (connectors.
 	var ws []string
 	l.AgreementState, ws = invoiceState(h, now)
 	warns = append(warns, ws...)
+	var wf string
+	l.BillingFrequency, wf = invoiceFrequency(h)
+	add(wf)
 	var whole bool
 	var wq string
 	l.Quantity, whole, wq = ParseQuantity(w.Quantity)
@@ -259,6 +263,30 @@ func (c *Client) lineFrom(h wireInvoice, w wireLine, now time.Time) (connectors.
 	}
 	l.Warnings = warns
 	return l, whole
+}
+
+// periodMonths is the period_type of a recurring invoice whose period
+// counts months. Halo's period codes are not documented: this one reading
+// is taken (a period of 1 is monthly, 12 yearly); any other pair leaves the
+// frequency unknown and the line's money blank, said in a warning, rather
+// than an annual price read as a monthly one.
+const periodMonths = 3
+
+// invoiceFrequency is how often invoice h charges its lines' prices.
+func invoiceFrequency(h wireInvoice) (connectors.BillingFrequency, string) {
+	period, typ := strings.TrimSpace(h.Period.String()), strings.TrimSpace(h.PeriodType.String())
+	if period == "" && typ == "" {
+		return connectors.BillUnknown, "the recurring invoice names no period: how often it charges is unknown, so its money is left blank"
+	}
+	if typ == strconv.Itoa(periodMonths) {
+		switch period {
+		case "1":
+			return connectors.BillMonthly, ""
+		case "12":
+			return connectors.BillAnnual, ""
+		}
+	}
+	return connectors.BillUnknown, fmt.Sprintf("the recurring invoice charges every %s (period type %s), which seats cannot turn into months: its money is left blank", clip(period), clip(typ))
 }
 
 // invoiceState reads a recurring invoice's state at now: disabled is

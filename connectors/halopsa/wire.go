@@ -45,6 +45,8 @@ type wireInvoice struct {
 	StartDate   string            `json:"startdate"`
 	EndDate     string            `json:"enddate"`
 	Disabled    bool              `json:"disabled"`
+	Period      json.Number       `json:"period"`
+	PeriodType  json.Number       `json:"period_type"`
 	Lines       []json.RawMessage `json:"lines"`
 }
 

@@ -240,10 +240,18 @@ func (g *generator) customer(c fakekit.PSACustomer, cases []int) {
 
 	start := g.day(-100 - g.r.IntN(700))
 	main := RecurringInvoice{ID: g.nextInvoice(), ClientID: cl.ID, ContractRef: cl.Name + " Managed Services", StartDate: start}
+	// Annual products are charged yearly, on an invoice of their own (one
+	// that ends in a year for the two-invoices case, open-ended else).
 	var annual *RecurringInvoice
-	if has(caseTwoInvoices) {
-		s := g.day(-10 - g.r.IntN(300))
-		annual = &RecurringInvoice{ID: g.nextInvoice(), ClientID: cl.ID, ContractRef: cl.Name + " Microsoft Annual", StartDate: s, EndDate: s.AddDate(1, 0, -1)}
+	for _, p := range c.Products {
+		if annualTerm(p.Term) {
+			s := g.day(-10 - g.r.IntN(300))
+			annual = &RecurringInvoice{ID: g.nextInvoice(), ClientID: cl.ID, ContractRef: cl.Name + " Microsoft Annual", StartDate: s, PeriodMonths: 12}
+			if has(caseTwoInvoices) {
+				annual.EndDate = s.AddDate(1, 0, -1)
+			}
+			break
+		}
 	}
 	products := append([]fakekit.PSAProduct(nil), c.Products...)
 	sort.SliceStable(products, func(i, j int) bool { return productKey(products[i]) < productKey(products[j]) })

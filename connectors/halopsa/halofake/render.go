@@ -55,7 +55,7 @@ func (s *Server) renderInvoice(inv RecurringInvoice, withLines bool) map[string]
 	out := map[string]any{
 		"id": inv.ID, "client_id": inv.ClientID, "client_name": s.clientName(inv.ClientID), "contract_ref": inv.ContractRef,
 		"startdate": FormatTime(inv.StartDate), "enddate": FormatTime(inv.EndDate), "disabled": inv.Disabled,
-		"reviewrequired": false, "period": 1, "period_type": 3,
+		"reviewrequired": false, "period": max(inv.PeriodMonths, 1), "period_type": 3,
 	}
 	if withLines {
 		lines := make([]any, 0, len(inv.Lines))

@@ -75,7 +75,7 @@ func SmallWorldAt(now time.Time) *World {
 				{ID: SmallLineNotYetEffective, ItemID: 1, Code: "M365BP-M", Short: "Microsoft 365 Business Premium", Quantity: "4", UnitPrice: "26.40", UnitCost: "22.00", StartDate: day(30)},
 				{ID: SmallLineCounted, ItemID: 4, Code: "BACKUP-U", Short: "Cloud backup per user", Quantity: "14", UnitPrice: "5.00", UnitCost: "2.50", QuantityType: 1},
 			}},
-			{ID: SmallInvoiceAnnual, ClientID: SmallClientContoso, ContractRef: "Contoso Microsoft Annual", StartDate: day(-40), EndDate: day(325), Lines: []Line{
+			{ID: SmallInvoiceAnnual, ClientID: SmallClientContoso, ContractRef: "Contoso Microsoft Annual", StartDate: day(-40), EndDate: day(325), PeriodMonths: 12, Lines: []Line{
 				{ID: SmallLineOtherInvoice, ItemID: 2, Code: "M365BP-A", Short: "Microsoft 365 Business Premium (Annual)", Quantity: "8", UnitPrice: "316.80", UnitCost: "264.00", StartDate: day(-40)},
 			}},
 			{ID: 3003, ClientID: SmallClientFabrikam, ContractRef: "Fabrikam MSA", StartDate: day(-700), Lines: []Line{

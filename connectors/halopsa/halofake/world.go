@@ -64,7 +64,10 @@ type RecurringInvoice struct {
 	StartDate   time.Time `json:"start_date,omitzero"`
 	EndDate     time.Time `json:"end_date,omitzero"` // the last day invoiced
 	Disabled    bool      `json:"disabled,omitempty"`
-	Lines       []Line    `json:"lines"`
+	// PeriodMonths is how many months each invoice covers (served as
+	// period with period_type 3); 0 means 1, monthly.
+	PeriodMonths int    `json:"period_months,omitempty"`
+	Lines        []Line `json:"lines"`
 }
 
 // Line is one recurring invoice line (schema "InvoiceDetail").
