@@ -150,8 +150,8 @@ func (g *generator) catalog(in fakekit.PSAInput) {
 			}
 			if !s.monthly.Known() && p.UnitPrice.Known() {
 				s.monthly = p.UnitPrice
-				if annualTerm(p.Term) { // an annual price per month: the monthly term costs more
-					s.monthly = connectors.Money{Minor: decimal.NewFromInt(p.UnitPrice.Minor).Mul(monthlyPremium).Round(0).IntPart(), Currency: p.UnitPrice.Currency}
+				if annualTerm(p.Term) { // a price per year: per month of a monthly commitment, which costs more
+					s.monthly = connectors.Money{Minor: decimal.NewFromInt(p.UnitPrice.Minor).Mul(monthlyPremium).Div(decimal.NewFromInt(12)).Round(0).IntPart(), Currency: p.UnitPrice.Currency}
 				}
 			}
 		}

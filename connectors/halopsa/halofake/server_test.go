@@ -198,3 +198,25 @@ func TestAuthInfoUnderAPrefix(t *testing.T) {
 		t.Errorf("auth_url %q, want %q", info.AuthURL, want)
 	}
 }
+
+// An annual product's price comes per year (fakekit.PSAProduct): its
+// yearly item keeps it, and the monthly item is a twelfth of it with the
+// premium monthly commitments cost, never the yearly price as a month's.
+func TestGeneratePricesAnAnnualProductPerYear(t *testing.T) {
+	t.Parallel()
+	in := fakekit.PSAInput{Customers: []fakekit.PSACustomer{{TenantID: "t1", Name: "Contoso", Domain: "contoso.com",
+		Products: []fakekit.PSAProduct{{SkuID: "53818b1b-4a27-454b-8896-0dba576410e6", SkuPartNumber: "PROJECTPROFESSIONAL",
+			Name: "Planner and Project Plan 3", Term: connectors.TermAnnual, Quantity: 4,
+			UnitPrice: connectors.Money{Minor: 43200, Currency: "USD"}}}}}}
+	w := Generate(in, 1, now)
+	prices := map[string]string{}
+	for _, it := range w.Items {
+		prices[it.Name] = string(it.RecurringPrice)
+	}
+	if got := prices["Planner and Project Plan 3 (Annual)"]; got != "432.00" {
+		t.Errorf("annual item priced %q, want 432.00 (a year)", got)
+	}
+	if got := prices["Planner and Project Plan 3 (Monthly)"]; got != "43.20" {
+		t.Errorf("monthly item priced %q, want 43.20 (a twelfth, 20%% more)", got)
+	}
+}

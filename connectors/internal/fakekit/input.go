@@ -79,7 +79,9 @@ type PSAProduct struct {
 	Name          string // "Microsoft 365 Business Premium"
 	Term          connectors.Term
 	Quantity      int
-	// UnitPrice is the MSP's price per seat per billing period, as the
-	// distributor suggests it; the catalogue prices the product with it.
+	// UnitPrice is the MSP's price per seat for one period of the term, as
+	// the distributor suggests it: per month for a monthly term, per year
+	// for an annual or triennial one. The catalogue prices the product
+	// with it.
 	UnitPrice connectors.Money
 }
