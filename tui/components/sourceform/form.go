@@ -27,6 +27,13 @@ func (m *Model) buildForm() {
 		}
 		fields = append(fields, in)
 	}
+	if len(fields) == 0 {
+		// A kind with nothing to fill in (Microsoft direct bill uses the
+		// sign-in seats already has): a note, and enter tests it.
+		fields = append(fields, huh.NewNote().
+			Title("Nothing to fill in").
+			Description(m.opts.Kind+" needs no settings or secret of its own. Press enter to test the connection."))
+	}
 	theme := Theme(m.c.Styles)
 	// A few fields: a blank line between them reads better.
 	theme.FieldSeparator = m.c.Styles.Plain.SetString("\n\n")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seats-msp/seats/tui/common"
 	"github.com/seats-msp/seats/tui/tuitest"
@@ -439,5 +440,27 @@ func TestKnownSecretMayStayEmpty(t *testing.T) {
 	f.driver.Until("tested and saved", func() bool { return len(f.host.done) == 1 })
 	if got := f.src.lastTest().secrets; len(got) != 0 {
 		t.Errorf("the test got secrets %v, want none typed", len(got))
+	}
+}
+
+// A kind with nothing to fill in (Microsoft direct bill) shows a note, and
+// enter tests and saves it.
+func TestNothingToFillIn(t *testing.T) {
+	t.Parallel()
+	clock := tuitest.NewClock(tuitest.Epoch)
+	c, _ := tuitest.NewCommon(t, common.Deps{Now: clock.Now})
+	src := newFakeSource()
+	h := &host{form: New(c, Options{ID: "distributor", Screen: common.ScreenConnect, Kind: "Microsoft (direct bill)",
+		Test: src.test, Save: src.save})}
+	h.SetSize(tuitest.SmallWidth, tuitest.SmallHeight)
+	harness := tuitest.NewHarness(h)
+	driver := tuitest.NewDriver(t, harness)
+	if v := ansi.Strip(h.View()); !strings.Contains(v, "Nothing to fill in") {
+		t.Fatalf("view:\n%s", v)
+	}
+	driver.Press("enter")
+	driver.Until("the connection is tested and saved", func() bool { return len(h.done) == 1 })
+	if c := src.lastTest(); len(c.values) != 0 || len(c.secrets) != 0 {
+		t.Errorf("test got values %v and secrets %v, want none", c.values, c.secrets)
 	}
 }
