@@ -23,6 +23,9 @@ type Info struct {
 	DisplayName string        // as people know it, e.g. "Pax8"
 	Kind        ConnectorKind // distributor or psa
 	Description string        // one line for the picker
+	// Fallback marks a way in for those without the service's API (a CSV
+	// file): listed after the services themselves.
+	Fallback bool
 }
 
 // Registry holds the connectors available in this build.
@@ -45,7 +48,8 @@ func (r *Registry) Register(info Info) {
 	r.infos[info.Name] = info
 }
 
-// List returns the connectors of one kind, sorted by display name.
+// List returns the connectors of one kind: the services by display name,
+// then the fallbacks.
 func (r *Registry) List(kind ConnectorKind) []Info {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -55,7 +59,12 @@ func (r *Registry) List(kind ConnectorKind) []Info {
 			out = append(out, info)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].DisplayName < out[j].DisplayName })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Fallback != out[j].Fallback {
+			return !out[i].Fallback
+		}
+		return out[i].DisplayName < out[j].DisplayName
+	})
 	return out
 }
 

@@ -87,7 +87,7 @@ func TestSandboxWholeFlow(t *testing.T) {
 	}
 
 	// A wrong secret is refused and nothing is kept.
-	r := run("not-the-secret\n", nil, "connect", "distributor", "--secret-stdin")
+	r := run("not-the-secret\n", nil, "connect", "distributor", "--kind", "pax8", "--secret-stdin")
 	if r.code != exitError || !strings.Contains(r.stderr, "secret") {
 		t.Fatalf("connect with a wrong secret: exit %d\n%s", r.code, r.stderr)
 	}
@@ -97,7 +97,7 @@ func TestSandboxWholeFlow(t *testing.T) {
 		t.Fatalf("connect distributor: exit %d\n%s", r.code, r.stderr)
 	}
 	cwKey := sandboxSecret(t, home, "connectwise.json", "private_key")
-	r = run(cwKey+"\n", nil, "connect", "psa", "--secret-stdin")
+	r = run(cwKey+"\n", nil, "connect", "psa", "--kind", "connectwise", "--secret-stdin")
 	if r.code != 0 || !strings.Contains(r.stderr, "ConnectWise:") {
 		t.Fatalf("connect psa: exit %d\n%s", r.code, r.stderr)
 	}

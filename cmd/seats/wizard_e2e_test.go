@@ -93,12 +93,16 @@ func (term *tmuxTerm) waitUntil(what string, timeout time.Duration, ok func(scre
 func pickAndConnect(term *tmuxTerm) {
 	term.t.Helper()
 	s := term.waitFor("Pick your distributor and PSA", time.Minute)
-	if !strings.Contains(s, "Step 1 of 7") || !strings.Contains(s, "coming") {
-		term.t.Fatalf("step 1:\n%s", s)
+	for _, want := range []string{"Step 1 of 7", "Sherweb", "TD SYNNEX StreamOne Ion", "CSV file", "Autotask", "HaloPSA"} {
+		if !strings.Contains(s, want) {
+			term.t.Fatalf("step 1 lacks %q:\n%s", want, s)
+		}
 	}
-	term.keys("Enter") // Pax8
+	cursorTo(term, "Pax8")
+	term.keys("Enter")
 	term.waitFor("Chosen: Pax8", 10*time.Second)
-	term.keys("Enter") // ConnectWise PSA
+	cursorTo(term, "ConnectWise PSA")
+	term.keys("Enter")
 	s = term.waitFor("Enter this code", time.Minute)
 	if !strings.Contains(s, "Step 2 of 7") || !strings.Contains(s, "/devicelogin") {
 		term.t.Fatalf("Connect screen:\n%s", s)
@@ -107,6 +111,19 @@ func pickAndConnect(term *tmuxTerm) {
 	enterThrough(term, 4, "✓ Pax8: 40 companies")
 	term.waitFor("PSA: ConnectWise", 10*time.Second)
 	enterThrough(term, 6, "✓ ConnectWise:")
+}
+
+// cursorTo moves the picker's cursor down to the kind named.
+func cursorTo(term *tmuxTerm, name string) {
+	term.t.Helper()
+	for range 10 {
+		if strings.Contains(term.screen(), "› ( ) "+name) {
+			return
+		}
+		term.keys("Down")
+		time.Sleep(150 * time.Millisecond)
+	}
+	term.t.Fatalf("the cursor never reached %s:\n%s", name, term.screen())
 }
 
 // enterThrough presses enter on each of a form's fields, the last one

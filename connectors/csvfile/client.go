@@ -70,6 +70,7 @@ func init() {
 		DisplayName: DisplayName,
 		Kind:        connectors.KindDistributor,
 		Description: "a CSV file of what the distributor bills, for a distributor without an API (`seats distributor template` writes an example)",
+		Fallback:    true,
 	})
 }
 

@@ -62,7 +62,7 @@ var nonePSA = Kind{
 
 // Errors the Gate returns: each says what to do.
 var (
-	ErrNoDistributor = errors.New("Continue needs a distributor: pick one with ↑/↓ and press enter (those marked coming are not built yet)")
+	ErrNoDistributor = errors.New("Continue needs a distributor: pick one with ↑/↓ and press enter")
 	ErrNoPSA         = errors.New("Continue needs a PSA choice: pick one, or \"None for now\", and press enter")
 	ErrNotSaved      = errors.New("Your choice is not saved yet: press enter on the PSA list to save it and go on")
 )
