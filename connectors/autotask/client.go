@@ -184,25 +184,10 @@ func New(cfg Config) (*Client, error) {
 	c.header.Set("Secret", cfg.Secret)
 	c.header.Set("ApiIntegrationCode", cfg.IntegrationCode)
 
-	hc := *httpx.DefaultHTTPClient()
-	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
-	}
-	rt := hc.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	if t, ok := rt.(*http.Transport); ok && t.MaxIdleConnsPerHost < c.cfg.Concurrency {
-		t = t.Clone()
-		t.MaxIdleConnsPerHost = c.cfg.Concurrency
-		rt = t
-	}
-	limited := httpx.NewLimitTransport(rt, c.cfg.Concurrency)
-	limited.Calls = &c.calls
-	hc.Transport = limited
+	hc := httpx.LimitedClient(c.cfg.HTTPClient, c.cfg.Concurrency, &c.calls)
 	// Redirects would carry the credential headers to wherever they lead.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.http = httpx.New(httpx.Options{Service: service, HTTPClient: &hc, Logger: cfg.Logger, Sleep: c.sleep, UserAgent: "seats"})
+	c.http = httpx.New(httpx.Options{Service: service, HTTPClient: hc, Logger: cfg.Logger, Sleep: c.sleep, UserAgent: "seats"})
 	return c, nil
 }
 

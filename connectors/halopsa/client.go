@@ -143,23 +143,8 @@ func New(cfg Config) (*Client, error) {
 	if c.cfg.Concurrency <= 0 {
 		c.cfg.Concurrency = DefaultConcurrency
 	}
-	hc := *httpx.DefaultHTTPClient()
-	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
-	}
-	rt := hc.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	if t, ok := rt.(*http.Transport); ok && t.MaxIdleConnsPerHost < c.cfg.Concurrency {
-		t = t.Clone()
-		t.MaxIdleConnsPerHost = c.cfg.Concurrency
-		rt = t
-	}
-	limited := httpx.NewLimitTransport(rt, c.cfg.Concurrency)
-	limited.Calls = &c.calls
-	hc.Transport = limited
-	c.http = httpx.New(httpx.Options{Service: service, HTTPClient: &hc, Logger: cfg.Logger, Sleep: c.sleep, UserAgent: "seats", Now: c.now})
+	hc := httpx.LimitedClient(c.cfg.HTTPClient, c.cfg.Concurrency, &c.calls)
+	c.http = httpx.New(httpx.Options{Service: service, HTTPClient: hc, Logger: cfg.Logger, Sleep: c.sleep, UserAgent: "seats", Now: c.now})
 	return c, nil
 }
 

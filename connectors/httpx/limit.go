@@ -75,3 +75,39 @@ func (b *releaseBody) Close() error {
 	b.once.Do(b.release)
 	return err
 }
+
+// LimitedClient returns a copy of hc (DefaultHTTPClient when nil) whose
+// transport admits at most n requests in flight, counting them in calls
+// when not nil, over PooledTransport. The caller's client is left as it
+// was.
+func LimitedClient(hc *http.Client, n int, calls *atomic.Int64) *http.Client {
+	out := *DefaultHTTPClient()
+	if hc != nil {
+		out = *hc
+	}
+	limited := NewLimitTransport(PooledTransport(out.Transport, n), n)
+	limited.Calls = calls
+	out.Transport = limited
+	return &out
+}
+
+// PooledTransport returns rt (http.DefaultTransport when nil) keeping up to
+// n idle connections per host: net/http keeps 2 by default, so with more
+// calls in flight every burst would open (and TLS-handshake) new ones. An
+// *http.Transport is cloned, so the caller's TLS and proxy settings stay;
+// any other RoundTripper is returned as it is.
+func PooledTransport(rt http.RoundTripper, n int) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok || t.MaxIdleConnsPerHost >= n && (t.MaxIdleConns == 0 || t.MaxIdleConns >= n) {
+		return rt
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, n)
+	if t.MaxIdleConns != 0 { // 0 is no limit
+		t.MaxIdleConns = max(t.MaxIdleConns, n)
+	}
+	return t
+}

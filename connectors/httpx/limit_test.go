@@ -83,3 +83,37 @@ func TestLimitTransportCountsOnlyWhatItLimits(t *testing.T) {
 		t.Errorf("counted %d calls, want the 2 POSTs", calls.Load())
 	}
 }
+
+// LimitedClient keeps the caller's client as it was, pools as many idle
+// connections per host as calls may be in flight, and counts the calls.
+func TestLimitedClient(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(srv.Close)
+	base := &http.Transport{MaxIdleConnsPerHost: 2, MaxIdleConns: 0}
+	caller := &http.Client{Transport: base, Timeout: 7 * time.Second}
+	var calls atomic.Int64
+	hc := LimitedClient(caller, 16, &calls)
+	if caller.Transport != base || base.MaxIdleConnsPerHost != 2 {
+		t.Fatal("the caller's client or transport was changed")
+	}
+	if hc.Timeout != 7*time.Second {
+		t.Errorf("timeout %s, want the caller's", hc.Timeout)
+	}
+	lt, ok := hc.Transport.(*LimitTransport)
+	if !ok {
+		t.Fatalf("transport %T, want a LimitTransport", hc.Transport)
+	}
+	pooled, ok := lt.base.(*http.Transport)
+	if !ok || pooled.MaxIdleConnsPerHost != 16 || pooled.MaxIdleConns != 0 {
+		t.Errorf("pooled transport %+v: want 16 idle per host and still no overall limit", lt.base)
+	}
+	resp, err := hc.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if calls.Load() != 1 {
+		t.Errorf("calls = %d, want 1", calls.Load())
+	}
+}

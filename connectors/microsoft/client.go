@@ -187,7 +187,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		msal = *cfg.HTTPClient
 	}
-	msalBase := pooled(msal.Transport, cfg.Concurrency)
+	msalBase := httpx.PooledTransport(msal.Transport, cfg.Concurrency)
 	tokens := httpx.NewLimitTransport(msalBase, min(TokenConcurrency, cfg.Concurrency))
 	// Only the token requests count against the bound: the OpenID
 	// configuration MSAL reads once per tenant is a static document.
@@ -234,39 +234,13 @@ func (c *Client) Calls() int { return int(c.calls.Load()) }
 // including each page of a listing, without holding a slot while httpx
 // waits to retry.
 func (c *Client) newHTTP(service string, limit int) *httpx.Client {
-	hc := *httpx.DefaultHTTPClient()
-	if c.cfg.HTTPClient != nil {
-		hc = *c.cfg.HTTPClient
-	}
-	limited := httpx.NewLimitTransport(pooled(hc.Transport, limit), limit)
-	limited.Calls = c.calls
-	hc.Transport = limited
 	return httpx.New(httpx.Options{
 		Service:    service,
-		HTTPClient: &hc,
+		HTTPClient: httpx.LimitedClient(c.cfg.HTTPClient, limit, c.calls),
 		Logger:     c.cfg.Logger,
 		Sleep:      c.cfg.Sleep,
 		UserAgent:  "seats",
 	})
-}
-
-// pooled returns a transport that keeps up to n idle connections per host,
-// so that n calls in flight reuse their connections instead of opening
-// (and TLS-handshaking) new ones: net/http keeps only 2 by default, and at
-// 32 calls in flight the handshakes were most of a sync's CPU. A transport
-// that is not an *http.Transport is returned as it is.
-func pooled(rt http.RoundTripper, n int) http.RoundTripper {
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	t, ok := rt.(*http.Transport)
-	if !ok {
-		return rt
-	}
-	t = t.Clone()
-	t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, n)
-	t.MaxIdleConns = max(t.MaxIdleConns, n)
-	return t
 }
 
 // rootURL validates a configured service root and trims its trailing slash.

@@ -130,28 +130,10 @@ func New(cfg Config) (*Client, error) {
 		sleep = httpx.Sleep
 	}
 	c := &Client{cfg: cfg, baseURL: baseURL, tokens: cfg.Tokens, log: cfg.Logger}
-	hc := *httpx.DefaultHTTPClient()
-	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
-	}
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	if t, ok := base.(*http.Transport); ok && t.MaxIdleConnsPerHost < cfg.Concurrency {
-		// net/http keeps 2 idle connections per host by default: with more
-		// calls in flight every burst would open (and TLS-handshake) new
-		// ones. A clone keeps the caller's TLS and proxy settings.
-		t = t.Clone()
-		t.MaxIdleConnsPerHost = cfg.Concurrency
-		base = t
-	}
-	limited := httpx.NewLimitTransport(base, cfg.Concurrency)
-	limited.Calls = &c.calls
-	hc.Transport = limited
+	hc := httpx.LimitedClient(cfg.HTTPClient, cfg.Concurrency, &c.calls)
 	c.http = httpx.New(httpx.Options{
 		Service:    service,
-		HTTPClient: &hc,
+		HTTPClient: hc,
 		Logger:     cfg.Logger,
 		Sleep:      sleep,
 		UserAgent:  "seats",
