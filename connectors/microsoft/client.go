@@ -149,15 +149,15 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.ClientID) == "" {
 		return nil, errors.New("microsoft.client_id is not set: seats needs the application (client) id of its app registration")
 	}
-	authorityHost, err := rootURL("microsoft.authority_host", cfg.AuthorityHost, DefaultAuthorityHost)
+	authorityHost, err := httpx.SettingURL("microsoft.authority_host", cfg.AuthorityHost, DefaultAuthorityHost)
 	if err != nil {
 		return nil, err
 	}
-	graphURL, err := rootURL("microsoft.graph_url", cfg.GraphURL, DefaultGraphURL)
+	graphURL, err := httpx.SettingURL("microsoft.graph_url", cfg.GraphURL, DefaultGraphURL)
 	if err != nil {
 		return nil, err
 	}
-	pcURL, err := rootURL("microsoft.partner_center_url", cfg.PartnerCenterURL, DefaultPartnerCenterURL)
+	pcURL, err := httpx.SettingURL("microsoft.partner_center_url", cfg.PartnerCenterURL, DefaultPartnerCenterURL)
 	if err != nil {
 		return nil, err
 	}
@@ -241,19 +241,6 @@ func (c *Client) newHTTP(service string, limit int) *httpx.Client {
 		Sleep:      c.cfg.Sleep,
 		UserAgent:  "seats",
 	})
-}
-
-// rootURL validates a configured service root and trims its trailing slash.
-func rootURL(setting, v, def string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		v = def
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return "", errors.New(setting + " must be an https URL, e.g. " + def)
-	}
-	return strings.TrimRight(v, "/"), nil
 }
 
 // microsoftLoginHosts are the login hosts MSAL knows (its instance

@@ -101,9 +101,9 @@ func Probe(ctx context.Context, cfg Config, now func() time.Time) []EndpointProb
 	if cfg.HTTPClient != nil {
 		hc = cfg.HTTPClient
 	}
-	authority, _ := rootURL("microsoft.authority_host", cfg.AuthorityHost, DefaultAuthorityHost)
-	graph, _ := rootURL("microsoft.graph_url", cfg.GraphURL, DefaultGraphURL)
-	pc, _ := rootURL("microsoft.partner_center_url", cfg.PartnerCenterURL, DefaultPartnerCenterURL)
+	authority, _ := httpx.SettingURL("microsoft.authority_host", cfg.AuthorityHost, DefaultAuthorityHost)
+	graph, _ := httpx.SettingURL("microsoft.graph_url", cfg.GraphURL, DefaultGraphURL)
+	pc, _ := httpx.SettingURL("microsoft.partner_center_url", cfg.PartnerCenterURL, DefaultPartnerCenterURL)
 	targets := []EndpointProbe{
 		{Name: "sign-in", URL: authority + "/organizations/v2.0/.well-known/openid-configuration"},
 		{Name: "Graph", URL: graph + "/v1.0/organization"},

@@ -3,11 +3,9 @@ package partnercenter
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -118,7 +116,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Tokens == nil {
 		return nil, errors.New("the Microsoft (direct bill) distributor needs the Microsoft sign-in: set microsoft.client_id and run `seats login`")
 	}
-	baseURL, err := httpsURL(settingURL, cfg.BaseURL, DefaultBaseURL)
+	baseURL, err := httpx.SettingURL(settingURL, cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -144,19 +142,6 @@ func New(cfg Config) (*Client, error) {
 // Calls is the number of HTTP requests sent to Partner Center so far,
 // retries included (token requests are the Microsoft connector's).
 func (c *Client) Calls() int { return int(c.calls.Load()) }
-
-// httpsURL validates a configured URL and trims its trailing slash.
-func httpsURL(setting, v, def string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		v = def
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		return "", fmt.Errorf("%s must be an https URL, e.g. %s", setting, def)
-	}
-	return strings.TrimRight(v, "/"), nil
-}
 
 // token asks the TokenSource for a Partner Center token. Errors that are
 // already a *connectors.Error (the Microsoft connector's: sign-in required,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -119,11 +118,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.ClientSecret == "" {
 		return nil, errors.New("the Pax8 client secret is missing: set SEATS_DISTRIBUTOR_PAX8_CLIENT_SECRET or run `seats connect distributor`")
 	}
-	baseURL, err := httpsURL("distributor.pax8.url", cfg.BaseURL, DefaultBaseURL)
+	baseURL, err := httpx.SettingURL("distributor.pax8.url", cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
-	tokenURL, err := httpsURL("distributor.pax8.token_url", cfg.TokenURL, DefaultTokenURL)
+	tokenURL, err := httpx.SettingURL("distributor.pax8.token_url", cfg.TokenURL, DefaultTokenURL)
 	if err != nil {
 		return nil, err
 	}
@@ -161,19 +160,6 @@ func New(cfg Config) (*Client, error) {
 // Calls is the number of HTTP requests sent so far, retries and token
 // requests included.
 func (c *Client) Calls() int { return int(c.calls.Load()) }
-
-// httpsURL validates a configured URL and trims its trailing slash.
-func httpsURL(setting, v, def string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		v = def
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		return "", fmt.Errorf("%s must be an https URL, e.g. %s", setting, def)
-	}
-	return strings.TrimRight(v, "/"), nil
-}
 
 // Tokens.
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -131,11 +130,11 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.SubscriptionKey) == "" {
 		return nil, errors.New("the Sherweb subscription key is missing: set " + envSubscriptionKey + " or run `seats connect distributor`")
 	}
-	baseURL, err := httpsURL(settingURL, cfg.BaseURL, DefaultBaseURL)
+	baseURL, err := httpx.SettingURL(settingURL, cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
-	tokenURL, err := httpsURL(settingTokenURL, cfg.TokenURL, DefaultTokenURL)
+	tokenURL, err := httpx.SettingURL(settingTokenURL, cfg.TokenURL, DefaultTokenURL)
 	if err != nil {
 		return nil, err
 	}
@@ -173,19 +172,6 @@ func New(cfg Config) (*Client, error) {
 // Calls is the number of HTTP requests sent so far, retries and token
 // requests included.
 func (c *Client) Calls() int { return int(c.calls.Load()) }
-
-// httpsURL validates a configured URL and trims its trailing slash.
-func httpsURL(setting, v, def string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		v = def
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		return "", fmt.Errorf("%s must be an https URL, e.g. %s", setting, def)
-	}
-	return strings.TrimRight(v, "/"), nil
-}
 
 // Tokens.
 

@@ -3,7 +3,6 @@ package tdsynnex
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -146,11 +145,11 @@ func New(cfg Config) (*Client, error) {
 		// rotated token the first exchange would strand the connection.
 		return nil, errors.New("tdsynnex: Config.SaveRefreshToken is required, since TD SYNNEX refresh tokens work once and each new one must be saved")
 	}
-	baseURL, err := httpsURL(SettingURL, cfg.BaseURL, DefaultBaseURL)
+	baseURL, err := httpx.SettingURL(SettingURL, cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
-	tokenURL, err := httpsURL(SettingTokenURL, cfg.TokenURL, baseURL+TokenPath)
+	tokenURL, err := httpx.SettingURL(SettingTokenURL, cfg.TokenURL, baseURL+TokenPath)
 	if err != nil {
 		return nil, err
 	}
@@ -188,19 +187,6 @@ func New(cfg Config) (*Client, error) {
 // Calls is the number of HTTP requests sent so far, retries and token
 // exchanges included.
 func (c *Client) Calls() int { return int(c.calls.Load()) }
-
-// httpsURL validates a configured URL and trims its trailing slash.
-func httpsURL(setting, v, def string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		v = def
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" {
-		return "", fmt.Errorf("%s must be an https URL, e.g. %s", setting, def)
-	}
-	return strings.TrimRight(v, "/"), nil
-}
 
 // get GETs path (relative to the account's API root, with query) into out
 // with a bearer token. A 401 renews the token once and tries again, since
