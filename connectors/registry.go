@@ -76,5 +76,18 @@ func (r *Registry) Lookup(name string) (Info, bool) {
 	return info, ok
 }
 
+// DisplayName is how people know a registered connector ("Pax8"): its
+// DisplayName, else name itself, else fallback when name is blank (no
+// source chosen).
+func (r *Registry) DisplayName(name, fallback string) string {
+	if name == "" {
+		return fallback
+	}
+	if info, ok := r.Lookup(name); ok && info.DisplayName != "" {
+		return info.DisplayName
+	}
+	return name
+}
+
 // Default is the registry connector packages register into from init().
 var Default = NewRegistry()

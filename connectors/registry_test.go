@@ -18,3 +18,17 @@ func TestRegistryListsFallbacksLast(t *testing.T) {
 		t.Errorf("distributors listed %v; want pax8, sherweb, then csv", got)
 	}
 }
+
+func TestRegistryDisplayName(t *testing.T) {
+	r := NewRegistry()
+	r.Register(Info{Name: "pax8", DisplayName: "Pax8", Kind: KindDistributor})
+	for _, tt := range []struct{ name, fallback, want string }{
+		{"pax8", "distributor", "Pax8"},
+		{"ingram", "distributor", "ingram"}, // not built in: as given
+		{"", "the PSA", "the PSA"},          // none chosen
+	} {
+		if got := r.DisplayName(tt.name, tt.fallback); got != tt.want {
+			t.Errorf("DisplayName(%q, %q) = %q, want %q", tt.name, tt.fallback, got, tt.want)
+		}
+	}
+}

@@ -287,12 +287,7 @@ func checkSource(ctx context.Context, client any) (string, error) {
 	return "", fmt.Errorf("seats cannot test a %T", client)
 }
 
-func displayName(k sourceKind) string {
-	if info, ok := connectors.Default.Lookup(k.name); ok {
-		return info.DisplayName
-	}
-	return k.name
-}
+func displayName(k sourceKind) string { return connectors.Default.DisplayName(k.name, "") }
 
 // prompt asks for one line.
 func prompt(in *bufio.Reader, out io.Writer, question string) (string, error) {

@@ -1,6 +1,7 @@
 package common
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -26,4 +27,28 @@ func FitLine(s string, width int) string {
 		return s
 	}
 	return ansi.Truncate(s, width, "…")
+}
+
+// Plural is "1 customer" or "3 customers".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// ClampWindow keeps cursor within n items and the window of page items
+// starting at offset around it, for every scrolling list: it returns the
+// cursor and offset to use.
+func ClampWindow(cursor, offset, n, page int) (int, int) {
+	page = max(1, page)
+	cursor = min(max(cursor, 0), max(0, n-1))
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+page {
+		offset = cursor - page + 1
+	}
+	offset = max(0, min(offset, n-page))
+	return cursor, offset
 }

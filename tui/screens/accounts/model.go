@@ -322,17 +322,7 @@ func (m *Model) move(delta int) {
 
 // clampScroll keeps the cursor inside the shown window of rows.
 func (m *Model) clampScroll() {
-	if m.cursor >= len(m.visible) {
-		m.cursor = max(0, len(m.visible)-1)
-	}
-	page := m.pageSize()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+page {
-		m.offset = m.cursor - page + 1
-	}
-	m.offset = max(0, min(m.offset, len(m.visible)-page))
+	m.cursor, m.offset = common.ClampWindow(m.cursor, m.offset, len(m.visible), m.pageSize())
 }
 
 func (m *Model) pageSize() int { return max(1, m.tableRows()) }
@@ -581,21 +571,9 @@ func (m *Model) options(side connectors.ConnectorKind, tenantID string, cur reco
 // "distributor" / "PSA" when it is not connected.
 func (m *Model) sideLabel(side connectors.ConnectorKind) string {
 	if side == connectors.KindPSA {
-		return kindLabel(m.data.PSAKind, "PSA")
+		return connectors.Default.DisplayName(m.data.PSAKind, "PSA")
 	}
-	return kindLabel(m.data.DistributorKind, "distributor")
-}
-
-// kindLabel is a registered connector's display name, else the kind as
-// given, else fallback.
-func kindLabel(kind, fallback string) string {
-	if kind == "" {
-		return fallback
-	}
-	if info, ok := connectors.Default.Lookup(kind); ok && info.DisplayName != "" {
-		return info.DisplayName
-	}
-	return kind
+	return connectors.Default.DisplayName(m.data.DistributorKind, "distributor")
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

@@ -80,7 +80,7 @@ func (m *Model) View() string {
 func (m *Model) topView() string {
 	st := m.c.Styles
 	c := m.counts
-	parts := []string{st.Bold.Render(plural(c.total, "customer", "customers"))}
+	parts := []string{st.Bold.Render(common.Plural(c.total, "customer", "customers"))}
 	for _, b := range []bucket{bucketMatched, bucketSuggested, bucketUnmapped, bucketConflict, bucketMissing} {
 		n := c.byBucket[b]
 		if n == 0 && (b == bucketConflict || b == bucketMissing) {
@@ -417,11 +417,3 @@ func (m *Model) sideStyle(a reconcile.AccountMatch) lipgloss.Style {
 
 // fit cuts a line to the body width.
 func (m *Model) fit(s string) string { return common.FitLine(s, m.width) }
-
-// plural is "1 customer", "2 customers".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}

@@ -348,22 +348,7 @@ func (m *Model) move(delta int) {
 
 // clampScroll keeps the cursor inside the shown window of rows.
 func (m *Model) clampScroll() {
-	if m.cursor >= len(m.visible) {
-		m.cursor = max(0, len(m.visible)-1)
-	}
-	page := m.pageSize()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+page {
-		m.offset = m.cursor - page + 1
-	}
-	if maxOffset := max(0, len(m.visible)-page); m.offset > maxOffset {
-		m.offset = maxOffset
-	}
-	if m.offset < 0 {
-		m.offset = 0
-	}
+	m.cursor, m.offset = common.ClampWindow(m.cursor, m.offset, len(m.visible), m.pageSize())
 }
 
 // --- loading ---------------------------------------------------------------

@@ -22,7 +22,7 @@ type auditView struct {
 }
 
 func (v *auditView) clamp(page int) {
-	v.cursor, v.offset = clampWindow(v.cursor, v.offset, len(v.writes), page)
+	v.cursor, v.offset = common.ClampWindow(v.cursor, v.offset, len(v.writes), page)
 }
 
 func (m *Model) openAudit() tea.Cmd {

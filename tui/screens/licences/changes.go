@@ -73,7 +73,7 @@ type applyRun struct {
 }
 
 func (v *changesView) clamp(page int) {
-	v.cursor, v.offset = clampWindow(v.cursor, v.offset, len(v.items), page)
+	v.cursor, v.offset = common.ClampWindow(v.cursor, v.offset, len(v.items), page)
 }
 
 // changeKey names a change by its line and quantities.
@@ -412,7 +412,7 @@ func (m *Model) changesTop() []string {
 		for _, c := range p.Changes {
 			all = addMoney(all, c.MonthlyAmount)
 		}
-		first := plural(len(p.Changes), "change", "changes")
+		first := common.Plural(len(p.Changes), "change", "changes")
 		if len(all) > 0 {
 			first += ", " + signedShort(all)
 		}
@@ -425,7 +425,7 @@ func (m *Model) changesTop() []string {
 			}
 			parts = append(parts, s)
 		}
-		parts = append(parts, plural(len(p.NewLines), "new line", "new lines")+" to add by hand")
+		parts = append(parts, common.Plural(len(p.NewLines), "new line", "new lines")+" to add by hand")
 		lines = append(lines, fitWidth(st.Text.Render(strings.Join(parts, " · ")), m.width))
 	}
 	if !m.writable() {

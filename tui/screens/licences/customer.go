@@ -48,7 +48,7 @@ type customerView struct {
 }
 
 func (v *customerView) clamp(page int) {
-	v.cursor, v.offset = clampWindow(v.cursor, v.offset, len(v.rows), page)
+	v.cursor, v.offset = common.ClampWindow(v.cursor, v.offset, len(v.rows), page)
 }
 
 // openCustomer shows the customer tenantID from the current report,

@@ -66,14 +66,6 @@ func padLines(lines []string, n int) []string {
 	return lines
 }
 
-// plural is "1 customer" or "3 customers".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // addMoney adds m to the amount of its currency in list; unknown amounts
 // are left out, since a blank cannot be summed.
 func addMoney(list []connectors.Money, m connectors.Money) []connectors.Money {

@@ -742,27 +742,6 @@ func TestKeysOfEachView(t *testing.T) {
 
 }
 
-func TestClampWindow(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		cursor, offset, n, page int
-		wantCursor, wantOffset  int
-	}{
-		{0, 0, 0, 10, 0, 0},
-		{5, 0, 3, 10, 2, 0},
-		{12, 0, 100, 10, 12, 3},
-		{2, 10, 100, 10, 2, 2},
-		{99, 95, 100, 10, 99, 90},
-		{-4, 0, 100, 10, 0, 0},
-	}
-	for _, tt := range tests {
-		c, o := clampWindow(tt.cursor, tt.offset, tt.n, tt.page)
-		if c != tt.wantCursor || o != tt.wantOffset {
-			t.Errorf("clampWindow(%d, %d, %d, %d) = %d, %d; want %d, %d", tt.cursor, tt.offset, tt.n, tt.page, c, o, tt.wantCursor, tt.wantOffset)
-		}
-	}
-}
-
 func TestAgo(t *testing.T) {
 	t.Parallel()
 	now := tuitest.Epoch

@@ -267,22 +267,7 @@ func (p *portfolio) move(delta, page int) {
 
 // clamp keeps the cursor inside the window of page lines.
 func (p *portfolio) clamp(page int) {
-	p.cursor, p.offset = clampWindow(p.cursor, p.offset, len(p.visible), page)
-}
-
-// clampWindow keeps cursor within n items and the window of page items
-// starting at offset around it.
-func clampWindow(cursor, offset, n, page int) (int, int) {
-	page = max(1, page)
-	cursor = min(max(cursor, 0), max(0, n-1))
-	if cursor < offset {
-		offset = cursor
-	}
-	if cursor >= offset+page {
-		offset = cursor - page + 1
-	}
-	offset = max(0, min(offset, n-page))
-	return cursor, offset
+	p.cursor, p.offset = common.ClampWindow(p.cursor, p.offset, len(p.visible), page)
 }
 
 // --- keys ---------------------------------------------------------------------
@@ -470,13 +455,13 @@ func (m *Model) portfolioTop() []string {
 	var notes []string
 	u := p.unmapped
 	if u.Accounts > 0 {
-		notes = append(notes, plural(u.Accounts, "customer", "customers")+" not matched: see Accounts")
+		notes = append(notes, common.Plural(u.Accounts, "customer", "customers")+" not matched: see Accounts")
 	}
 	if u.Products > 0 {
-		notes = append(notes, plural(u.Products, "product", "products")+" not matched: see Products")
+		notes = append(notes, common.Plural(u.Products, "product", "products")+" not matched: see Products")
 	}
 	if u.DistributorSkus > 0 {
-		notes = append(notes, plural(u.DistributorSkus, "distributor product", "distributor products")+" not tied to a SKU: see Products")
+		notes = append(notes, common.Plural(u.DistributorSkus, "distributor product", "distributor products")+" not tied to a SKU: see Products")
 	}
 	var source string
 	switch {

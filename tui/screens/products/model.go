@@ -559,17 +559,5 @@ func productLabel(p reconcile.ProductMatch) string {
 
 // psaLabel is the PSA as people know it ("ConnectWise PSA"), or "the PSA".
 func (m *Model) psaLabel() string {
-	return kindLabel(m.data.PSAKind, "the PSA")
-}
-
-// kindLabel is a registered connector's display name, else the kind as
-// given, else fallback.
-func kindLabel(kind, fallback string) string {
-	if kind == "" {
-		return fallback
-	}
-	if info, ok := connectors.Default.Lookup(kind); ok && info.DisplayName != "" {
-		return info.DisplayName
-	}
-	return kind
+	return connectors.Default.DisplayName(m.data.PSAKind, "the PSA")
 }

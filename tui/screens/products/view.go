@@ -60,7 +60,7 @@ func (m *Model) View() string {
 func (m *Model) topView() string {
 	st := m.c.Styles
 	c := m.counts
-	parts := []string{st.Bold.Render(plural(c.products, "product", "products"))}
+	parts := []string{st.Bold.Render(common.Plural(c.products, "product", "products"))}
 	for _, b := range []bucket{bucketMatched, bucketSuggested, bucketUnmapped, bucketNotBilled, bucketMissing} {
 		n := c.byBucket[b]
 		if n == 0 && (b == bucketNotBilled || b == bucketMissing) {
@@ -408,11 +408,3 @@ func (m *Model) bucketStyle(b bucket) lipgloss.Style {
 
 // fit cuts a line to the body width.
 func (m *Model) fit(s string) string { return common.FitLine(s, m.width) }
-
-// plural is "1 product", "2 products".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
