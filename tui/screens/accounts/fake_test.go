@@ -293,7 +293,7 @@ func setupWith(tb testing.TB, mt *fakeMatcher, width, height int) *fixture {
 	f := &fixture{screen: s, h: h, d: tuitest.NewDriver(tb, h), mt: mt}
 	if mt.refreshErr == nil {
 		f.d.Init()
-		f.d.Until("loaded", func() bool { return s.loaded && !s.busy })
+		f.d.Until("loaded", func() bool { return s.loaded && !s.calls.Busy() })
 	}
 	return f
 }
@@ -329,7 +329,7 @@ func (f *fixture) waitStatus(tb testing.TB, want string) {
 // idle waits until no call of the matcher is out.
 func (f *fixture) idle(tb testing.TB) {
 	tb.Helper()
-	f.d.Until("the matcher is idle", func() bool { return !f.screen.busy && len(f.screen.queue) == 0 })
+	f.d.Until("the matcher is idle", func() bool { return f.screen.calls.Idle() })
 }
 
 func (f *fixture) view() string { return ansi.Strip(f.screen.View()) }

@@ -107,8 +107,7 @@ type Model struct {
 
 	// Calls of the matcher run one at a time: busy while one is out,
 	// queue holds the next.
-	busy       bool
-	queue      []tea.Cmd
+	calls      common.Serial // the matcher's calls, one at a time
 	refreshing bool
 }
 
@@ -329,29 +328,12 @@ func (m *Model) pageSize() int { return max(1, m.tableRows()) }
 
 // --- calls of the matcher ------------------------------------------------------
 
-// run starts cmd now, or once the call in flight has answered, so that
-// results arrive, and show, in the order the keys were pressed (the store
+// run starts cmd now, or once the call in flight has answered (the store
 // keeps every change either way: each is one read-and-write).
-func (m *Model) run(cmd tea.Cmd) tea.Cmd {
-	if m.busy {
-		m.queue = append(m.queue, cmd)
-		return nil
-	}
-	m.busy = true
-	return common.ForScreen(m.ID(), cmd)
-}
+func (m *Model) run(cmd tea.Cmd) tea.Cmd { return m.calls.Run(m.ID(), cmd) }
 
-// runNext is called with every answer of the matcher: it starts the next
-// queued call, if any.
-func (m *Model) runNext() tea.Cmd {
-	m.busy = false
-	if len(m.queue) == 0 {
-		return nil
-	}
-	cmd := m.queue[0]
-	m.queue = m.queue[1:]
-	return m.run(cmd)
-}
+// runNext is called with every answer of the matcher.
+func (m *Model) runNext() tea.Cmd { return m.calls.Next(m.ID()) }
 
 func (m *Model) startRefresh() tea.Cmd {
 	if m.refreshing {

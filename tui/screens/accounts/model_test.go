@@ -676,7 +676,7 @@ func TestRealMatcher(t *testing.T) {
 	d.Type("lamna")
 	d.Press("enter", "y")
 	d.Until("confirmed", func() bool {
-		return len(h.Errs) > 0 || (!s.busy && keep.mapping("t-lamna").Distributor.State == reconcile.StateConfirmed)
+		return len(h.Errs) > 0 || (!s.calls.Busy() && keep.mapping("t-lamna").Distributor.State == reconcile.StateConfirmed)
 	})
 	if len(h.Errs) > 0 {
 		t.Fatalf("errors %v", h.Errs)
