@@ -133,14 +133,7 @@ func (p *Model) Move(delta int) {
 }
 
 func (p *Model) clamp() {
-	rows := max(1, p.rows)
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+rows {
-		p.offset = p.cursor - rows + 1
-	}
-	p.offset = max(0, min(p.offset, len(p.visible)-rows))
+	p.cursor, p.offset = common.ClampWindow(p.cursor, p.offset, len(p.visible), p.rows)
 }
 
 // selected returns the Option under the cursor.

@@ -45,3 +45,30 @@ func TestPickerSearchesMovesAndPicks(t *testing.T) {
 		t.Error("MatchesWords")
 	}
 }
+
+// The keys of an open picker: arrows move, enter chooses, esc cancels, and
+// anything else narrows the search.
+func TestHandleKey(t *testing.T) {
+	t.Parallel()
+	c, _ := tuitest.NewCommon(t, common.Deps{})
+	st := c.Styles
+	opts := []Option{{ID: "1", Label: "Contoso", Search: "contoso"}, {ID: "2", Label: "Fabrikam", Search: "fabrikam"}}
+	p := New(st, "Pick", "name", opts, "")
+	k := DefaultKeyMap()
+	if act, _ := p.HandleKey(k, tea.KeyMsg{Type: tea.KeyDown}); act != ActionNone {
+		t.Errorf("down: %v", act)
+	}
+	if o, _ := p.Selected(); o.ID != "2" {
+		t.Errorf("after down the cursor is on %q, want 2", o.ID)
+	}
+	if act, _ := p.HandleKey(k, tea.KeyMsg{Type: tea.KeyEnter}); act != ActionChoose {
+		t.Errorf("enter: %v, want choose", act)
+	}
+	if act, _ := p.HandleKey(k, tea.KeyMsg{Type: tea.KeyEsc}); act != ActionCancel {
+		t.Errorf("esc: %v, want cancel", act)
+	}
+	p.HandleKey(k, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("con")})
+	if p.Query() != "con" || p.Shown() != 1 {
+		t.Errorf("typing: query %q, %d shown; want con and 1", p.Query(), p.Shown())
+	}
+}

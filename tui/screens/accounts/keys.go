@@ -1,6 +1,9 @@
 package accounts
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/seats-msp/seats/tui/components/picker"
+)
 
 // keyMap is every key of the accounts screen. Each mode enables its own
 // keys, so a letter means one thing at a time and the footer shows only
@@ -28,13 +31,7 @@ type keyMap struct {
 	SearchApply key.Binding
 	SearchClear key.Binding
 
-	// Picker.
-	PickUp       key.Binding
-	PickDown     key.Binding
-	PickPageUp   key.Binding
-	PickPageDown key.Binding
-	PickChoose   key.Binding
-	PickCancel   key.Binding
+	picker.KeyMap // while the picker is open
 }
 
 func defaultKeys() keyMap {
@@ -59,12 +56,7 @@ func defaultKeys() keyMap {
 		SearchApply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
 		SearchClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 
-		PickUp:       key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
-		PickDown:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
-		PickPageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PickPageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		PickChoose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick")),
-		PickCancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		KeyMap: picker.DefaultKeyMap(),
 	}
 }
 
@@ -88,7 +80,7 @@ func (k *keyMap) sync(mode mode, loaded, searched bool, distLabel, psaLabel stri
 	k.SearchApply.SetEnabled(mode == modeSearch)
 	k.SearchClear.SetEnabled(mode == modeSearch)
 
-	for _, b := range []*key.Binding{&k.PickUp, &k.PickDown, &k.PickPageUp, &k.PickPageDown, &k.PickChoose, &k.PickCancel} {
+	for _, b := range k.KeyMap.Bindings() {
 		b.SetEnabled(mode == modePick)
 	}
 }

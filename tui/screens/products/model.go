@@ -275,24 +275,14 @@ func (m *Model) searchKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) pickKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.PickUp):
-		m.picker.Move(-1)
-	case key.Matches(msg, k.PickDown):
-		m.picker.Move(1)
-	case key.Matches(msg, k.PickPageUp):
-		m.picker.Move(-max(1, m.picker.PageRows()))
-	case key.Matches(msg, k.PickPageDown):
-		m.picker.Move(max(1, m.picker.PageRows()))
-	case key.Matches(msg, k.PickCancel):
+	act, cmd := m.picker.HandleKey(m.keys.KeyMap, msg)
+	switch act {
+	case picker.ActionCancel:
 		m.mode = modeTable
-	case key.Matches(msg, k.PickChoose):
+	case picker.ActionChoose:
 		return m.choose()
-	default:
-		return common.ForScreen(m.ID(), m.picker.Update(msg))
 	}
-	return nil
+	return common.ForScreen(m.ID(), cmd)
 }
 
 // move shifts the cursor by delta entries, onto the nearest row in that
