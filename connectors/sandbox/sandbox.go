@@ -67,9 +67,10 @@ type Options struct {
 	// Retry-After, so that every sandbox run goes through the retry path. The
 	// zero Options leave it off; DefaultOptions turns it on.
 	ThrottleOnce bool
-	// Faults make a share of the fake's answers go wrong (429s, 5xx,
-	// drops, cut bodies, truncated JSON, slow answers), to watch seats
-	// stay calm; the zero value injects none.
+	// Faults make a share of every fake's answers go wrong (429s, 5xx,
+	// drops, cut bodies, truncated JSON, slow answers): Microsoft's, and
+	// every distributor's and PSA's, each with a seed of its own. To watch
+	// seats stay calm; the zero value injects none.
 	Faults msfake.Faults
 	// Now is the fake's clock and the generation date of a new world; nil
 	// means time.Now. Certificates always use the real clock, since TLS
@@ -226,7 +227,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		for i, k := range kinds {
 			names[i] = string(k)
 		}
-		logf("sandbox: spoiling %.0f%% of the answers with faults: %s", o.Faults.Rate*100, strings.Join(names, ", "))
+		logf("sandbox: spoiling %.0f%% of the answers of Microsoft, every distributor and every PSA with faults: %s", o.Faults.Rate*100, strings.Join(names, ", "))
 	}
 	return s, nil
 }

@@ -309,17 +309,17 @@ func loadSources(dir string) (sourceWorlds, error) {
 // serveSources builds every distributor and PSA fake over its world; a
 // PSA's world is written back after every write it takes.
 func (s *Sandbox) serveSources(sw sourceWorlds, o Options) {
-	s.pax8 = pax8fake.New(sw.pax8, pax8fake.Options{Latency: o.Latency, Now: o.Now})
-	s.sherweb = sherwebfake.New(sw.sherweb, sherwebfake.Options{Latency: o.Latency, Now: o.Now})
+	s.pax8 = pax8fake.New(sw.pax8, pax8fake.Options{Latency: o.Latency, Now: o.Now, Faults: sourceFaults(o.Faults, 1)})
+	s.sherweb = sherwebfake.New(sw.sherweb, sherwebfake.Options{Latency: o.Latency, Now: o.Now, Faults: sourceFaults(o.Faults, 2)})
 	// Ion's refresh token rotates at every use: the world file follows it,
 	// so that another process serving this sandbox accepts the newest.
-	s.ion = tdsynnexfake.New(sw.ion, tdsynnexfake.Options{Latency: o.Latency, Now: o.Now, RefreshTokenRotated: func(string) {
+	s.ion = tdsynnexfake.New(sw.ion, tdsynnexfake.Options{Latency: o.Latency, Now: o.Now, Faults: sourceFaults(o.Faults, 3), RefreshTokenRotated: func(string) {
 		w := s.ion.World()
 		keepWorld[tdsynnexfake.World](s, tdsynnexFileName)(w)
 	}})
-	s.cw = cwfake.New(sw.cw, cwfake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[cwfake.World](s, connectWiseFileName)})
-	s.halo = halofake.New(sw.halo, halofake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[halofake.World](s, haloFileName)})
-	s.at = atfake.New(sw.at, atfake.Options{Latency: o.Latency, Now: o.Now, OnChange: keepWorld[atfake.World](s, autotaskFileName)})
+	s.cw = cwfake.New(sw.cw, cwfake.Options{Latency: o.Latency, Now: o.Now, Faults: sourceFaults(o.Faults, 4), OnChange: keepWorld[cwfake.World](s, connectWiseFileName)})
+	s.halo = halofake.New(sw.halo, halofake.Options{Latency: o.Latency, Now: o.Now, Faults: sourceFaults(o.Faults, 5), OnChange: keepWorld[halofake.World](s, haloFileName)})
+	s.at = atfake.New(sw.at, atfake.Options{Latency: o.Latency, Now: o.Now, Faults: sourceFaults(o.Faults, 6), OnChange: keepWorld[atfake.World](s, autotaskFileName)})
 	s.sourceMux = http.NewServeMux()
 	s.sourceMux.Handle(pax8Prefix+"/", http.StripPrefix(pax8Prefix, s.pax8))
 	s.sourceMux.Handle(sherwebPrefix+"/", http.StripPrefix(sherwebPrefix, s.sherweb))
@@ -327,6 +327,37 @@ func (s *Sandbox) serveSources(sw sourceWorlds, o Options) {
 	s.sourceMux.Handle(connectWisePrefix+"/", http.StripPrefix(connectWisePrefix, s.cw))
 	s.sourceMux.Handle(haloPrefix+"/", http.StripPrefix(haloPrefix, s.halo))
 	s.sourceMux.Handle(autotaskPrefix+"/", http.StripPrefix(autotaskPrefix, s.at))
+}
+
+// sourceFaults are the random faults of the n-th distributor or PSA fake:
+// the Microsoft fake's settings, with a seed of its own (when one is given)
+// so that the fakes do not all fail in step.
+func sourceFaults(f msfake.Faults, n uint64) fakekit.RandomFaults {
+	kinds := make([]fakekit.FaultKind, len(f.Kinds))
+	for i, k := range f.Kinds {
+		kinds[i] = fakekit.FaultKind(k)
+	}
+	seed := f.Seed
+	if seed != 0 {
+		seed += n
+	}
+	return fakekit.RandomFaults{Rate: f.Rate, Kinds: kinds, Seed: seed, Slow: f.Slow}
+}
+
+// SetFaults replaces the random faults of every fake this process serves
+// (Microsoft, every distributor and every PSA) from now on; the zero value
+// stops them. It does nothing to an External sandbox.
+func (s *Sandbox) SetFaults(f msfake.Faults) {
+	if s.fake == nil {
+		return
+	}
+	s.fake.SetFaults(f)
+	s.pax8.SetFaults(sourceFaults(f, 1))
+	s.sherweb.SetFaults(sourceFaults(f, 2))
+	s.ion.SetFaults(sourceFaults(f, 3))
+	s.cw.SetFaults(sourceFaults(f, 4))
+	s.halo.SetFaults(sourceFaults(f, 5))
+	s.at.SetFaults(sourceFaults(f, 6))
 }
 
 // routeSource serves a distributor or PSA request; ok is false for any other

@@ -36,6 +36,10 @@ type Options struct {
 	// write that changed it (outside the server's lock, one call at a
 	// time), so that the sandbox can save its file.
 	OnChange func(World)
+	// Faults make a share of the answers go wrong at random, as a
+	// fault-injecting proxy in front of the service would (see
+	// fakekit.RandomFaults); the zero value injects none.
+	Faults fakekit.RandomFaults
 }
 
 // ConnectWise's paging: pageSize defaults to 25 and is capped at 1000.
@@ -82,8 +86,9 @@ type Server struct {
 	latency fakekit.Latency
 	counts  fakekit.Counts[Call]
 	faults  fakekit.Faults[Call]
-	writes  atomic.Int64 // PATCH requests received
-	applied atomic.Int64 // writes that changed the world
+	random  fakekit.Random // Options.Faults, SetFaults
+	writes  atomic.Int64   // PATCH requests received
+	applied atomic.Int64   // writes that changed the world
 
 	changeMu sync.Mutex // serialises OnChange calls
 
@@ -111,6 +116,7 @@ func New(w *World, o Options) *Server {
 	}
 	s := &Server{opts: o, w: w}
 	s.latency.Set(o.Latency)
+	s.random.Set(o.Faults)
 	return s
 }
 
@@ -192,6 +198,11 @@ func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
 
 // SetLatency changes the latency added to every call from now on.
 func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
+
+// SetFaults replaces the random faults from now on (the zero value stops
+// them), so that a test can read a clean world first and a faulty one
+// after.
+func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
 
 // FailNext makes the next n requests of kind call answer status with body
 // without doing anything; an empty body becomes ConnectWise's error shape
@@ -285,6 +296,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.latency.Wait(r) {
 		return // the client is gone; nobody reads an answer
 	}
+	fault := s.random.Decide(nil)
+	if !fault.Before(r) {
+		return // the client gave up waiting
+	}
 	var a answer
 	switch {
 	case !found:
@@ -300,7 +315,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		a = s.serve(r, rt, body)
+		if st := fault.Refusal(); st != 0 {
+			a = injected(fakekit.Fault[Call]{Status: st}) // refused before serving: nothing is applied
+		} else {
+			a = s.serve(r, rt, body)
+		}
 	}
 	if a.changed && s.opts.OnChange != nil {
 		s.changeMu.Lock()
@@ -310,6 +329,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if a.drop {
 		panic(http.ErrAbortHandler) // the connection goes without an answer
+	}
+	if fault.Spoil(w, a.status, a.header, a.body) {
+		return // served, and its answer spoiled on the way
 	}
 	for k, vs := range a.header {
 		w.Header()[k] = vs

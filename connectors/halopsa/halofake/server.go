@@ -36,6 +36,10 @@ type Options struct {
 	// OnChange, when set, is called with a copy of the world after every
 	// write that changed it (outside the lock, one call at a time).
 	OnChange func(World)
+	// Faults make a share of the answers go wrong at random, as a
+	// fault-injecting proxy in front of the service would (see
+	// fakekit.RandomFaults); the zero value injects none.
+	Faults fakekit.RandomFaults
 }
 
 // DefaultTokenLifetime is Halo's expires_in: an hour.
@@ -69,6 +73,7 @@ type Server struct {
 	latency fakekit.Latency
 	counts  fakekit.Counts[Call]
 	faults  fakekit.Faults[Call]
+	random  fakekit.Random // Options.Faults, SetFaults
 	writes  atomic.Int64
 	applied atomic.Int64
 
@@ -101,6 +106,7 @@ func New(w *World, o Options) *Server {
 	}
 	s := &Server{opts: o, w: w, tokens: map[string]time.Time{}}
 	s.latency.Set(o.Latency)
+	s.random.Set(o.Faults)
 	return s
 }
 
@@ -165,6 +171,11 @@ func (s *Server) LastWrite() []byte {
 
 // SetLatency changes the latency added to every call from now on.
 func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
+
+// SetFaults replaces the random faults from now on (the zero value stops
+// them), so that a test can read a clean world first and a faulty one
+// after.
+func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
 
 // FailNext makes the next n requests of kind call answer status with body
 // without doing anything; an empty body becomes Halo's for the status.
@@ -278,6 +289,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.latency.Wait(r) {
 		return
 	}
+	fault := s.random.Decide(nil)
+	if !fault.Before(r) {
+		return // the client gave up waiting
+	}
 	var a answer
 	if !found {
 		a = haloError(http.StatusNotFound, "The requested resource was not found")
@@ -286,7 +301,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		a = s.serve(r, call, id, body)
+		if st := fault.Refusal(); st != 0 {
+			a = injected(fakekit.Fault[Call]{Status: st}) // refused before serving: nothing is applied
+		} else {
+			a = s.serve(r, call, id, body)
+		}
 	}
 	if a.changed && s.opts.OnChange != nil {
 		s.changeMu.Lock()
@@ -295,6 +314,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if a.drop {
 		panic(http.ErrAbortHandler)
+	}
+	if fault.Spoil(w, a.status, a.header, a.body) {
+		return // served, and its answer spoiled on the way
 	}
 	for k, vs := range a.header {
 		w.Header()[k] = vs

@@ -42,6 +42,10 @@ type Options struct {
 	TokenLifetime time.Duration
 	// Now is the clock tokens expire by; default time.Now.
 	Now func() time.Time
+	// Faults make a share of the answers go wrong at random, as a
+	// fault-injecting proxy in front of the service would (see
+	// fakekit.RandomFaults); the zero value injects none.
+	Faults fakekit.RandomFaults
 }
 
 // Call names one kind of request, for the fault levers.
@@ -67,6 +71,7 @@ type Server struct {
 	counts     fakekit.Counts[Call]
 	tokenCalls atomic.Int64
 	faults     fakekit.Faults[Call]
+	random     fakekit.Random // Options.Faults, SetFaults
 
 	mu            sync.Mutex // guards everything below, including *w
 	w             *World
@@ -95,6 +100,7 @@ func New(w *World, o Options) *Server {
 	}
 	s := &Server{opts: o, w: w}
 	s.latency.Set(o.Latency)
+	s.random.Set(o.Faults)
 	return s
 }
 
@@ -151,6 +157,11 @@ func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
 
 // SetLatency changes the latency added to every call from now on.
 func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
+
+// SetFaults replaces the random faults from now on (the zero value stops
+// them), so that a test can read a clean world first and a faulty one
+// after.
+func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
 
 // FailNext makes the next n requests of kind call answer status with body;
 // an empty body becomes Pax8's error shape for the status ({"type",
@@ -210,6 +221,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.latency.Wait(r) {
 		return // the client is gone; nobody reads an answer
 	}
+	fault := s.random.Decide(nil)
+	if !fault.Before(r) {
+		return // the client gave up waiting
+	}
 	var a answer
 	switch {
 	case !ok:
@@ -224,7 +239,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		a = s.serve(r, call, id, body)
+		if st := fault.Refusal(); st != 0 {
+			a = s.injected(r, call, fakekit.Fault[Call]{Status: st}) // refused before serving: nothing is applied
+		} else {
+			a = s.serve(r, call, id, body)
+		}
+	}
+	if r.Method != http.MethodHead && fault.Spoil(w, a.status, a.header, a.body) {
+		return // served, and its answer spoiled on the way
 	}
 	for k, vs := range a.header {
 		w.Header()[k] = vs

@@ -44,6 +44,10 @@ type Options struct {
 	// /pricing-information answer 404, as an older API version would; the
 	// combined /billing/subscriptions still answers.
 	LegacyEndpoints bool
+	// Faults make a share of the answers go wrong at random, as a
+	// fault-injecting proxy in front of the service would (see
+	// fakekit.RandomFaults); the zero value injects none.
+	Faults fakekit.RandomFaults
 }
 
 // Call names one kind of request, for the fault levers.
@@ -68,6 +72,7 @@ type Server struct {
 	counts     fakekit.Counts[Call]
 	tokenCalls atomic.Int64
 	faults     fakekit.Faults[Call]
+	random     fakekit.Random // Options.Faults, SetFaults
 
 	mu            sync.Mutex // guards everything below, including *w
 	w             *World
@@ -95,6 +100,7 @@ func New(w *World, o Options) *Server {
 	}
 	s := &Server{opts: o, w: w}
 	s.latency.Set(o.Latency)
+	s.random.Set(o.Faults)
 	return s
 }
 
@@ -147,6 +153,11 @@ func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
 
 // SetLatency changes the latency added to every call from now on.
 func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
+
+// SetFaults replaces the random faults from now on (the zero value stops
+// them), so that a test can read a clean world first and a faulty one
+// after.
+func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
 
 // FailNext makes the next n requests of kind call answer status with body;
 // an empty body becomes Sherweb's shape for the status: the gateway's
@@ -202,6 +213,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.latency.Wait(r) {
 		return
 	}
+	fault := s.random.Decide(nil)
+	if !fault.Before(r) {
+		return // the client gave up waiting
+	}
 	var a answer
 	switch {
 	case !ok:
@@ -214,7 +229,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		a = s.serve(r, call, body)
+		if st := fault.Refusal(); st != 0 {
+			a = s.injected(r, call, fakekit.Fault[Call]{Status: st}) // refused before serving: nothing is applied
+		} else {
+			a = s.serve(r, call, body)
+		}
+	}
+	if r.Method != http.MethodHead && fault.Spoil(w, a.status, a.header, a.body) {
+		return // served, and its answer spoiled on the way
 	}
 	for k, vs := range a.header {
 		w.Header()[k] = vs

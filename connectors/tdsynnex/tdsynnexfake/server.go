@@ -46,6 +46,10 @@ type Options struct {
 	// with the world's new refresh token after every exchange and
 	// RevokeSecret, so that the sandbox can keep its world file current.
 	RefreshTokenRotated func(token string)
+	// Faults make a share of the answers go wrong at random, as a
+	// fault-injecting proxy in front of the service would (see
+	// fakekit.RandomFaults); the zero value injects none.
+	Faults fakekit.RandomFaults
 }
 
 // Call names one kind of request, for the fault levers.
@@ -69,6 +73,7 @@ type Server struct {
 	counts     fakekit.Counts[Call]
 	tokenCalls atomic.Int64
 	faults     fakekit.Faults[Call]
+	random     fakekit.Random // Options.Faults, SetFaults
 
 	mu       sync.Mutex // guards everything below, including *w
 	w        *World
@@ -96,6 +101,7 @@ func New(w *World, o Options) *Server {
 	}
 	s := &Server{opts: o, w: w}
 	s.latency.Set(o.Latency)
+	s.random.Set(o.Faults)
 	return s
 }
 
@@ -149,6 +155,11 @@ func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
 
 // SetLatency changes the latency added to every call from now on.
 func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
+
+// SetFaults replaces the random faults from now on (the zero value stops
+// them), so that a test can read a clean world first and a faulty one
+// after.
+func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
 
 // FailNext makes the next n requests of kind call answer status with body;
 // an empty body becomes the API's error shape for the status, or the token
@@ -213,6 +224,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.latency.Wait(r) {
 		return // the client is gone; nobody reads an answer
 	}
+	fault := s.random.Decide(func(k fakekit.FaultKind) bool {
+		// A token served rotates the refresh token: its answer is never
+		// spoiled, or the client would hold a dead one for good.
+		return call != CallToken || k.RefusesBeforeServing() || k == fakekit.FaultSlow
+	})
+	if !fault.Before(r) {
+		return // the client gave up waiting
+	}
 	var a answer
 	switch {
 	case !ok:
@@ -225,10 +244,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		a = s.serve(r, call, account, id, body)
+		if st := fault.Refusal(); st != 0 {
+			a = injected(call, fakekit.Fault[Call]{Status: st}) // refused before serving: nothing is applied
+		} else {
+			a = s.serve(r, call, account, id, body)
+		}
 	}
 	if a.rotated != "" && s.opts.RefreshTokenRotated != nil {
 		s.opts.RefreshTokenRotated(a.rotated)
+	}
+	if r.Method != http.MethodHead && fault.Spoil(w, a.status, a.header, a.body) {
+		return // served, and its answer spoiled on the way
 	}
 	for k, vs := range a.header {
 		w.Header()[k] = vs
