@@ -3,6 +3,7 @@ package microsoft
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -290,8 +291,42 @@ func (c *Client) customerScopes() []string {
 // token returns an access token for scopes, silently, for the first cached
 // account; tenantID "" means the sign-in authority's tenant.
 func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID string) (string, error) {
+	return c.tokenFor(ctx, op, scopes, tenantID, false)
+}
+
+// renewed is token past every cache: the service refused the token seats
+// holds as good (revoked early, or the clocks disagree), so MSAL redeems
+// the refresh token for a new one. MSAL bypasses its cached access token
+// when claims are asked for; the claims asked for (a token issued from
+// now on) are what any fresh token has.
+func (c *Client) renewed(ctx context.Context, op string, scopes []string, tenantID string) (string, error) {
+	return c.tokenFor(ctx, op, scopes, tenantID, true)
+}
+
+// withToken runs call with a token for scopes; when the service refuses
+// that token (ErrUnauthorized), it runs call once more with a renewed one,
+// so that a token ended before its time costs one round trip, not every
+// sync until seats' own clock says it expired.
+func withToken[T any](ctx context.Context, c *Client, op string, scopes []string, tenantID string, call func(tok string) (T, error)) (T, error) {
+	tok, err := c.token(ctx, op, scopes, tenantID)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	out, err := call(tok)
+	if connectors.KindOf(err) != connectors.ErrUnauthorized || ctx.Err() != nil {
+		return out, err
+	}
+	if tok, err = c.renewed(ctx, op, scopes, tenantID); err != nil {
+		var zero T
+		return zero, err
+	}
+	return call(tok)
+}
+
+func (c *Client) tokenFor(ctx context.Context, op string, scopes []string, tenantID string, renew bool) (string, error) {
 	key := tenantID + "\x00" + strings.Join(scopes, " ")
-	if tok, ok := c.memoized(key); ok {
+	if tok, ok := c.memoized(key); ok && !renew {
 		return tok, nil
 	}
 	acct, err := c.firstAccount(ctx)
@@ -301,6 +336,9 @@ func (c *Client) token(ctx context.Context, op string, scopes []string, tenantID
 	opts := []public.AcquireSilentOption{public.WithSilentAccount(acct)}
 	if tenantID != "" {
 		opts = append(opts, public.WithTenantID(tenantID))
+	}
+	if renew {
+		opts = append(opts, public.WithClaims(fmt.Sprintf(`{"access_token":{"nbf":{"essential":true,"value":"%d"}}}`, c.now().Unix())))
 	}
 	for attempt := 1; ; attempt++ {
 		res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)

@@ -68,15 +68,19 @@ func (c *Client) GDAPRelationships(ctx context.Context) ([]connectors.GDAPRelati
 	if !c.cfg.GDAP {
 		return nil, false, nil
 	}
-	tok, err := c.token(ctx, "token for GDAP", c.signInScopes(), "")
-	if err != nil {
-		return nil, true, err
-	}
+	rels, err := withToken(ctx, c, "token for GDAP", c.signInScopes(), "", func(tok string) ([]connectors.GDAPRelationship, error) {
+		return c.gdapRelationships(ctx, tok)
+	})
+	return rels, true, err
+}
+
+// gdapRelationships is GDAPRelationships with a token.
+func (c *Client) gdapRelationships(ctx context.Context, tok string) ([]connectors.GDAPRelationship, error) {
 	hdr := bearer(tok)
 	base := c.graphURL + "/v1.0/tenantRelationships/delegatedAdminRelationships"
 
 	var rels []connectors.GDAPRelationship
-	err = httpx.ODataEach(ctx, c.graph, base+"?$top=300", hdr, "list GDAP relationships", func(g graphRelationship) error {
+	err := httpx.ODataEach(ctx, c.graph, base+"?$top=300", hdr, "list GDAP relationships", func(g graphRelationship) error {
 		rels = append(rels, connectors.GDAPRelationship{
 			ID:               g.ID,
 			DisplayName:      g.DisplayName,
@@ -90,7 +94,7 @@ func (c *Client) GDAPRelationships(ctx context.Context) ([]connectors.GDAPRelati
 		return nil
 	})
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 
 	var active []int
@@ -108,9 +112,9 @@ func (c *Client) GDAPRelationships(ctx context.Context) ([]connectors.GDAPRelati
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, true, err
+		return nil, err
 	}
-	return rels, true, nil
+	return rels, nil
 }
 
 // readAssignments reads the access assignments of the relationships

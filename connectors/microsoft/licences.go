@@ -131,10 +131,17 @@ const (
 // of each. TakenAt is Config.Now. An error names the listing that failed
 // (its Op) and carries Graph's status for it.
 func (c *Client) Licences(ctx context.Context, tenantID string) (connectors.LicenceSnapshot, error) {
-	tok, err := c.tenantToken(ctx, tenantID)
-	if err != nil {
+	if strings.TrimSpace(tenantID) == "" {
+		_, err := c.tenantToken(ctx, tenantID)
 		return connectors.LicenceSnapshot{}, err
 	}
+	return withToken(ctx, c, "token for tenant "+tenantID, c.customerScopes(), tenantID, func(tok string) (connectors.LicenceSnapshot, error) {
+		return c.licences(ctx, tenantID, tok)
+	})
+}
+
+// licences is Licences with a token.
+func (c *Client) licences(ctx context.Context, tenantID, tok string) (connectors.LicenceSnapshot, error) {
 	snap := connectors.LicenceSnapshot{
 		TenantID:      tenantID,
 		TakenAt:       c.now().UTC(),

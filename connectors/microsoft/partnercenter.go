@@ -30,14 +30,17 @@ type pcCustomer struct {
 // Customers lists every customer of the signed-in partner from Partner
 // Center, following links.next through all pages.
 func (c *Client) Customers(ctx context.Context) ([]connectors.Customer, error) {
+	return withToken(ctx, c, "token for Partner Center", c.partnerCenterScopes(), "", func(tok string) ([]connectors.Customer, error) {
+		return c.customers(ctx, tok)
+	})
+}
+
+// customers is Customers with a token.
+func (c *Client) customers(ctx context.Context, tok string) ([]connectors.Customer, error) {
 	const op = "list customers"
-	tok, err := c.token(ctx, "token for Partner Center", c.partnerCenterScopes(), "")
-	if err != nil {
-		return nil, err
-	}
 	first := c.pcURL + "/v1/customers?size=" + strconv.Itoa(customersPageSize)
 	var out []connectors.Customer
-	err = httpx.PartnerCenterEach(ctx, c.pc, c.pcURL, first, partnerCenterHeader(tok), op, func(pc pcCustomer) error {
+	err := httpx.PartnerCenterEach(ctx, c.pc, c.pcURL, first, partnerCenterHeader(tok), op, func(pc pcCustomer) error {
 		tenant := pc.CompanyProfile.TenantID
 		if tenant == "" {
 			tenant = pc.ID // the docs use the two interchangeably
