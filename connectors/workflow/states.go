@@ -139,6 +139,13 @@ func explainFor(name string, err error) string {
 	switch {
 	case ce.Kind == connectors.ErrCanceled:
 		return fmt.Sprintf("stopped while asking %s for %s", service, what)
+	case refusal(ce.Kind):
+		// Waiting does not help a refusal: its message says what to do
+		// (sign in again, fix the key, ask for the role).
+		if detail == "" && ce.Kind == connectors.ErrSignInRequired {
+			detail = " (run seats login again)"
+		}
+		return fmt.Sprintf("%s refused %s%s", service, what, detail)
 	case ce.Kind == connectors.ErrRateLimited:
 		return fmt.Sprintf("%s kept throttling (HTTP 429%s) when asked for %s: try again later", service, times, what)
 	case ce.Kind == connectors.ErrBadResponse:
@@ -150,6 +157,17 @@ func explainFor(name string, err error) string {
 	default:
 		return fmt.Sprintf("%s refused %s%s", service, what, detail)
 	}
+}
+
+// refusal reports whether a kind is the service saying no, which trying
+// again later does not change.
+func refusal(k connectors.Kind) bool {
+	switch k {
+	case connectors.ErrSignInRequired, connectors.ErrUnauthorized, connectors.ErrForbidden,
+		connectors.ErrConsentRequired, connectors.ErrConditionalAccess:
+		return true
+	}
+	return false
 }
 
 // callName phrases a connector's Op for a sentence, with whose data it is.
