@@ -117,6 +117,14 @@ type DistributorLevers interface {
 	SetLatency(d time.Duration)
 }
 
+// CredentialWorder is an optional ability of DistributorLevers: the words
+// an error about a refused credential must contain, for an API whose
+// credential is not a client secret ("the refresh token was refused").
+// Without it the suite looks for "the client secret was refused".
+type CredentialWorder interface {
+	CredentialWords() string
+}
+
 // DistributorHarness builds connectors for the suite.
 type DistributorHarness interface {
 	// NewConnected returns a connector configured with valid credentials
@@ -355,8 +363,12 @@ func distTestSecretRefused(t *testing.T, d connectors.Distributor, l Distributor
 	l.RevokeSecret()
 	_, err := d.Accounts(ctxFor(t))
 	wantKind(t, "Accounts with a refused secret", err, connectors.ErrUnauthorized)
-	if !strings.Contains(err.Error(), "the client secret was refused") {
-		t.Errorf("error %q does not say in plain words that the client secret was refused", err)
+	words := "the client secret was refused"
+	if cw, ok := l.(CredentialWorder); ok {
+		words = cw.CredentialWords()
+	}
+	if !strings.Contains(err.Error(), words) {
+		t.Errorf("error %q does not say in plain words that %s", err, words)
 	}
 	distNoSecret(t, l, err)
 }

@@ -35,6 +35,9 @@ func (l *ionLevers) Service() string { return "tdsynnex" }
 // every exchange.
 func (l *ionLevers) Secret() string { return l.f.inUse() }
 
+// CredentialWords: Ion's credential is a refresh token, not a client secret.
+func (l *ionLevers) CredentialWords() string { return "the refresh token was refused" }
+
 func (l *ionLevers) Accounts() []connectors.DistributorAccount { return expectedAccounts(l.f.world) }
 
 func (l *ionLevers) Subscriptions() []connectors.DistributorSubscription {

@@ -383,7 +383,7 @@ func (c *Client) explainTokenError(err *connectors.Error) error {
 	case err.Status == http.StatusUnauthorized || code == "invalid_grant" || code == "invalid_token" ||
 		code == "invalid_client" || code == "unauthorized_client":
 		out.Kind = connectors.ErrUnauthorized
-		out.Message = "the client secret was refused: TD SYNNEX no longer accepts this refresh token" + said +
+		out.Message = "the refresh token was refused: TD SYNNEX no longer accepts this refresh token" + said +
 			". Ion refresh tokens work once and end after about a month unused; another program using the same Ion credentials also uses them up. " +
 			"In Ion, under Settings → Users → the API user → OAuth credentials, request new credentials, then run " + reconnectCommand
 	case err.Status == http.StatusForbidden:
@@ -392,7 +392,7 @@ func (c *Client) explainTokenError(err *connectors.Error) error {
 		out.Message = "there is no Ion token endpoint at " + httpx.Redact(c.tokenURL) + said + ": check " + SettingURL + " (default " + DefaultBaseURL + ")"
 	case err.Kind == connectors.ErrBadResponse:
 		out.Message = "the answer from " + httpx.Redact(c.tokenURL) + " is not an Ion token. If it came from TD SYNNEX, the refresh token may be used up already: " +
-			"if the next try says the client secret was refused, reconnect with " + reconnectCommand + "; otherwise check " + SettingURL
+			"if the next try says the refresh token was refused, reconnect with " + reconnectCommand + "; otherwise check " + SettingURL
 	default:
 		if host := unreachableHost(err); host != "" {
 			out.Message = "cannot find the host " + host + ": check " + SettingURL + " and the network"
