@@ -3,7 +3,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: demo build test bench fuzz generate vet
+.PHONY: demo build test bench fuzz fuzz-short generate vet
 
 demo: ## the wizard on the sandbox (made-up customers, imitation Microsoft on 127.0.0.1)
 	$(GO) run ./cmd/seats --sandbox
@@ -23,13 +23,17 @@ bench: ## benchmarks; prints the sync, consent, memory and CPU rows at 1,000-10,
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem $(PKGS)
 
 FUZZTIME ?= 30s
+FUZZFLAGS ?=
 fuzz: ## every fuzz target in the tree, FUZZTIME each
 	@grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u | while read -r dir; do \
 	  for target in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
 	    echo "== $$dir $$target"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir || exit 1; \
+	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$dir || exit 1; \
 	  done; \
 	done
+
+fuzz-short: ## every fuzz target briefly (2s each, one worker), as CI runs them after `make test`
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=2s FUZZFLAGS=-parallel=1
 
 generate: ## regenerate the SKU catalogue from ../shared/data
 	$(GO) generate ./connectors/skus

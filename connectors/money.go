@@ -30,11 +30,20 @@ var ErrUnknownCurrency = errors.New("unknown currency")
 // knows it.
 func MinorDigits(code string) (int, error) {
 	unit, err := currency.ParseISO(strings.TrimSpace(code))
-	if err != nil {
+	if err != nil || notMoney[unit.String()] {
 		return 0, fmt.Errorf("%w %q", ErrUnknownCurrency, code)
 	}
 	scale, _ := currency.Standard.Rounding(unit)
 	return scale, nil
+}
+
+// notMoney are the ISO 4217 codes that name no currency an invoice is in:
+// XXX ("no currency"), XTS (for testing), precious metals and bond-market
+// units. ISO gives them no minor unit, and an API that sends XXX means it
+// does not know: amounts in them are unknown, not money.
+var notMoney = map[string]bool{
+	"XXX": true, "XTS": true, "XAU": true, "XAG": true, "XPD": true, "XPT": true,
+	"XBA": true, "XBB": true, "XBC": true, "XBD": true, "XDR": true, "XSU": true, "XUA": true,
 }
 
 // ParseMoney reads a decimal amount as an API writes it ("12.5", "-3",

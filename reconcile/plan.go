@@ -216,6 +216,12 @@ func ParsePlan(data []byte) (Plan, error) {
 	if err := dec.Decode(&p); err != nil {
 		return Plan{}, fmt.Errorf("not a valid plan file: %w", err)
 	}
+	for _, c := range p.Changes {
+		if c.NewQuantity < 0 {
+			// BuildPlan never plans below 0: the file was edited.
+			return Plan{}, fmt.Errorf("not a valid plan file: it sets %d seats of %q for %q, and a quantity is 0 or more: make a new plan", c.NewQuantity, c.Product, c.Customer)
+		}
+	}
 	return p, nil
 }
 

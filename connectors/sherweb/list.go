@@ -1,6 +1,7 @@
 package sherweb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -207,6 +208,9 @@ type charge struct {
 	netPrice connectors.Money
 	cycle    string // billingCycleType, folded
 	quantity string
+	// unreadable says why netPrice could not be read (no currency, an
+	// unknown one, not a number); netPrice is then unknown.
+	unreadable string
 }
 
 // payableCharges reads the Distributor API's payable charges for the
@@ -241,12 +245,20 @@ func indexCharges(op string, raws []json.RawMessage) (*costIndex, error) {
 		if normEnum(w.ChargeType) != "recurring" {
 			continue // setup fees and usage are not a seat's price
 		}
+		ch := charge{cycle: normEnum(w.BillingCycleType), quantity: strings.TrimSpace(string(w.Quantity))}
 		m, msg := parsePrice("netPrice", w.NetPrice, w.Currency)
-		if msg != "" || !m.Known() {
-			continue // an unreadable cost stays unknown rather than wrong
+		switch {
+		case msg == "" && m.Known():
+			ch.netPrice = m
+		case msg == "":
+			ch.unreadable = "its payable charge gives no netPrice"
+		default:
+			// An unreadable cost stays unknown rather than wrong, and the
+			// subscription says why.
+			ch.unreadable = "its payable charge's " + msg
 		}
 		k := costKey{customer: foldName(tag(w.Tags, "CustomerDisplayName")), sku: strings.ToLower(strings.TrimSpace(w.SKU))}
-		idx.charges[k] = append(idx.charges[k], charge{netPrice: m, cycle: normEnum(w.BillingCycleType), quantity: strings.TrimSpace(string(w.Quantity))})
+		idx.charges[k] = append(idx.charges[k], ch)
 	}
 	return idx, nil
 }
@@ -279,8 +291,19 @@ func (idx *costIndex) lookup(customer string, w wireSubscription) (connectors.Mo
 	if idx.denied != "" {
 		return connectors.Money{}, idx.denied
 	}
-	cands := idx.charges[costKey{customer: foldName(customer), sku: strings.ToLower(strings.TrimSpace(w.SKU))}]
+	var cands []charge
+	unreadable := ""
+	for _, ch := range idx.charges[costKey{customer: foldName(customer), sku: strings.ToLower(strings.TrimSpace(w.SKU))}] {
+		if ch.unreadable != "" {
+			unreadable = cmp.Or(unreadable, ch.unreadable)
+			continue
+		}
+		cands = append(cands, ch)
+	}
 	if len(cands) == 0 {
+		if unreadable != "" {
+			return connectors.Money{}, "cost unknown: " + unreadable
+		}
 		return connectors.Money{}, ""
 	}
 	if m, ok := samePrice(cands); ok {
