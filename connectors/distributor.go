@@ -116,6 +116,11 @@ type DistributorSubscription struct {
 	// gives one; "" otherwise (matching ties the product by name).
 	SkuID    string `json:"sku_id,omitempty"`
 	Quantity int    `json:"quantity"`
+	// QuantityDoubtful marks a quantity that was not a plain whole number
+	// of seats as read (negative, fractional, implausible, unreadable): it
+	// is kept as near as an int allows, flagged in Warnings, and no money
+	// is worked out from it.
+	QuantityDoubtful bool `json:"quantity_doubtful,omitempty"`
 	// UnitCost is what the MSP pays per seat per billing period, UnitPrice
 	// the distributor's suggested price to the customer. Either is the zero
 	// Money (unknown) where the API gives none: never invented.

@@ -79,6 +79,10 @@ type BillingLine struct {
 	ItemID         string         `json:"item_id"` // the CatalogItem
 	Description    string         `json:"description,omitempty"`
 	Quantity       int            `json:"quantity"`
+	// QuantityDoubtful marks a quantity that was not a plain whole number
+	// of seats as read: kept, flagged in Warnings, and no money is worked
+	// out from it (see DistributorSubscription.QuantityDoubtful).
+	QuantityDoubtful bool `json:"quantity_doubtful,omitempty"`
 	UnitPrice      Money          `json:"unit_price"`
 	UnitCost       Money          `json:"unit_cost"`
 	// BillingFrequency is how often UnitPrice is charged: the billing

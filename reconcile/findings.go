@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"slices"
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
@@ -75,6 +76,26 @@ type Finding struct {
 	Billed       int
 	ToBill       int
 	UnitPrice    connectors.Money
+	// Doubtful is set when a quantity the finding rests on was not a plain
+	// whole number of seats as read (QuantityDoubtful): the finding is
+	// shown, its money left blank and its Detail says why; a plan leaves
+	// it to a person.
+	Doubtful bool
+}
+
+// doubtNote ends the Detail of a Doubtful finding.
+func doubtNote(source string) string {
+	return "; a quantity read from " + source + " is not a whole number of seats (see its warning): money left blank, check it there"
+}
+
+// anyDoubtfulSub and anyDoubtfulLine report whether a quantity among them
+// was flagged as read.
+func anyDoubtfulSub(subs []*connectors.DistributorSubscription) bool {
+	return slices.ContainsFunc(subs, func(s *connectors.DistributorSubscription) bool { return s.QuantityDoubtful })
+}
+
+func anyDoubtfulLine(lines []*connectors.BillingLine) bool {
+	return slices.ContainsFunc(lines, func(l *connectors.BillingLine) bool { return l.QuantityDoubtful })
 }
 
 // CurrencyTotals are the money of the findings in one currency; no exchange

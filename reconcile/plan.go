@@ -150,6 +150,10 @@ func BuildPlan(in PlanInput) Plan {
 }
 
 func planChange(f Finding, p Plan) (PlannedChange, SkippedChange, bool) {
+	if f.Doubtful {
+		return PlannedChange{}, SkippedChange{TenantID: f.TenantID, Customer: f.Customer, Product: f.Product, Term: f.Term,
+			Finding: f.Kind, Reason: "a quantity it rests on is not a whole number of seats as read: check it and change the line by hand"}, false
+	}
 	var writable []*connectors.BillingLine
 	for i := range f.Lines {
 		if !f.Lines[i].ReadOnly {

@@ -124,6 +124,10 @@ func (ix *reconcileIndex) skuFindings(out []Finding, d *skuData) []Finding {
 			f.Detail = fmt.Sprintf("%s has %d, the tenant %d enabled: the tenant is higher by %d", dist, total, r.Enabled, -diff)
 			f.Sources = []Source{distSource(), msSource}
 		}
+		if anyDoubtfulSub(all) {
+			f.Doubtful, f.MonthlyAmount = true, connectors.Money{}
+			f.Detail += doubtNote(dist)
+		}
 		out = append(out, f)
 	}
 	if len(all) > 0 && paid && r.Unused > tol {
@@ -218,7 +222,8 @@ func (ix *reconcileIndex) itemFindings(out []Finding, all []member, psaCo string
 		if len(lines) == 0 {
 			lead.origin.billedNote = strings.TrimSuffix("none in effect for item "+lead.PSAItemID+"; "+together, "; ")
 		}
-		if lead.UnitPrice.Known() {
+		linesDoubtful := anyDoubtfulLine(lines)
+		if lead.UnitPrice.Known() && !linesDoubtful {
 			lead.MonthlyAmount = lead.UnitPrice.Times(billed)
 		}
 		for _, m := range ms[1:] {
@@ -227,9 +232,16 @@ func (ix *reconcileIndex) itemFindings(out []Finding, all []member, psaCo string
 			o.billedNote = fmt.Sprintf("billed together with %s %s on item %s", lead.Term, ms[0].d.row.Name, lead.PSAItemID)
 		}
 		toBill, known, ignored := 0, true, false
+		doubtSource := ""
+		if linesDoubtful {
+			doubtSource = ix.psaLabel
+		}
 		for _, m := range ms {
 			if m.d.row.Ignored {
 				ignored = true
+			}
+			if ix.in.Settings.basis() == BasisDistributor && anyDoubtfulSub(m.row().origin.subs) {
+				doubtSource = ix.distLabel
 			}
 			if tb := m.row().ToBill; tb != nil {
 				toBill += *tb
@@ -252,7 +264,7 @@ func (ix *reconcileIndex) itemFindings(out []Finding, all []member, psaCo string
 		}
 		names, skuIDs, terms := describe()
 		f := Finding{SkuID: strings.Join(skuIDs, "+"), Product: strings.Join(names, " + "), Term: strings.Join(terms, "+"),
-			PSACompanyID: psaCo, PSAItemID: lead.PSAItemID, Billed: billed, ToBill: toBill}
+			PSACompanyID: psaCo, PSAItemID: lead.PSAItemID, Billed: billed, ToBill: toBill, Doubtful: doubtSource != ""}
 		sources := append([]Source{lead.Where().Billed}, nonEmpty(toBillSources)...)
 		switch {
 		case len(lines) > 0 && abs(diff) > tol:
@@ -280,6 +292,10 @@ func (ix *reconcileIndex) itemFindings(out []Finding, all []member, psaCo string
 				sources = append(sources, priceSource)
 			}
 			f.Sources = sources
+			if f.Doubtful {
+				f.MonthlyAmount = connectors.Money{}
+				f.Detail += doubtNote(doubtSource)
+			}
 			out = append(out, f)
 		case len(lines) == 0 && toBill > 0:
 			f.Kind, f.Quantity = FindingNotBilled, toBill
@@ -310,6 +326,10 @@ func (ix *reconcileIndex) itemFindings(out []Finding, all []member, psaCo string
 			}
 			f.Detail = fmt.Sprintf("%d to bill (%s) and no billed line for %q in %s: needs a new line", toBill, basis, lead.PSAItemName, ix.psaLabel)
 			f.Sources = append(sources, nonEmpty(priceSources)...)
+			if f.Doubtful {
+				f.MonthlyAmount = connectors.Money{}
+				f.Detail += doubtNote(doubtSource)
+			}
 			out = append(out, f)
 		}
 	}

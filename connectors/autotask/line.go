@@ -142,11 +142,12 @@ func (c *Client) lineFrom(k wireContract, s wireContractService, ws []wireUnits,
 	row, ok := lineRow(rows, now)
 	whole := true
 	if !ok {
-		whole = false
+		whole, l.QuantityDoubtful = false, true
 		l.EffectiveFrom, _ = optionalTime("contract startDate", k.StartDate)
 		warns = append(warns, "Autotask holds no units for this contract service; counted as 0")
 	} else {
 		l.Quantity, whole, l.Version = row.units, row.whole, row.version()
+		l.QuantityDoubtful = row.warning != ""
 		warns = appendWarning(warns, row.warning)
 		l.EffectiveFrom = rows[0].start
 		if row.units == 0 && row.holds(now) {

@@ -146,7 +146,7 @@ func RunDistributor(t *testing.T, newHarness func(t *testing.T) DistributorHarne
 		{"NonMicrosoftKeptAndMarked", distTestCase(SubNonMicrosoft, distCheckNonMicrosoft)},
 		{"UnknownStatusKeptAndFlagged", distTestCase(SubUnknownStatus, distCheckUnknownStatus)},
 		{"UnknownTermKeptAndFlagged", distTestCase(SubUnknownTerm, distCheckUnknownTerm)},
-		{"FractionalQuantityFlagged", distTestCase(SubFractionalQuantity, distCheckFlagged)},
+		{"FractionalQuantityFlagged", distTestCase(SubFractionalQuantity, distCheckDoubtful)},
 		{"MissingPriceIsBlank", distTestCase(SubWithoutPrice, distCheckBlankPrice)},
 		{"EveryDateFormat", distTestDateFormats},
 		{"SecretRefused", distTestSecretRefused},
@@ -244,6 +244,9 @@ func distCompareSubscription(t *testing.T, got, want connectors.DistributorSubsc
 	if (len(gw) > 0) != (len(ww) > 0) {
 		t.Errorf("subscription %s: warnings %q, want some=%v", want.ID, gw, len(ww) > 0)
 	}
+	if got.QuantityDoubtful && len(ww) == 0 {
+		t.Errorf("subscription %s: a plain quantity %d is marked doubtful", want.ID, got.Quantity)
+	}
 }
 
 func distSameSubscription(a, b connectors.DistributorSubscription) bool {
@@ -251,6 +254,9 @@ func distSameSubscription(a, b connectors.DistributorSubscription) bool {
 	a.CommitmentEnd, b.CommitmentEnd = time.Time{}, time.Time{}
 	a.StartDate, b.StartDate = time.Time{}, time.Time{}
 	a.EndDate, b.EndDate = time.Time{}, time.Time{}
+	// Like Warnings, the doubt on a quantity is checked where the suite
+	// knows the quantity is odd (FractionalQuantityFlagged).
+	a.QuantityDoubtful, b.QuantityDoubtful = false, false
 	return times && fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b)
 }
 
@@ -300,6 +306,15 @@ func distCheckFlagged(t *testing.T, s connectors.DistributorSubscription) {
 		if strings.TrimSpace(w) == "" || strings.ContainsAny(w, "\r\n") {
 			t.Errorf("warning %q is not one line", w)
 		}
+	}
+}
+
+// distCheckDoubtful: an odd quantity is flagged and marked doubtful, so
+// that no money is worked out from it.
+func distCheckDoubtful(t *testing.T, s connectors.DistributorSubscription) {
+	distCheckFlagged(t, s)
+	if !s.QuantityDoubtful {
+		t.Errorf("subscription %s: quantity %d read from an odd value is not marked doubtful", s.ID, s.Quantity)
 	}
 }
 

@@ -316,6 +316,9 @@ func psaCompareLine(t *testing.T, got, want connectors.BillingLine) {
 	if (len(gw) > 0) != (len(ww) > 0) {
 		t.Errorf("line %s: warnings %q, want some=%v", want.LineID, gw, len(ww) > 0)
 	}
+	if got.QuantityDoubtful && len(ww) == 0 {
+		t.Errorf("line %s: a plain quantity %d is marked doubtful", want.LineID, got.Quantity)
+	}
 	for _, w := range gw {
 		if strings.TrimSpace(w) == "" || strings.ContainsAny(w, "\r\n") {
 			t.Errorf("line %s: warning %q is not one line", want.LineID, w)
@@ -328,6 +331,9 @@ func psaSameLine(a, b connectors.BillingLine) bool {
 	a.EffectiveFrom, b.EffectiveFrom = time.Time{}, time.Time{}
 	a.CancelledOn, b.CancelledOn = time.Time{}, time.Time{}
 	a.Warnings, b.Warnings = nil, nil
+	// Like Warnings, the doubt on a quantity is checked where the suite
+	// knows the quantity is odd (FractionalQuantityFlagged).
+	a.QuantityDoubtful, b.QuantityDoubtful = false, false
 	return times && fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b)
 }
 
@@ -402,6 +408,9 @@ func psaCheckAgreement(want connectors.AgreementState) func(*testing.T, connecto
 func psaCheckFlagged(t *testing.T, ln connectors.BillingLine, _ time.Time) {
 	if len(ln.Warnings) == 0 {
 		t.Errorf("line %s has no warning", ln.LineID)
+	}
+	if !ln.QuantityDoubtful {
+		t.Errorf("line %s: quantity %d read from an odd value is not marked doubtful", ln.LineID, ln.Quantity)
 	}
 }
 

@@ -354,6 +354,7 @@ func (c *Client) lineFrom(a wireAgreement, w wireAddition, now time.Time) (conne
 	var whole bool
 	var wq string
 	l.Quantity, whole, wq = ParseQuantity(w.Quantity)
+	l.QuantityDoubtful = wq != ""
 	warns = appendWarning(warns, wq)
 	currency := c.currency
 	if a.Currency != nil && strings.TrimSpace(a.Currency.CurrencyCode) != "" {

@@ -242,6 +242,7 @@ func (c *Client) lineFrom(h wireInvoice, w wireLine, now time.Time) (connectors.
 	var whole bool
 	var wq string
 	l.Quantity, whole, wq = ParseQuantity(w.Quantity)
+	l.QuantityDoubtful = wq != ""
 	add(wq)
 	var w1, w2, w3, w4 string
 	l.UnitPrice, w1 = parseMoney("unit_price", w.UnitPrice, c.currency)

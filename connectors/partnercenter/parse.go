@@ -372,6 +372,7 @@ func subscriptionFrom(accountID string, w wireSubscription) connectors.Distribut
 	}
 	var msg string
 	s.Quantity, msg = parseQuantity(w.Quantity)
+	s.QuantityDoubtful = msg != ""
 	warn(msg)
 	s.Status, msg = mapStatus(w.Status, w.IsTrial)
 	warn(msg)

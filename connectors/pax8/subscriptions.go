@@ -145,6 +145,7 @@ func subscriptionFrom(w wireSubscription, prod wireProduct, microsoft bool) conn
 	}
 	var msg string
 	s.Quantity, msg = parseQuantity(w.Quantity)
+	s.QuantityDoubtful = msg != ""
 	warn(msg)
 	s.Status, msg = mapStatus(w.Status)
 	warn(msg)

@@ -323,6 +323,7 @@ func subscriptionFrom(w wireSubscription, customer wireCustomer, cost connectors
 	}
 	var msg string
 	s.Quantity, msg = parseQuantity(w.Quantity)
+	s.QuantityDoubtful = msg != ""
 	warn(msg)
 	willNotRenew := w.CommitmentTerm != nil && w.CommitmentTerm.RenewalConfiguration == nil
 	s.Status, s.RawStatus, msg = mapStatus(w.Status, suspended(customer), willNotRenew)

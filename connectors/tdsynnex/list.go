@@ -321,6 +321,7 @@ func subscriptionFrom(w wireSubscription) connectors.DistributorSubscription {
 	// Ion gives Partner Center's SKU id ("0002"), not Graph's skuId: SkuID
 	// stays empty and matching ties the product by name.
 	s.Quantity, msg = parseQuantity(w.Quantity, w.TotalLicense)
+	s.QuantityDoubtful = msg != ""
 	warn(msg)
 	s.Status, msg = mapStatus(w.SubscriptionStatus.String(), w.IsTrial.isTrue())
 	warn(msg)
