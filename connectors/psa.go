@@ -82,9 +82,9 @@ type BillingLine struct {
 	// QuantityDoubtful marks a quantity that was not a plain whole number
 	// of seats as read: kept, flagged in Warnings, and no money is worked
 	// out from it (see DistributorSubscription.QuantityDoubtful).
-	QuantityDoubtful bool `json:"quantity_doubtful,omitempty"`
-	UnitPrice      Money          `json:"unit_price"`
-	UnitCost       Money          `json:"unit_cost"`
+	QuantityDoubtful bool  `json:"quantity_doubtful,omitempty"`
+	UnitPrice        Money `json:"unit_price"`
+	UnitCost         Money `json:"unit_cost"`
 	// BillingFrequency is how often UnitPrice is charged: the billing
 	// cycle of the agreement or contract ("" when the PSA does not say).
 	BillingFrequency BillingFrequency `json:"billing_frequency,omitempty"`
