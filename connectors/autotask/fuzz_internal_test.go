@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // Fuzz targets for every parser of what Autotask sends: dates, units, and
@@ -41,7 +43,7 @@ func FuzzParseUnits(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		q, whole, warn := ParseUnits(json.Number(s))
-		if q > maxQuantity || q < -maxQuantity {
+		if q > field.MaxQuantity || q < -field.MaxQuantity {
 			t.Errorf("ParseUnits(%q) = %d, beyond the bound", s, q)
 		}
 		if !whole && warn == "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // unitsRow is one ContractServiceUnits row as seats reads it.
@@ -123,7 +124,7 @@ func (c *Client) lineFrom(k wireContract, s wireContractService, ws []wireUnits,
 	l.AgreementState, warns = contractState(k, now)
 	var wf string
 	l.BillingFrequency, wf = frequency(periods[strings.TrimSpace(string(k.ContractPeriodType))])
-	warns = appendWarning(warns, wf)
+	warns = field.Warn(warns, wf)
 
 	price := s.AdjustedPrice
 	if strings.TrimSpace(string(price)) == "" {
@@ -132,7 +133,7 @@ func (c *Client) lineFrom(k wireContract, s wireContractService, ws []wireUnits,
 	var w1, w2 string
 	l.UnitPrice, w1 = parseMoney("price", price, c.currency)
 	l.UnitCost, w2 = parseMoney("unitCost", s.UnitCost, c.currency)
-	warns = appendWarning(appendWarning(warns, w1), w2)
+	warns = field.Warn(field.Warn(warns, w1), w2)
 	if l.UnitPrice.Known() && l.UnitPrice.Minor == 0 {
 		l.Billed = false
 	}
@@ -148,7 +149,7 @@ func (c *Client) lineFrom(k wireContract, s wireContractService, ws []wireUnits,
 	} else {
 		l.Quantity, whole, l.Version = row.units, row.whole, row.version()
 		l.QuantityDoubtful = row.warning != ""
-		warns = appendWarning(warns, row.warning)
+		warns = field.Warn(warns, row.warning)
 		l.EffectiveFrom = rows[0].start
 		if row.units == 0 && row.holds(now) {
 			l.CancelledOn = cutToZeroOn(rows, row)
@@ -182,7 +183,7 @@ func cutToZeroOn(rows []unitsRow, current unitsRow) time.Time {
 func contractState(k wireContract, now time.Time) (connectors.AgreementState, []string) {
 	var warns []string
 	end, w := optionalTime("contract endDate", k.EndDate)
-	warns = appendWarning(warns, w)
+	warns = field.Warn(warns, w)
 	status := strings.TrimSpace(string(k.Status))
 	switch {
 	case status == "0":
@@ -192,5 +193,5 @@ func contractState(k wireContract, now time.Time) (connectors.AgreementState, []
 	case status == "1":
 		return connectors.AgreementActive, warns
 	}
-	return connectors.AgreementActive, append(warns, fmt.Sprintf("contract status %q is not one seats knows; read as active", clip(status)))
+	return connectors.AgreementActive, append(warns, fmt.Sprintf("contract status %q is not one seats knows; read as active", field.Clip(status)))
 }

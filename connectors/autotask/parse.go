@@ -4,15 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // timeLayouts are the date spellings Autotask uses, tried in order:
@@ -48,11 +46,11 @@ func ParseTime(s string) (time.Time, error) {
 		}
 		t = t.UTC()
 		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", clip(v))
+			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", clip(v))
+	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
 }
 
 // optionalTime reads a date that may be null: "" is the zero time without
@@ -68,28 +66,6 @@ func optionalTime(field, s string) (time.Time, string) {
 	return t, ""
 }
 
-// clip bounds text from the API quoted in a warning or error, one line of
-// valid UTF-8 without control characters.
-func clip(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == 60 {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// maxQuantity bounds a plausible seat count.
-const maxQuantity = 1_000_000
-
 // ParseUnits reads a units row's units. Autotask documents them as whole,
 // yet databases hold fractions (units of hours, imported data): a
 // fractional count is truncated toward zero and flagged, a negative one
@@ -98,74 +74,14 @@ const maxQuantity = 1_000_000
 // refuses such a line: the delta seats would post would not reach the
 // number asked for).
 func ParseUnits(n json.Number) (q int, whole bool, warning string) {
-	s := strings.TrimSpace(string(n))
-	if s == "" {
-		return 0, false, "Autotask gave no units; counted as 0"
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return 0, false, fmt.Sprintf("units %q is not a number; counted as 0", clip(s))
-	}
-	if d.Abs().GreaterThan(decimal.NewFromInt(maxQuantity)) {
-		return 0, false, fmt.Sprintf("units %s is not a plausible seat count; counted as 0", clip(s))
-	}
-	q = int(d.Truncate(0).IntPart())
-	switch {
-	case !d.IsInteger():
-		return q, false, fmt.Sprintf("units %s is not a whole number of seats; counted as %d", clip(s), q)
-	case q < 0:
-		return q, true, fmt.Sprintf("units %d is negative", q)
-	}
-	return q, true, ""
+	return field.Quantity(string(n), "Autotask", "units")
 }
 
 // parseMoney reads one of Autotask's amounts in currency: absent is the
 // unknown Money without a warning; not a number is blank with a warning;
 // finer than the minor unit is rounded and flagged.
-func parseMoney(field string, n json.Number, currency string) (connectors.Money, string) {
-	amount := strings.TrimSpace(string(n))
-	if amount == "" {
-		return connectors.Money{}, ""
-	}
-	m, exact, err := connectors.ParseMoney(amount, currency)
-	if err != nil {
-		return connectors.Money{}, fmt.Sprintf("%s %s %s cannot be read (%s); left blank", field, clip(amount), clip(currency), clip(err.Error()))
-	}
-	if !exact {
-		return m, fmt.Sprintf("%s %s %s rounded to %s", field, clip(amount), m.Currency, m.Decimal())
-	}
-	return m, ""
-}
-
-// domainFrom turns a company's webAddress (free text) into a bare
-// lower-case host without "www.", or "".
-func domainFrom(website string) string {
-	v := strings.TrimSpace(website)
-	if v == "" {
-		return ""
-	}
-	if !strings.Contains(v, "://") {
-		v = "http://" + v
-	}
-	u, err := url.Parse(v)
-	if err != nil {
-		return ""
-	}
-	host := strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), "www.")
-	if len(host) < 3 || len(host) > 253 || !strings.Contains(host, ".") {
-		return ""
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return ""
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
-				return ""
-			}
-		}
-	}
-	return host
+func parseMoney(name string, n json.Number, currency string) (connectors.Money, string) {
+	return field.Money(name, string(n), currency)
 }
 
 // tenantIDsFrom returns the Microsoft tenant ids a company's user-defined
@@ -228,7 +144,7 @@ func companyType(label string) connectors.CompanyType {
 // a warning, so its money is not shown as monthly by mistake; a value
 // without a label (no picklist) is left blank.
 func frequency(label string) (connectors.BillingFrequency, string) {
-	switch normEnum(label) {
+	switch field.FoldEnum(label) {
 	case "":
 		return "", ""
 	case "monthly", "month":
@@ -238,22 +154,5 @@ func frequency(label string) (connectors.BillingFrequency, string) {
 	case "onetime":
 		return connectors.BillOnce, ""
 	}
-	return connectors.BillUnknown, fmt.Sprintf("period type %q is not monthly or yearly: its price is not turned into a monthly amount", clip(label))
-}
-
-// normEnum folds a label: lower case, no spaces, hyphens or underscores.
-func normEnum(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '_' {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-}
-
-func appendWarning(ws []string, w string) []string {
-	if w == "" {
-		return ws
-	}
-	return append(ws, w)
+	return connectors.BillUnknown, fmt.Sprintf("period type %q is not monthly or yearly: its price is not turned into a monthly amount", field.Clip(label))
 }

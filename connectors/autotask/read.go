@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // everything is the filter of a query that wants every record: Autotask
@@ -62,13 +63,13 @@ func (c *Client) Companies(ctx context.Context) ([]connectors.PSACompany, error)
 			ID:         id(w.ID),
 			Name:       strings.TrimSpace(w.CompanyName),
 			Identifier: strings.TrimSpace(w.CompanyNumber),
-			Domain:     domainFrom(w.WebAddress),
+			Domain:     field.Domain(w.WebAddress),
 			Active:     w.IsActive,
 			TenantIDs:  tenantIDsFrom(w.UserDefinedFields),
 		}
 		co.RawType = labels[strings.TrimSpace(string(w.CompanyType))]
 		if co.RawType == "" && strings.TrimSpace(string(w.CompanyType)) != "" {
-			co.RawType = "type " + clip(string(w.CompanyType))
+			co.RawType = "type " + field.Clip(string(w.CompanyType))
 		}
 		co.Type = companyType(co.RawType)
 		if seen[co.ID] {

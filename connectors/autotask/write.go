@@ -13,6 +13,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // rereadTimeout bounds the re-read after a write whose answer was lost
@@ -190,7 +191,7 @@ func (c *Client) SetQuantity(ctx context.Context, ch connectors.QuantityChange) 
 				// Autotask confirmed the adjustment; only the read back failed.
 				l := live.line
 				l.Quantity, l.Version = ch.NewQuantity, ""
-				l.Warnings = append(append([]string(nil), l.Warnings...), "posted (adjustment "+id(created.ItemID)+") but not read back: "+clip(rerr.Error()))
+				l.Warnings = append(append([]string(nil), l.Warnings...), "posted (adjustment "+id(created.ItemID)+") but not read back: "+field.Clip(rerr.Error()))
 				return done(l)
 			}
 			cause := err

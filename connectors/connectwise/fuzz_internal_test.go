@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // Fuzz targets for every parser of what ConnectWise sends: dates,
@@ -37,7 +39,7 @@ func FuzzParseQuantity(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		q, whole, warn := ParseQuantity(json.Number(s))
-		if q > maxQuantity || q < -maxQuantity {
+		if q > field.MaxQuantity || q < -field.MaxQuantity {
 			t.Errorf("ParseQuantity(%q) = %d, beyond the bound", s, q)
 		}
 		if !whole && warn == "" {

@@ -4,15 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // timeLayouts are the date spellings ConnectWise uses, tried in order: its
@@ -50,11 +48,11 @@ func ParseTime(s string) (time.Time, error) {
 		}
 		t = t.UTC()
 		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", clip(v))
+			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", clip(v))
+	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
 }
 
 // optionalTime reads a date field that may be null: "" is the zero time
@@ -70,29 +68,6 @@ func optionalTime(field, s string) (time.Time, string) {
 	return t, ""
 }
 
-// clip bounds text from the API quoted in a warning or error, and makes it
-// one line of valid UTF-8 without control characters, so that a hostile
-// value cannot fill the screen or move the cursor.
-func clip(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == 60 {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// maxQuantity bounds a plausible seat count; more is a fault in the data.
-const maxQuantity = 1_000_000
-
 // ParseQuantity reads an addition's quantity, which ConnectWise keeps as a
 // float. Seats are whole: a fractional quantity is truncated toward zero
 // and flagged, a negative one kept and flagged, one beyond a million or
@@ -100,76 +75,15 @@ const maxQuantity = 1_000_000
 // a plain whole number of seats (a write refuses such a line: the number
 // seats would compare is not the number ConnectWise holds).
 func ParseQuantity(n json.Number) (q int, whole bool, warning string) {
-	s := strings.TrimSpace(string(n))
-	if s == "" {
-		return 0, false, "ConnectWise gave no quantity; counted as 0"
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return 0, false, fmt.Sprintf("quantity %q is not a number; counted as 0", clip(s))
-	}
-	if d.Abs().GreaterThan(decimal.NewFromInt(maxQuantity)) {
-		return 0, false, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", clip(s))
-	}
-	q = int(d.Truncate(0).IntPart())
-	switch {
-	case !d.IsInteger():
-		return q, false, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", clip(s), q)
-	case q < 0:
-		return q, true, fmt.Sprintf("quantity %d is negative", q)
-	}
-	return q, true, ""
+	return field.Quantity(string(n), "ConnectWise", "quantity")
 }
 
 // parseMoney reads one of ConnectWise's amounts (unitPrice, price...) in
 // currency. An absent amount is the unknown Money, without a warning; one
 // that is not a number is blank with a warning; one finer than the
 // currency's minor unit is rounded and flagged.
-func parseMoney(field string, n json.Number, currency string) (connectors.Money, string) {
-	amount := strings.TrimSpace(string(n))
-	if amount == "" {
-		return connectors.Money{}, ""
-	}
-	m, exact, err := connectors.ParseMoney(amount, currency)
-	if err != nil {
-		return connectors.Money{}, fmt.Sprintf("%s %s %s cannot be read (%s); left blank", field, clip(amount), clip(currency), clip(err.Error()))
-	}
-	if !exact {
-		return m, fmt.Sprintf("%s %s %s rounded to %s", field, clip(amount), m.Currency, m.Decimal())
-	}
-	return m, ""
-}
-
-// domainFrom turns a company's website (free text: "https://www.contoso.com/about",
-// "contoso.com", "WWW.Contoso.com:443") into a bare lower-case host without
-// "www.", or "" when it holds no plausible domain name.
-func domainFrom(website string) string {
-	v := strings.TrimSpace(website)
-	if v == "" {
-		return ""
-	}
-	if !strings.Contains(v, "://") {
-		v = "http://" + v
-	}
-	u, err := url.Parse(v)
-	if err != nil {
-		return ""
-	}
-	host := strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), "www.")
-	if len(host) < 3 || len(host) > 253 || !strings.Contains(host, ".") {
-		return ""
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return ""
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
-				return ""
-			}
-		}
-	}
-	return host
+func parseMoney(name string, n json.Number, currency string) (connectors.Money, string) {
+	return field.Money(name, string(n), currency)
 }
 
 // tenantIDsFrom returns the Microsoft tenant ids a company's custom fields
@@ -229,17 +143,6 @@ func companyType(names []string, isVendor, lead bool) connectors.CompanyType {
 	return connectors.CompanyOther
 }
 
-// normEnum folds an enum value for comparison: lower case, no spaces,
-// hyphens or underscores.
-func normEnum(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '_' {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-}
-
 // agreementState reads an agreement's state at now. ConnectWise has a
 // status (Active, Cancelled, Expired, Inactive), a cancelled flag with its
 // date, and an end date that may have passed without the status catching
@@ -249,10 +152,10 @@ func normEnum(s string) string {
 func agreementState(a wireAgreement, now time.Time) (connectors.AgreementState, []string) {
 	var warns []string
 	cancelledOn, w := optionalTime("agreement dateCancelled", a.DateCancelled)
-	warns = appendWarning(warns, w)
+	warns = field.Warn(warns, w)
 	end, w := optionalTime("agreement endDate", a.EndDate)
-	warns = appendWarning(warns, w)
-	status := normEnum(a.AgreementStatus)
+	warns = field.Warn(warns, w)
+	status := field.FoldEnum(a.AgreementStatus)
 	switch {
 	case a.CancelledFlag || status == "cancelled":
 		if !cancelledOn.IsZero() && cancelledOn.After(now) {
@@ -269,21 +172,14 @@ func agreementState(a wireAgreement, now time.Time) (connectors.AgreementState, 
 	case status == "active" || status == "":
 		return connectors.AgreementActive, warns
 	}
-	return connectors.AgreementActive, append(warns, fmt.Sprintf("agreement status %q is not one seats knows; read as active", clip(a.AgreementStatus)))
-}
-
-func appendWarning(ws []string, w string) []string {
-	if w == "" {
-		return ws
-	}
-	return append(ws, w)
+	return connectors.AgreementActive, append(warns, fmt.Sprintf("agreement status %q is not one seats knows; read as active", field.Clip(a.AgreementStatus)))
 }
 
 // billed reads billCustomer: only Billable is billed; DoNotBill and
 // NoCharge are not, and an unknown or missing value is not either, flagged,
 // since counting a line that is not invoiced would hide under-billing.
 func billed(billCustomer string) (bool, string) {
-	switch normEnum(billCustomer) {
+	switch field.FoldEnum(billCustomer) {
 	case "billable":
 		return true, ""
 	case "donotbill", "nocharge":
@@ -291,5 +187,5 @@ func billed(billCustomer string) (bool, string) {
 	case "":
 		return false, "billCustomer is missing; read as not billed"
 	}
-	return false, fmt.Sprintf("billCustomer %q is not one seats knows; read as not billed", clip(billCustomer))
+	return false, fmt.Sprintf("billCustomer %q is not one seats knows; read as not billed", field.Clip(billCustomer))
 }

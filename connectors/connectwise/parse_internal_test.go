@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 func TestParseTime(t *testing.T) {
@@ -146,8 +147,8 @@ func TestDomainFrom(t *testing.T) {
 		"münchen.de":                    "münchen.de",
 	}
 	for in, want := range tests {
-		if got := domainFrom(in); got != want {
-			t.Errorf("domainFrom(%q) = %q, want %q", in, got, want)
+		if got := field.Domain(in); got != want {
+			t.Errorf("field.Domain(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // Companies lists every company that is not in the recycle bin, all pages,
@@ -106,7 +107,7 @@ func companyFrom(w wireCompany, statuses map[string]wireStatus, types map[string
 		ID:         id(w.ID),
 		Name:       strings.TrimSpace(w.Name),
 		Identifier: strings.TrimSpace(w.Identifier),
-		Domain:     domainFrom(w.Website),
+		Domain:     field.Domain(w.Website),
 		Active:     !w.DeletedFlag && !statusInactive(w.Status, statuses),
 		TenantIDs:  tenantIDsFrom(w.CustomFields),
 	}
@@ -141,7 +142,7 @@ func statusInactive(st *wireRef, statuses map[string]wireStatus) bool {
 	if s, ok := statuses[id(st.ID)]; ok {
 		return s.InactiveFlag
 	}
-	return normEnum(st.Name) == "inactive"
+	return field.FoldEnum(st.Name) == "inactive"
 }
 
 // Catalog lists every catalogue item, active or not, all pages, ordered by
@@ -355,7 +356,7 @@ func (c *Client) lineFrom(a wireAgreement, w wireAddition, now time.Time) (conne
 	var wq string
 	l.Quantity, whole, wq = ParseQuantity(w.Quantity)
 	l.QuantityDoubtful = wq != ""
-	warns = appendWarning(warns, wq)
+	warns = field.Warn(warns, wq)
 	currency := c.currency
 	if a.Currency != nil && strings.TrimSpace(a.Currency.CurrencyCode) != "" {
 		currency = strings.ToUpper(strings.TrimSpace(a.Currency.CurrencyCode))
@@ -365,12 +366,12 @@ func (c *Client) lineFrom(a wireAgreement, w wireAddition, now time.Time) (conne
 	l.UnitCost, w2 = parseMoney("unitCost", w.UnitCost, currency)
 	var wc string
 	l.BillingFrequency, wc = billingCycle(a.BillingCycle)
-	warns = appendWarning(warns, wc)
+	warns = field.Warn(warns, wc)
 	l.Billed, w3 = billed(w.BillCustomer)
 	l.EffectiveFrom, w4 = optionalTime("effectiveDate", w.EffectiveDate)
 	l.CancelledOn, w5 = optionalTime("cancelledDate", w.CancelledDate)
 	for _, w := range []string{w1, w2, w3, w4, w5} {
-		warns = appendWarning(warns, w)
+		warns = field.Warn(warns, w)
 	}
 	if l.EffectiveFrom.IsZero() && w4 == "" {
 		// An addition without its own date starts with its agreement.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // service names the connector in errors and the log.
@@ -294,7 +295,7 @@ func (c *Client) explain(op string, err error) error {
 		e.Message = fmt.Sprintf("%s changed while seats read it, %d times: if an export is still writing it, sync again when it is done", c.path, attempts)
 	default:
 		e.Kind = connectors.ErrUnavailable
-		e.Message = fmt.Sprintf("seats could not read %s (%s): if it is open in another program or on a network share, close it or check the share, and try again", c.path, clip(err.Error()))
+		e.Message = fmt.Sprintf("seats could not read %s (%s): if it is open in another program or on a network share, close it or check the share, and try again", c.path, field.Clip(err.Error()))
 	}
 	return e
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // The columns of the file, by their header names (see the package doc).
@@ -271,11 +272,11 @@ func (p *parser) readHeader(header []string, line int) {
 		case name == "":
 			continue // an unnamed column (a spreadsheet's trailing one) is ignored
 		case !known[name]:
-			unknown = append(unknown, strconv.Quote(clip(strings.TrimSpace(h))))
+			unknown = append(unknown, strconv.Quote(field.Clip(strings.TrimSpace(h))))
 			continue
 		}
 		if j, dup := p.idx[name]; dup {
-			p.problem(line, name, "named twice (%q and %q); keep one of them", clip(strings.TrimSpace(header[j])), clip(strings.TrimSpace(h)))
+			p.problem(line, name, "named twice (%q and %q); keep one of them", field.Clip(strings.TrimSpace(header[j])), field.Clip(strings.TrimSpace(h)))
 			continue
 		}
 		p.idx[name] = i
@@ -297,7 +298,7 @@ func (p *parser) readHeader(header []string, line int) {
 func (p *parser) syntax(data []byte, sep rune, err error, header []string) {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
-		p.problem(1, "", "the file cannot be read as CSV: %s", clip(err.Error()))
+		p.problem(1, "", "the file cannot be read as CSV: %s", field.Clip(err.Error()))
 		return
 	}
 	column := ""
@@ -440,7 +441,7 @@ func (p *parser) row(line int, rec []string) {
 	msID, err := readGUID(cell(colMicrosoftSubID), "a Microsoft subscription id")
 	bad(colMicrosoftSubID, err)
 	if msID != "" && !s.Microsoft {
-		p.problem(line, colMicrosoftSubID, "a Microsoft subscription id on a product of another vendor (%q); clear one of them", clip(cmpOr(vendor, "no vendor")))
+		p.problem(line, colMicrosoftSubID, "a Microsoft subscription id on a product of another vendor (%q); clear one of them", field.Clip(cmpOr(vendor, "no vendor")))
 	}
 	s.MicrosoftSubscriptionID = msID
 
@@ -486,7 +487,7 @@ func (p *parser) row(line int, rec []string) {
 	subID := cell(colSubscriptionID)
 	if subID != "" {
 		if prev, dup := p.ids[subID]; dup {
-			p.problem(line, colSubscriptionID, "%q is already the id of the subscription on line %d; each subscription has its own id", clip(subID), prev)
+			p.problem(line, colSubscriptionID, "%q is already the id of the subscription on line %d; each subscription has its own id", field.Clip(subID), prev)
 		}
 	}
 	if len(p.problems)+p.more > before {
@@ -554,7 +555,7 @@ func (p *parser) account(line int, id, name, tenantID, domain string, active, st
 		if a.acc.Name == "" {
 			a.acc.Name, a.nameLine = name, line
 		} else {
-			p.problem(line, colAccountName, "%q, but line %d names account %s %q; rows of one account must agree on its name", clip(name), a.nameLine, clip(id), clip(a.acc.Name))
+			p.problem(line, colAccountName, "%q, but line %d names account %s %q; rows of one account must agree on its name", field.Clip(name), a.nameLine, field.Clip(id), field.Clip(a.acc.Name))
 		}
 	}
 	if tenantID != "" {
@@ -562,7 +563,7 @@ func (p *parser) account(line int, id, name, tenantID, domain string, active, st
 		case a.acc.TenantID == "":
 			a.acc.TenantID, a.acc.TenantIDSource, a.tenantLine = tenantID, tenantIDSource, line
 		case a.acc.TenantID != tenantID:
-			p.problem(line, colTenantID, "%s, but line %d gives account %s the tenant %s; one account has one tenant", tenantID, a.tenantLine, clip(id), a.acc.TenantID)
+			p.problem(line, colTenantID, "%s, but line %d gives account %s the tenant %s; one account has one tenant", tenantID, a.tenantLine, field.Clip(id), a.acc.TenantID)
 		}
 	}
 	if domain != "" {
@@ -570,7 +571,7 @@ func (p *parser) account(line int, id, name, tenantID, domain string, active, st
 		case a.acc.Domain == "":
 			a.acc.Domain, a.domainLine = domain, line
 		case a.acc.Domain != domain:
-			p.problem(line, colDomain, "%s, but line %d gives account %s the domain %s; give one domain per account", domain, a.domainLine, clip(id), a.acc.Domain)
+			p.problem(line, colDomain, "%s, but line %d gives account %s the domain %s; give one domain per account", domain, a.domainLine, field.Clip(id), a.acc.Domain)
 		}
 	}
 	if statusGiven {
@@ -578,7 +579,7 @@ func (p *parser) account(line int, id, name, tenantID, domain string, active, st
 		case !a.statusGiven:
 			a.acc.Active, a.statusGiven, a.statusLine = active, true, line
 		case a.acc.Active != active:
-			p.problem(line, colAccountStatus, "%s, but line %d says account %s is %s", activeWord(active), a.statusLine, clip(id), activeWord(a.acc.Active))
+			p.problem(line, colAccountStatus, "%s, but line %d says account %s is %s", activeWord(active), a.statusLine, field.Clip(id), activeWord(a.acc.Active))
 		}
 	}
 }

@@ -6,12 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 	"github.com/seats-msp/seats/connectors/skus"
 )
 
@@ -28,42 +28,6 @@ const (
 	maxYear = 9000
 )
 
-// normEnum folds an enum value for matching: lower case, without spaces,
-// hyphens and underscores ("Pending Cancel", "PENDING_CANCEL" and
-// "pending-cancel" are one status; "1 Year" and "1-year" one term).
-func normEnum(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		switch r {
-		case ' ', '-', '_', '\t':
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// clip bounds text from the file quoted in a warning or error, as one line
-// of valid UTF-8 without control characters, so a hostile cell can neither
-// fill the screen nor move the cursor.
-func clip(s string) string {
-	const max = 60
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
 // readQuantity reads a whole, non-negative number of seats. "25.0" is 25
 // (spreadsheets write whole numbers so); a fraction is refused rather than
 // rounded, because a person typed it and seat counts drive every finding.
@@ -74,15 +38,15 @@ func readQuantity(s string) (int, error) {
 	}
 	d, err := decimal.NewFromString(v)
 	if err != nil || strings.ContainsAny(v, "eE") {
-		return 0, fmt.Errorf("%q is not a whole number of seats; write digits only, e.g. 25", clip(v))
+		return 0, fmt.Errorf("%q is not a whole number of seats; write digits only, e.g. 25", field.Clip(v))
 	}
 	switch {
 	case !d.IsInteger():
-		return 0, fmt.Errorf("%q is not a whole number of seats", clip(v))
+		return 0, fmt.Errorf("%q is not a whole number of seats", field.Clip(v))
 	case d.IsNegative():
-		return 0, fmt.Errorf("%q is negative; a quantity is 0 or more seats", clip(v))
+		return 0, fmt.Errorf("%q is negative; a quantity is 0 or more seats", field.Clip(v))
 	case d.GreaterThan(decimal.NewFromInt(maxQuantity)):
-		return 0, fmt.Errorf("%q is not a plausible number of seats (more than %d)", clip(v), maxQuantity)
+		return 0, fmt.Errorf("%q is not a plausible number of seats (more than %d)", field.Clip(v), maxQuantity)
 	}
 	return int(d.IntPart()), nil
 }
@@ -97,14 +61,14 @@ func readMoney(s, currency string, decimalComma bool) (m connectors.Money, warni
 		return connectors.Money{}, "", nil
 	}
 	if strings.TrimSpace(currency) == "" {
-		return connectors.Money{}, "", fmt.Errorf("%q has no currency; fill the currency column (e.g. USD)", clip(v))
+		return connectors.Money{}, "", fmt.Errorf("%q has no currency; fill the currency column (e.g. USD)", field.Clip(v))
 	}
 	num := v
 	if decimalComma && strings.Count(num, ",") == 1 && !strings.Contains(num, ".") {
 		num = strings.Replace(num, ",", ".", 1)
 	}
 	if !plainDecimal(num) {
-		return connectors.Money{}, "", fmt.Errorf("%q is not an amount; write a decimal number such as 19.80, without currency sign or thousands separator", clip(v))
+		return connectors.Money{}, "", fmt.Errorf("%q is not an amount; write a decimal number such as 19.80, without currency sign or thousands separator", field.Clip(v))
 	}
 	m, exact, err := connectors.ParseMoney(num, currency)
 	if err != nil {
@@ -112,13 +76,13 @@ func readMoney(s, currency string, decimalComma bool) (m connectors.Money, warni
 			// The currency column reports its own error; this one would repeat it.
 			return connectors.Money{}, "", nil
 		}
-		return connectors.Money{}, "", fmt.Errorf("%q cannot be read: %s", clip(v), clip(err.Error()))
+		return connectors.Money{}, "", fmt.Errorf("%q cannot be read: %s", field.Clip(v), field.Clip(err.Error()))
 	}
 	if m.Minor < 0 {
-		return connectors.Money{}, "", fmt.Errorf("%q is negative; a cost or price per seat is 0 or more", clip(v))
+		return connectors.Money{}, "", fmt.Errorf("%q is negative; a cost or price per seat is 0 or more", field.Clip(v))
 	}
 	if !exact {
-		warning = fmt.Sprintf("%s %s has more decimals than %s has; rounded to %s", clip(v), m.Currency, m.Currency, m.Decimal())
+		warning = fmt.Sprintf("%s %s has more decimals than %s has; rounded to %s", field.Clip(v), m.Currency, m.Currency, m.Decimal())
 	}
 	return m, warning, nil
 }
@@ -147,7 +111,7 @@ func readCurrency(s string) (string, error) {
 		return "", nil
 	}
 	if _, err := connectors.MinorDigits(v); err != nil || len(v) != 3 {
-		return "", fmt.Errorf("%q is not an ISO 4217 currency code such as USD, EUR or GBP", clip(s))
+		return "", fmt.Errorf("%q is not an ISO 4217 currency code such as USD, EUR or GBP", field.Clip(s))
 	}
 	return v, nil
 }
@@ -157,7 +121,7 @@ func readCurrency(s string) (string, error) {
 // count. A blank term is unknown without a warning: a file without a term
 // column says nothing wrong, and the tables show the term as unknown.
 func readTerm(s string) (connectors.Term, string) {
-	switch normEnum(s) {
+	switch field.FoldEnum(s) {
 	case "monthly", "month", "1month", "p1m", "1m", "nocommitment", "none":
 		return connectors.TermMonthly, ""
 	case "annual", "annually", "yearly", "year", "1year", "1yr", "12months", "p1y", "1y", "p12m":
@@ -167,7 +131,7 @@ func readTerm(s string) (connectors.Term, string) {
 	case "":
 		return connectors.TermUnknown, ""
 	}
-	return connectors.TermUnknown, fmt.Sprintf("term %q is not one seats knows (monthly, annual, triennial); kept as unknown", clip(s))
+	return connectors.TermUnknown, fmt.Sprintf("term %q is not one seats knows (monthly, annual, triennial); kept as unknown", field.Clip(s))
 }
 
 // termKey is the term as it goes into a derived subscription id: the
@@ -177,12 +141,12 @@ func termKey(raw string) string {
 	if t, _ := readTerm(raw); t != connectors.TermUnknown {
 		return string(t)
 	}
-	return normEnum(raw)
+	return field.FoldEnum(raw)
 }
 
 // readBilling reads how often the subscription is invoiced.
 func readBilling(s string) (connectors.BillingFrequency, string) {
-	switch normEnum(s) {
+	switch field.FoldEnum(s) {
 	case "monthly", "month", "p1m", "1month":
 		return connectors.BillMonthly, ""
 	case "annual", "annually", "yearly", "year", "1year", "p1y":
@@ -192,14 +156,14 @@ func readBilling(s string) (connectors.BillingFrequency, string) {
 	case "":
 		return connectors.BillUnknown, ""
 	}
-	return connectors.BillUnknown, fmt.Sprintf("billing frequency %q is not one seats knows (monthly, annual, once); kept as unknown", clip(s))
+	return connectors.BillUnknown, fmt.Sprintf("billing frequency %q is not one seats knows (monthly, annual, once); kept as unknown", field.Clip(s))
 }
 
 // readStatus reads a subscription's state; blank is active, since a file
 // of what the distributor bills lists what is billed.
 func readStatus(s string) (status connectors.SubscriptionStatus, raw, warning string) {
 	raw = strings.TrimSpace(s)
-	switch normEnum(s) {
+	switch field.FoldEnum(s) {
 	case "", "active":
 		return connectors.StatusActive, raw, ""
 	case "pendingcancel", "pendingcancellation", "pendingcancelation", "cancelpending":
@@ -213,19 +177,19 @@ func readStatus(s string) (status connectors.SubscriptionStatus, raw, warning st
 	case "pending":
 		return connectors.StatusPending, raw, ""
 	}
-	return connectors.StatusUnknown, clip(raw), fmt.Sprintf("status %q is not one seats knows; kept as unknown and not counted", clip(raw))
+	return connectors.StatusUnknown, field.Clip(raw), fmt.Sprintf("status %q is not one seats knows; kept as unknown and not counted", field.Clip(raw))
 }
 
 // readAccountStatus reads account_status: a small enum the MSP writes, so
 // an unknown value is an error rather than a guess.
 func readAccountStatus(s string) (bool, error) {
-	switch normEnum(s) {
+	switch field.FoldEnum(s) {
 	case "", "active":
 		return true, nil
 	case "inactive", "deleted":
 		return false, nil
 	}
-	return true, fmt.Errorf("%q is not an account status; write active or inactive", clip(s))
+	return true, fmt.Errorf("%q is not an account status; write active or inactive", field.Clip(s))
 }
 
 // timeLayouts are what may follow the date: the time is ignored (a day is
@@ -252,12 +216,12 @@ func readDate(s string) (time.Time, error) {
 	}
 	if err != nil {
 		if strings.ContainsAny(v, "/.") {
-			return time.Time{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD (e.g. 2025-04-03); day and month in another order are ambiguous", clip(v))
+			return time.Time{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD (e.g. 2025-04-03); day and month in another order are ambiguous", field.Clip(v))
 		}
-		return time.Time{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD (e.g. 2025-04-03)", clip(v))
+		return time.Time{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD (e.g. 2025-04-03)", field.Clip(v))
 	}
 	if y := t.Year(); y < minYear || y > maxYear {
-		return time.Time{}, fmt.Errorf("%q is not a plausible date (the year is outside %d-%d)", clip(v), minYear, maxYear)
+		return time.Time{}, fmt.Errorf("%q is not a plausible date (the year is outside %d-%d)", field.Clip(v), minYear, maxYear)
 	}
 	return t, nil
 }
@@ -284,7 +248,7 @@ func readGUID(s, what string) (string, error) {
 	if id, ok := guid(v); ok {
 		return id, nil
 	}
-	return "", fmt.Errorf("%q is not %s (a GUID such as 0f3c6a52-52cc-4d69-9b7e-5b2f2f6e7a10)", clip(v), what)
+	return "", fmt.Errorf("%q is not %s (a GUID such as 0f3c6a52-52cc-4d69-9b7e-5b2f2f6e7a10)", field.Clip(v), what)
 }
 
 // guid reports whether v is a GUID and returns it canonical.
@@ -315,29 +279,10 @@ func readDomain(s string) (string, error) {
 	if err == nil {
 		host = strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), "www.")
 	}
-	if !plausibleHost(host) {
-		return "", fmt.Errorf("%q is not a domain such as contoso.com", clip(v))
+	if !field.PlausibleHost(host) {
+		return "", fmt.Errorf("%q is not a domain such as contoso.com", field.Clip(v))
 	}
 	return host, nil
-}
-
-// plausibleHost accepts DNS names of at least two labels made of letters,
-// digits and hyphens.
-func plausibleHost(h string) bool {
-	if len(h) < 3 || len(h) > 253 || !strings.Contains(h, ".") {
-		return false
-	}
-	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // isMicrosoftVendor reports whether a vendor column names Microsoft.

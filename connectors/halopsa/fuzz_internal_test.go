@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // FuzzLineRow decodes an invoice line as Halo might send it and maps it:
@@ -34,7 +36,7 @@ func FuzzLineRow(f *testing.F) {
 				t.Fatalf("warning %q is not one line", warn)
 			}
 		}
-		if whole && (l.Quantity > maxQuantity || l.Quantity < -maxQuantity) {
+		if whole && (l.Quantity > field.MaxQuantity || l.Quantity < -field.MaxQuantity) {
 			t.Fatalf("quantity %d out of range", l.Quantity)
 		}
 		if l.ReadOnly && l.ReadOnlyReason == "" {

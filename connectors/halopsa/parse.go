@@ -5,16 +5,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // timeLayouts are the date spellings Halo uses: without a zone (the
@@ -51,11 +49,11 @@ func ParseTime(s string) (t time.Time, ok bool, err error) {
 		case y < noDateBefore:
 			return time.Time{}, false, nil
 		case y > maxYear:
-			return time.Time{}, false, fmt.Errorf("date %q is out of range", clip(v))
+			return time.Time{}, false, fmt.Errorf("date %q is out of range", field.Clip(v))
 		}
 		return p, true, nil
 	}
-	return time.Time{}, false, fmt.Errorf("%q is not a date seats can read", clip(v))
+	return time.Time{}, false, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
 }
 
 func optionalTime(field, s string) (time.Time, string) {
@@ -66,99 +64,19 @@ func optionalTime(field, s string) (time.Time, string) {
 	return t, ""
 }
 
-// clip bounds text quoted in a warning: one line, valid UTF-8, 60 runes.
-func clip(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == 60 {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-const maxQuantity = 1_000_000
-
 // ParseQuantity reads qty_order, which Halo keeps as a decimal. A
 // fractional quantity is truncated toward zero and flagged; a negative one
 // kept and flagged; one beyond a million or unreadable counts as 0,
 // flagged. whole is false for anything but a plain whole number (a write
 // refuses such a line).
 func ParseQuantity(n json.Number) (q int, whole bool, warning string) {
-	s := strings.TrimSpace(string(n))
-	if s == "" {
-		return 0, false, "Halo gave no quantity; counted as 0"
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return 0, false, fmt.Sprintf("quantity %q is not a number; counted as 0", clip(s))
-	}
-	if d.Abs().GreaterThan(decimal.NewFromInt(maxQuantity)) {
-		return 0, false, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", clip(s))
-	}
-	q = int(d.Truncate(0).IntPart())
-	switch {
-	case !d.IsInteger():
-		return q, false, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", clip(s), q)
-	case q < 0:
-		return q, true, fmt.Sprintf("quantity %d is negative", q)
-	}
-	return q, true, ""
+	return field.Quantity(string(n), "Halo", "quantity")
 }
 
 // parseMoney reads an amount; absent (null) is the unknown Money without a
 // warning.
-func parseMoney(field string, n json.Number, currency string) (connectors.Money, string) {
-	amount := strings.TrimSpace(string(n))
-	if amount == "" {
-		return connectors.Money{}, ""
-	}
-	m, exact, err := connectors.ParseMoney(amount, currency)
-	if err != nil {
-		return connectors.Money{}, fmt.Sprintf("%s %s cannot be read (%s); left blank", field, clip(amount), clip(err.Error()))
-	}
-	if !exact {
-		return m, fmt.Sprintf("%s %s %s rounded to %s", field, clip(amount), m.Currency, m.Decimal())
-	}
-	return m, ""
-}
-
-// domainFrom turns a website into a bare lower-case host without "www.",
-// or "" when it holds no plausible domain name.
-func domainFrom(website string) string {
-	v := strings.TrimSpace(website)
-	if v == "" {
-		return ""
-	}
-	if !strings.Contains(v, "://") {
-		v = "http://" + v
-	}
-	u, err := url.Parse(v)
-	if err != nil {
-		return ""
-	}
-	host := strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), "www.")
-	if len(host) < 3 || len(host) > 253 || !strings.Contains(host, ".") {
-		return ""
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return ""
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
-				return ""
-			}
-		}
-	}
-	return host
+func parseMoney(name string, n json.Number, currency string) (connectors.Money, string) {
+	return field.Money(name, string(n), currency)
 }
 
 // tenantIDs returns the Azure tenant ids linked to a client that are GUIDs,
@@ -213,7 +131,7 @@ func quantityCounted(w wireLine) string {
 	if len(what) > 0 {
 		counted = "linked " + strings.Join(what, " and ")
 	}
-	return fmt.Sprintf("Halo computes this line's quantity itself from %s (quantity type %s): change what it counts in Halo, not the line", counted, clip(qt))
+	return fmt.Sprintf("Halo computes this line's quantity itself from %s (quantity type %s): change what it counts in Halo, not the line", counted, field.Clip(qt))
 }
 
 // lineFrom maps one line of invoice h. whole is false when the quantity
@@ -287,7 +205,7 @@ func invoiceFrequency(h wireInvoice) (connectors.BillingFrequency, string) {
 			return connectors.BillAnnual, ""
 		}
 	}
-	return connectors.BillUnknown, fmt.Sprintf("the recurring invoice charges every %s (period type %s), which seats cannot turn into months: its money is left blank", clip(period), clip(typ))
+	return connectors.BillUnknown, fmt.Sprintf("the recurring invoice charges every %s (period type %s), which seats cannot turn into months: its money is left blank", field.Clip(period), field.Clip(typ))
 }
 
 // invoiceState reads a recurring invoice's state at now: disabled is
@@ -334,13 +252,13 @@ func companyFrom(w wireClient) connectors.PSACompany {
 	co := connectors.PSACompany{
 		ID:        id(w.ID),
 		Name:      strings.TrimSpace(w.Name),
-		Domain:    domainFrom(w.Website),
+		Domain:    field.Domain(w.Website),
 		Active:    !w.Inactive,
 		Type:      connectors.CompanyClient,
 		TenantIDs: tenantIDs(w.AzureTenants),
 	}
 	if co.Domain == "" {
-		co.Domain = domainFrom(w.Domain)
+		co.Domain = field.Domain(w.Domain)
 	}
 	return co
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // Defaults for the zero values of Config.
@@ -226,7 +227,7 @@ func explainUnauthorized(err error) error {
 	out.Kind = connectors.ErrUnauthorized
 	said := ""
 	if m := strings.TrimSpace(ce.Message); m != "" {
-		said = " (Partner Center said: " + clip(m) + ")"
+		said = " (Partner Center said: " + field.Clip(m) + ")"
 	}
 	out.Message = "Partner Center refused the Microsoft sign-in's token" + said + ": " + signInAgain
 	return &out
@@ -241,7 +242,7 @@ func explainForbidden(err error) error {
 	out := *ce
 	said := ""
 	if m := strings.TrimSpace(ce.Message); m != "" {
-		said = " (Partner Center said: " + clip(m) + ")"
+		said = " (Partner Center said: " + field.Clip(m) + ")"
 	}
 	out.Message = "the signed-in user may not read this in Partner Center" + said +
 		": in Partner Center, give the user the Admin agent or Sales agent role, or sign in as one who has it"

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // FuzzParseTime: never panics; whatever it accepts is UTC, within the
@@ -87,7 +88,7 @@ func FuzzSubscriptionRow(f *testing.F) {
 			t.Fatalf("end date %v is not the commitment end %v", s.EndDate, s.CommitmentEnd)
 		}
 		for _, warn := range s.Warnings {
-			if !utf8.ValidString(warn) || utf8.RuneCountInString(warn) > maxWarningRunes+1 || strings.TrimSpace(warn) == "" {
+			if !utf8.ValidString(warn) || utf8.RuneCountInString(warn) > field.MaxWarningRunes+1 || strings.TrimSpace(warn) == "" {
 				t.Fatalf("warning %q is not a bounded line of UTF-8", warn)
 			}
 			if strings.IndexFunc(warn, unicode.IsControl) >= 0 {

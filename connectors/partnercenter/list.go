@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // customer is one listed customer: its account and its relationship.
@@ -152,5 +153,5 @@ func strconvQuote(s string) string {
 	if s == "" {
 		return "none given"
 	}
-	return strconv.Quote(clip(s))
+	return strconv.Quote(field.Clip(s))
 }

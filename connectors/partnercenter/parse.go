@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // timeLayouts are the timestamp spellings Partner Center's documents show,
@@ -60,11 +60,11 @@ func ParseTime(s string) (time.Time, error) {
 		}
 		t = t.UTC()
 		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", clip(v))
+			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", clip(v))
+	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
 }
 
 // isNoDate reports whether s is one of Partner Center's stand-ins for "no
@@ -88,47 +88,6 @@ func isNoDate(s string) bool {
 	return y < noDateBefore || y > noDateAfter
 }
 
-// clip bounds text from the API quoted in a warning or error, and makes it
-// one line of valid UTF-8 without control characters.
-func clip(s string) string { return oneLine(s, 60) }
-
-// maxWarningRunes bounds a whole warning.
-const maxWarningRunes = 300
-
-// oneLine returns s as valid UTF-8 with control characters turned into
-// spaces, at most max runes, ending in "…" when cut.
-func oneLine(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// normEnum folds an enum value for matching: lower case, without spaces,
-// hyphens and underscores ("oneTime", "one_time" and "OneTime" are one
-// billing cycle; Microsoft's casing of some values is not confirmed).
-func normEnum(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		switch r {
-		case ' ', '-', '_', '\t':
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // mapStatus normalises a Partner Center subscription status (SDK enum:
 // none, active, suspended, deleted, expired, pending, disabled). An active
 // trial is a trial. Expired and deleted subscriptions bill nothing more:
@@ -136,7 +95,7 @@ func normEnum(s string) string {
 // come back: suspended. The second result is a warning for a status seats
 // does not know (kept as StatusUnknown).
 func mapStatus(raw string, trial bool) (connectors.SubscriptionStatus, string) {
-	switch normEnum(raw) {
+	switch field.FoldEnum(raw) {
 	case "active":
 		if trial {
 			return connectors.StatusTrial, ""
@@ -152,7 +111,7 @@ func mapStatus(raw string, trial bool) (connectors.SubscriptionStatus, string) {
 	if strings.TrimSpace(raw) == "" {
 		return connectors.StatusUnknown, "Partner Center gave no status; kept as unknown"
 	}
-	return connectors.StatusUnknown, fmt.Sprintf("Partner Center status %q is not one seats knows; kept as unknown", clip(raw))
+	return connectors.StatusUnknown, fmt.Sprintf("Partner Center status %q is not one seats knows; kept as unknown", field.Clip(raw))
 }
 
 // mapTerm reads the commitment from termDuration (ISO 8601: P1M, P1Y, P3Y;
@@ -162,7 +121,7 @@ func mapStatus(raw string, trial bool) (connectors.SubscriptionStatus, string) {
 // one. A term seats has no value for (P2Y, say) is TermUnknown with a
 // warning.
 func mapTerm(termDuration, billingCycle string) (connectors.Term, string) {
-	switch normEnum(termDuration) {
+	switch field.FoldEnum(termDuration) {
 	case "p1m", "p30d", "monthly":
 		return connectors.TermMonthly, ""
 	case "p1y", "p12m", "p365d", "annual", "yearly":
@@ -170,7 +129,7 @@ func mapTerm(termDuration, billingCycle string) (connectors.Term, string) {
 	case "p3y", "p36m", "triennial":
 		return connectors.TermTriennial, ""
 	case "":
-		switch normEnum(billingCycle) {
+		switch field.FoldEnum(billingCycle) {
 		case "monthly":
 			return connectors.TermMonthly, ""
 		case "annual":
@@ -180,7 +139,7 @@ func mapTerm(termDuration, billingCycle string) (connectors.Term, string) {
 		}
 		return connectors.TermUnknown, "Partner Center gave no termDuration and the billing cycle does not imply one; term unknown"
 	}
-	return connectors.TermUnknown, fmt.Sprintf("term %q is not one seats knows; kept as unknown", clip(termDuration))
+	return connectors.TermUnknown, fmt.Sprintf("term %q is not one seats knows; kept as unknown", field.Clip(termDuration))
 }
 
 // mapBilling reads billingCycle, how often Microsoft invoices the
@@ -189,7 +148,7 @@ func mapTerm(termDuration, billingCycle string) (connectors.Term, string) {
 // and biennial billing (the whole term paid up front) have no frequency in
 // seats and are flagged.
 func mapBilling(raw string, trial bool, billingType string) (connectors.BillingFrequency, string) {
-	switch normEnum(raw) {
+	switch field.FoldEnum(raw) {
 	case "monthly":
 		return connectors.BillMonthly, ""
 	case "annual", "yearly":
@@ -197,18 +156,15 @@ func mapBilling(raw string, trial bool, billingType string) (connectors.BillingF
 	case "onetime", "once":
 		return connectors.BillOnce, ""
 	case "none":
-		if trial || normEnum(billingType) == "usage" {
+		if trial || field.FoldEnum(billingType) == "usage" {
 			return connectors.BillUnknown, ""
 		}
 		return connectors.BillUnknown, "Partner Center gives this subscription no billing cycle"
 	case "", "unknown":
 		return connectors.BillUnknown, "Partner Center gave no billing cycle"
 	}
-	return connectors.BillUnknown, fmt.Sprintf("billing cycle %q has no billing frequency in seats; kept as unknown", clip(raw))
+	return connectors.BillUnknown, fmt.Sprintf("billing cycle %q has no billing frequency in seats; kept as unknown", field.Clip(raw))
 }
-
-// maxQuantity bounds a plausible seat count; more is a fault in the data.
-const maxQuantity = 1_000_000
 
 // parseQuantity reads quantity, a number (or a number written as a JSON
 // string). Seats are whole and not negative: anything else is kept as near
@@ -227,15 +183,15 @@ func parseQuantity(raw json.RawMessage) (int, string) {
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return 0, fmt.Sprintf("quantity %q is not a number; counted as 0", clip(s))
+		return 0, fmt.Sprintf("quantity %q is not a number; counted as 0", field.Clip(s))
 	}
-	if d.Abs().GreaterThan(decimal.NewFromInt(maxQuantity)) {
-		return 0, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", clip(s))
+	if d.Abs().GreaterThan(decimal.NewFromInt(field.MaxQuantity)) {
+		return 0, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", field.Clip(s))
 	}
 	q := int(d.Truncate(0).IntPart())
 	switch {
 	case !d.IsInteger():
-		return q, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", clip(s), q)
+		return q, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", field.Clip(s), q)
 	case q < 0:
 		return q, fmt.Sprintf("quantity %d is negative", q)
 	}
@@ -294,7 +250,7 @@ func accountFrom(w wireCustomer) connectors.DistributorAccount {
 	a := connectors.DistributorAccount{
 		ID:     id,
 		Name:   strings.TrimSpace(w.CompanyProfile.CompanyName),
-		Domain: domainFrom(w.CompanyProfile.Domain),
+		Domain: field.Domain(w.CompanyProfile.Domain),
 		// Partner Center lists no inactive customers: a customer listed
 		// is one the partner has.
 		Active: true,
@@ -309,32 +265,12 @@ func accountFrom(w wireCustomer) connectors.DistributorAccount {
 	return a
 }
 
-// domainFrom returns companyProfile.domain bare and lower case, or "" when
-// it is not a plausible domain name.
-func domainFrom(domain string) string {
-	v := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(domain)), ".")
-	if len(v) < 3 || len(v) > 253 || !strings.Contains(v, ".") {
-		return ""
-	}
-	for _, label := range strings.Split(v, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return ""
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
-				return ""
-			}
-		}
-	}
-	return v
-}
-
 // subscriptionFrom maps one subscription of the customer accountID.
 func subscriptionFrom(accountID string, w wireSubscription) connectors.DistributorSubscription {
 	var warnings []string
 	warn := func(s string) {
 		if s != "" {
-			warnings = append(warnings, oneLine(s, maxWarningRunes))
+			warnings = append(warnings, field.OneLine(s, field.MaxWarningRunes))
 		}
 	}
 	name := strings.TrimSpace(w.OfferName)
@@ -388,7 +324,7 @@ func subscriptionFrom(accountID string, w wireSubscription) connectors.Distribut
 	// A subscription that will not renew stops billing when its
 	// commitment ends; a deleted one ended on a day Partner Center does
 	// not give.
-	if w.AutoRenewEnabled != nil && !*w.AutoRenewEnabled && !s.CommitmentEnd.IsZero() && normEnum(w.Status) != "deleted" {
+	if w.AutoRenewEnabled != nil && !*w.AutoRenewEnabled && !s.CommitmentEnd.IsZero() && field.FoldEnum(w.Status) != "deleted" {
 		s.EndDate = s.CommitmentEnd
 	}
 	s.Warnings = warnings

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // FuzzParseTime: never panics; whatever it accepts is UTC, within the
@@ -76,7 +77,7 @@ func FuzzSubscriptionRow(f *testing.F) {
 		if s.Term == connectors.TermUnknown && len(s.Warnings) == 0 {
 			t.Fatalf("unknown term kept without a warning")
 		}
-		if (s.Quantity < 0 || s.Quantity > maxQuantity) && len(s.Warnings) == 0 {
+		if (s.Quantity < 0 || s.Quantity > field.MaxQuantity) && len(s.Warnings) == 0 {
 			t.Fatalf("quantity %d kept without a warning", s.Quantity)
 		}
 		for _, m := range []connectors.Money{s.UnitCost, s.UnitPrice} {
@@ -88,7 +89,7 @@ func FuzzSubscriptionRow(f *testing.F) {
 			t.Fatalf("non-Microsoft row with Microsoft ids: %+v", s)
 		}
 		for _, msg := range s.Warnings {
-			if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) || utf8.RuneCountInString(msg) > maxWarningRunes+1 {
+			if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) || utf8.RuneCountInString(msg) > field.MaxWarningRunes+1 {
 				t.Fatalf("warning %q is not one bounded line", msg)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // eachPage reads every page of the list at path, size PageSize: page 0
@@ -108,7 +109,7 @@ func accountFrom(w wireCompany) connectors.DistributorAccount {
 	a := connectors.DistributorAccount{
 		ID:     w.ID,
 		Name:   w.Name,
-		Domain: domainFrom(w.Website),
+		Domain: field.Domain(w.Website),
 		Active: accountActive(w.Status),
 	}
 	if id := tenantIDFrom(w.ExternalID); id != "" {

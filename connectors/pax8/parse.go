@@ -4,15 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // timeLayouts are the timestamp spellings Pax8 uses, tried in order. One
@@ -58,38 +56,11 @@ func ParseTime(s string) (time.Time, error) {
 		}
 		t = t.UTC()
 		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", clip(v))
+			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", clip(v))
-}
-
-// clip bounds text from the API quoted in a warning or error, and makes it
-// one line of valid UTF-8 without control characters, so that a hostile
-// value cannot fill the screen or move the cursor.
-func clip(s string) string { return oneLine(s, 60) }
-
-// maxWarningRunes bounds a whole warning.
-const maxWarningRunes = 300
-
-// oneLine returns s as valid UTF-8 with control characters turned into
-// spaces, at most max runes, ending in "…" when cut.
-func oneLine(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
+	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
 }
 
 // mapStatus normalises a Pax8 subscription status. Matching ignores case
@@ -98,7 +69,7 @@ func oneLine(s string, max int) string {
 // seats knows (the subscription is kept as StatusUnknown) or is mapped on a
 // reading that is not confirmed.
 func mapStatus(raw string) (connectors.SubscriptionStatus, string) {
-	switch normEnum(raw) {
+	switch field.FoldEnum(raw) {
 	case "active", "activated":
 		// Activated is the end of the retired PendingActivation flow: a
 		// subscription that bills.
@@ -125,7 +96,7 @@ func mapStatus(raw string) (connectors.SubscriptionStatus, string) {
 	if strings.TrimSpace(raw) == "" {
 		return connectors.StatusUnknown, "Pax8 gave no status; kept as unknown"
 	}
-	return connectors.StatusUnknown, fmt.Sprintf("Pax8 status %q is not one seats knows; kept as unknown", clip(raw))
+	return connectors.StatusUnknown, fmt.Sprintf("Pax8 status %q is not one seats knows; kept as unknown", field.Clip(raw))
 }
 
 // mapTerm reads the commitment (not the billing frequency) from
@@ -137,7 +108,7 @@ func mapTerm(c *wireCommitment) (connectors.Term, string) {
 	if c == nil || strings.TrimSpace(c.Term) == "" {
 		return connectors.TermMonthly, ""
 	}
-	switch normEnum(c.Term) {
+	switch field.FoldEnum(c.Term) {
 	case "monthly", "1month", "month", "p1m", "none", "nocommitment":
 		return connectors.TermMonthly, ""
 	case "1year", "annual", "yearly", "year", "p1y", "12months":
@@ -145,7 +116,7 @@ func mapTerm(c *wireCommitment) (connectors.Term, string) {
 	case "3year", "3years", "triennial", "p3y", "36months":
 		return connectors.TermTriennial, ""
 	}
-	return connectors.TermUnknown, fmt.Sprintf("commitment term %q is not one seats knows; kept as unknown", clip(c.Term))
+	return connectors.TermUnknown, fmt.Sprintf("commitment term %q is not one seats knows; kept as unknown", field.Clip(c.Term))
 }
 
 // mapBilling reads billingTerm, which is how often Pax8 invoices the
@@ -153,7 +124,7 @@ func mapTerm(c *wireCommitment) (connectors.Term, string) {
 // warning (the status says trial). "2-Year" and "3-Year" billing (paid in
 // advance for the whole term) has no frequency in seats and is flagged.
 func mapBilling(raw string) (connectors.BillingFrequency, string) {
-	switch normEnum(raw) {
+	switch field.FoldEnum(raw) {
 	case "monthly":
 		return connectors.BillMonthly, ""
 	case "annual", "yearly", "1year":
@@ -165,52 +136,17 @@ func mapBilling(raw string) (connectors.BillingFrequency, string) {
 	case "":
 		return connectors.BillUnknown, "Pax8 gave no billing term"
 	}
-	return connectors.BillUnknown, fmt.Sprintf("billing term %q has no billing frequency in seats; kept as unknown", clip(raw))
+	return connectors.BillUnknown, fmt.Sprintf("billing term %q has no billing frequency in seats; kept as unknown", field.Clip(raw))
 }
-
-// normEnum folds an enum value for matching: lower case, without spaces,
-// hyphens and underscores ("Pending Cancel", "PENDING_CANCEL" and
-// "PendingCancel" are one status; "1-Year" and "1 Year" one term).
-func normEnum(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		switch r {
-		case ' ', '-', '_', '\t':
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// maxQuantity bounds a plausible seat count; more is a fault in the data.
-const maxQuantity = 1_000_000
 
 // parseQuantity reads Pax8's quantity, which the spec types as a number.
 // Seats are whole and not negative: anything else is kept as near as an
 // int allows and flagged, never silently converted: a fractional quantity
-// is truncated toward zero, a negative one kept, one beyond maxQuantity or
+// is truncated toward zero, a negative one kept, one beyond field.MaxQuantity or
 // unreadable counts as 0.
 func parseQuantity(n json.Number) (int, string) {
-	s := strings.TrimSpace(string(n))
-	if s == "" {
-		return 0, "Pax8 gave no quantity; counted as 0"
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return 0, fmt.Sprintf("quantity %q is not a number; counted as 0", clip(s))
-	}
-	if d.Abs().GreaterThan(decimal.NewFromInt(maxQuantity)) {
-		return 0, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", clip(s))
-	}
-	q := int(d.Truncate(0).IntPart())
-	switch {
-	case !d.IsInteger():
-		return q, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", clip(s), q)
-	case q < 0:
-		return q, fmt.Sprintf("quantity %d is negative", q)
-	}
-	return q, ""
+	q, _, w := field.Quantity(string(n), "Pax8", "quantity")
+	return q, w
 }
 
 // parsePrice reads one of Pax8's amounts (price, partnerCost) in the row's
@@ -219,22 +155,8 @@ func parseQuantity(n json.Number) (int, string) {
 // figure. An amount it cannot place (no currency, an unknown currency, not a
 // number) is also blank, with a warning; one finer than the currency's minor
 // unit is rounded and flagged.
-func parsePrice(field string, n json.Number, currency string) (connectors.Money, string) {
-	amount := strings.TrimSpace(string(n))
-	if amount == "" {
-		return connectors.Money{}, ""
-	}
-	if strings.TrimSpace(currency) == "" {
-		return connectors.Money{}, fmt.Sprintf("%s %s has no currency; left blank", field, clip(amount))
-	}
-	m, exact, err := connectors.ParseMoney(amount, currency)
-	if err != nil {
-		return connectors.Money{}, fmt.Sprintf("%s %s %s cannot be read (%s); left blank", field, clip(amount), clip(currency), clip(err.Error()))
-	}
-	if !exact {
-		return m, fmt.Sprintf("%s %s %s rounded to %s", field, clip(amount), m.Currency, m.Decimal())
-	}
-	return m, ""
+func parsePrice(name string, n json.Number, currency string) (connectors.Money, string) {
+	return field.Money(name, string(n), currency)
 }
 
 // tenantIDFrom returns the company's externalId as a Microsoft tenant id
@@ -279,49 +201,7 @@ func skuIDFrom(vendorSkuID string) (string, string) {
 			return id.String(), ""
 		}
 	}
-	return "", fmt.Sprintf("vendorSkuId %q is not a Microsoft SKU id; the product is matched by name", clip(v))
-}
-
-// domainFrom turns the company's website (free text: "https://www.contoso.com/about",
-// "contoso.com", "WWW.Contoso.com:443") into a bare lower-case host without
-// "www.", or "" when it holds no plausible domain name.
-func domainFrom(website string) string {
-	v := strings.TrimSpace(website)
-	if v == "" {
-		return ""
-	}
-	if !strings.Contains(v, "://") {
-		v = "http://" + v
-	}
-	u, err := url.Parse(v)
-	if err != nil {
-		return ""
-	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	host = strings.TrimPrefix(host, "www.")
-	if !plausibleHost(host) {
-		return ""
-	}
-	return host
-}
-
-// plausibleHost accepts DNS names of at least two labels made of letters,
-// digits and hyphens (IDNs in their xn-- form, or as Unicode letters).
-func plausibleHost(h string) bool {
-	if len(h) < 3 || len(h) > 253 || !strings.Contains(h, ".") {
-		return false
-	}
-	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
-				return false
-			}
-		}
-	}
-	return true
+	return "", fmt.Sprintf("vendorSkuId %q is not a Microsoft SKU id; the product is matched by name", field.Clip(v))
 }
 
 // accountActive reads a company's status: Pax8 has Active, Inactive and
@@ -329,7 +209,7 @@ func plausibleHost(h string) bool {
 // keeps the company active, since hiding a customer who pays is worse than
 // showing one who left.
 func accountActive(status string) bool {
-	switch normEnum(status) {
+	switch field.FoldEnum(status) {
 	case "inactive", "deleted":
 		return false
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // Subscriptions lists every subscription of every company, all pages, in
@@ -82,7 +83,7 @@ func (c *Client) subscription(ctx context.Context, w wireSubscription, products 
 	} else {
 		// Without the product, the name is the only hint of the vendor.
 		microsoft = strings.HasPrefix(strings.ToLower(strings.TrimSpace(w.ProductName)), "microsoft")
-		warnings = append(warnings, fmt.Sprintf("Pax8 has no product %q; the vendor is guessed from the name", clip(w.ProductID)))
+		warnings = append(warnings, fmt.Sprintf("Pax8 has no product %q; the vendor is guessed from the name", field.Clip(w.ProductID)))
 	}
 	if microsoft && (strings.TrimSpace(w.VendorSubscriptionID) == "" || strings.TrimSpace(w.VendorSkuID) == "") {
 		var d wireSubscription
@@ -116,7 +117,7 @@ func subscriptionFrom(w wireSubscription, prod wireProduct, microsoft bool) conn
 	var warnings []string
 	warn := func(s string) {
 		if s != "" {
-			warnings = append(warnings, oneLine(s, maxWarningRunes))
+			warnings = append(warnings, field.OneLine(s, field.MaxWarningRunes))
 		}
 	}
 	name := strings.TrimSpace(w.ProductName)

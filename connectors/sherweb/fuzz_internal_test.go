@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 func TestParseTime(t *testing.T) {
@@ -124,7 +125,7 @@ func FuzzSubscriptionRow(f *testing.F) {
 			t.Fatalf("Microsoft ids invented: %+v", s)
 		}
 		for _, msg := range s.Warnings {
-			if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) || utf8.RuneCountInString(msg) > maxWarningRunes+1 {
+			if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) || utf8.RuneCountInString(msg) > field.MaxWarningRunes+1 {
 				t.Fatalf("warning %q is not one bounded line", msg)
 			}
 		}

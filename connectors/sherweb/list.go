@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // Accounts lists every customer of the MSP at Sherweb, in Sherweb's order,
@@ -242,10 +243,10 @@ func indexCharges(op string, raws []json.RawMessage) (*costIndex, error) {
 			return nil, &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: op,
 				Message: fmt.Sprintf("charge %d does not decode", i), Err: err}
 		}
-		if normEnum(w.ChargeType) != "recurring" {
+		if field.FoldEnum(w.ChargeType) != "recurring" {
 			continue // setup fees and usage are not a seat's price
 		}
-		ch := charge{cycle: normEnum(w.BillingCycleType), quantity: strings.TrimSpace(string(w.Quantity))}
+		ch := charge{cycle: field.FoldEnum(w.BillingCycleType), quantity: strings.TrimSpace(string(w.Quantity))}
 		m, msg := parsePrice("netPrice", w.NetPrice, w.Currency)
 		switch {
 		case msg == "" && m.Known():
@@ -309,7 +310,7 @@ func (idx *costIndex) lookup(customer string, w wireSubscription) (connectors.Mo
 	if m, ok := samePrice(cands); ok {
 		return m, ""
 	}
-	cycle := map[string]string{"monthly": "monthly", "yearly": "yearly", "none": "onetime"}[normEnum(w.BillingCycle)]
+	cycle := map[string]string{"monthly": "monthly", "yearly": "yearly", "none": "onetime"}[field.FoldEnum(w.BillingCycle)]
 	var narrowed []charge
 	for _, ch := range cands {
 		if (cycle == "" || ch.cycle == cycle) && ch.quantity == strings.TrimSpace(string(w.Quantity)) {

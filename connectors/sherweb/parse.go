@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
-
-	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 	"github.com/seats-msp/seats/connectors/skus"
 )
 
@@ -54,52 +52,11 @@ func ParseTime(s string) (time.Time, error) {
 		}
 		t = t.UTC()
 		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", clip(v))
+			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", clip(v))
-}
-
-// clip bounds text from the API quoted in a warning or error, as one line
-// of valid UTF-8 without control characters.
-func clip(s string) string { return oneLine(s, 60) }
-
-// maxWarningRunes bounds a whole warning.
-const maxWarningRunes = 300
-
-// oneLine returns s as valid UTF-8 with control characters turned into
-// spaces, at most max runes, ending in "…" when cut.
-func oneLine(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// normEnum folds an enum value for matching: lower case, without spaces,
-// hyphens and underscores ("Pending Cancel", "PENDING_CANCEL" and
-// "PendingCancel" are one value).
-func normEnum(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		switch r {
-		case ' ', '-', '_', '\t':
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
 }
 
 // mapStatus decides a subscription's status. Sherweb's subscription models
@@ -113,7 +70,7 @@ func normEnum(s string) string {
 func mapStatus(raw *string, customerSuspended, willNotRenew bool) (connectors.SubscriptionStatus, string, string) {
 	if raw != nil {
 		v := strings.TrimSpace(*raw)
-		switch normEnum(v) {
+		switch field.FoldEnum(v) {
 		case "active", "activated", "enabled":
 			if customerSuspended {
 				return connectors.StatusSuspended, v, ""
@@ -135,7 +92,7 @@ func mapStatus(raw *string, customerSuspended, willNotRenew bool) (connectors.Su
 		case "":
 			// An empty status says nothing: decide as without one.
 		default:
-			return connectors.StatusUnknown, v, fmt.Sprintf("Sherweb status %q is not one seats knows; kept as unknown", clip(v))
+			return connectors.StatusUnknown, v, fmt.Sprintf("Sherweb status %q is not one seats knows; kept as unknown", field.Clip(v))
 		}
 	}
 	switch {
@@ -155,7 +112,7 @@ func mapTerm(c *wireCommitment) (connectors.Term, string) {
 	if c == nil || strings.TrimSpace(c.Type) == "" {
 		return connectors.TermMonthly, ""
 	}
-	switch normEnum(c.Type) {
+	switch field.FoldEnum(c.Type) {
 	case "monthly", "month", "p1m", "1month", "open", "none":
 		return connectors.TermMonthly, ""
 	case "annual", "yearly", "year", "p1y", "1year":
@@ -163,7 +120,7 @@ func mapTerm(c *wireCommitment) (connectors.Term, string) {
 	case "triennial", "p3y", "3years", "3year":
 		return connectors.TermTriennial, ""
 	}
-	return connectors.TermUnknown, fmt.Sprintf("commitment term %q is not one seats knows; kept as unknown", clip(c.Type))
+	return connectors.TermUnknown, fmt.Sprintf("commitment term %q is not one seats knows; kept as unknown", field.Clip(c.Type))
 }
 
 // mapBilling reads billingCycle: none, daily, weekly, monthly, yearly or
@@ -172,7 +129,7 @@ func mapTerm(c *wireCommitment) (connectors.Term, string) {
 // no value in seats; they, Sherweb's own "unknown" and anything else are
 // BillUnknown with a warning.
 func mapBilling(raw string) (connectors.BillingFrequency, string) {
-	switch normEnum(raw) {
+	switch field.FoldEnum(raw) {
 	case "monthly", "month":
 		return connectors.BillMonthly, ""
 	case "yearly", "annual", "annually", "year":
@@ -182,58 +139,24 @@ func mapBilling(raw string) (connectors.BillingFrequency, string) {
 	case "":
 		return connectors.BillUnknown, "Sherweb gave no billing cycle"
 	}
-	return connectors.BillUnknown, fmt.Sprintf("billing cycle %q has no billing frequency in seats; kept as unknown", clip(raw))
+	return connectors.BillUnknown, fmt.Sprintf("billing cycle %q has no billing frequency in seats; kept as unknown", field.Clip(raw))
 }
-
-// maxQuantity bounds a plausible seat count; more is a fault in the data.
-const maxQuantity = 1_000_000
 
 // parseQuantity reads quantity, an integer in Sherweb's models. Anything
 // else is kept as near as an int allows and flagged: a fractional quantity
-// is truncated toward zero, a negative one kept, one beyond maxQuantity or
+// is truncated toward zero, a negative one kept, one beyond field.MaxQuantity or
 // unreadable counts as 0.
 func parseQuantity(n json.Number) (int, string) {
-	s := strings.TrimSpace(string(n))
-	if s == "" {
-		return 0, "Sherweb gave no quantity; counted as 0"
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return 0, fmt.Sprintf("quantity %q is not a number; counted as 0", clip(s))
-	}
-	if d.Abs().GreaterThan(decimal.NewFromInt(maxQuantity)) {
-		return 0, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", clip(s))
-	}
-	q := int(d.Truncate(0).IntPart())
-	switch {
-	case !d.IsInteger():
-		return q, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", clip(s), q)
-	case q < 0:
-		return q, fmt.Sprintf("quantity %d is negative", q)
-	}
-	return q, ""
+	q, _, w := field.Quantity(string(n), "Sherweb", "quantity")
+	return q, w
 }
 
 // parsePrice reads an amount in a currency. An absent amount is the
 // unknown Money without a warning; one it cannot place (no currency, an
 // unknown currency, not a number) is also blank, with a warning; one finer
 // than the currency's minor unit is rounded and flagged.
-func parsePrice(field string, n json.Number, currency string) (connectors.Money, string) {
-	amount := strings.TrimSpace(string(n))
-	if amount == "" {
-		return connectors.Money{}, ""
-	}
-	if strings.TrimSpace(currency) == "" {
-		return connectors.Money{}, fmt.Sprintf("%s %s has no currency; left blank", field, clip(amount))
-	}
-	m, exact, err := connectors.ParseMoney(amount, currency)
-	if err != nil {
-		return connectors.Money{}, fmt.Sprintf("%s %s %s cannot be read (%s); left blank", field, clip(amount), clip(currency), clip(err.Error()))
-	}
-	if !exact {
-		return m, fmt.Sprintf("%s %s %s rounded to %s", field, clip(amount), m.Currency, m.Decimal())
-	}
-	return m, ""
+func parsePrice(name string, n json.Number, currency string) (connectors.Money, string) {
+	return field.Money(name, string(n), currency)
 }
 
 // microsoftPrefixes are how Microsoft's product names begin. Sherweb's
@@ -300,7 +223,7 @@ func subscriptionFrom(w wireSubscription, customer wireCustomer, cost connectors
 	var warnings []string
 	warn := func(s string) {
 		if s != "" {
-			warnings = append(warnings, oneLine(s, maxWarningRunes))
+			warnings = append(warnings, field.OneLine(s, field.MaxWarningRunes))
 		}
 	}
 	name := strings.TrimSpace(w.ProductName)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // FuzzParseTime: never panics; whatever it accepts is UTC, within the
@@ -68,7 +69,7 @@ func FuzzSubscriptionRow(f *testing.F) {
 		if (s.Status == connectors.StatusUnknown || s.Term == connectors.TermUnknown || s.BillingFrequency == connectors.BillUnknown) && !flagged {
 			t.Fatalf("an unknown status, term or billing cycle kept without a warning: %+v", s)
 		}
-		if (s.Quantity < 0 || s.Quantity > maxQuantity) && !flagged {
+		if (s.Quantity < 0 || s.Quantity > field.MaxQuantity) && !flagged {
 			t.Fatalf("quantity %d kept without a warning", s.Quantity)
 		}
 		if !s.Microsoft && (s.MicrosoftSubscriptionID != "" || s.SkuID != "") {
@@ -80,7 +81,7 @@ func FuzzSubscriptionRow(f *testing.F) {
 			}
 		}
 		for _, w := range s.Warnings {
-			if !utf8.ValidString(w) || strings.ContainsAny(w, "\r\n\x1b") || utf8.RuneCountInString(w) > maxWarningRunes+1 {
+			if !utf8.ValidString(w) || strings.ContainsAny(w, "\r\n\x1b") || utf8.RuneCountInString(w) > field.MaxWarningRunes+1 {
 				t.Fatalf("warning %q is not one bounded line", w)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 func badAnswer(op, message string) error {
@@ -286,7 +287,7 @@ func subscriptionFrom(w wireSubscription) connectors.DistributorSubscription {
 	var warnings []string
 	warn := func(s string) {
 		if s != "" {
-			warnings = append(warnings, oneLine(s, maxWarningRunes))
+			warnings = append(warnings, field.OneLine(s, field.MaxWarningRunes))
 		}
 	}
 	info := wireProductInfo{}
@@ -357,7 +358,7 @@ func endsForGood(status connectors.SubscriptionStatus, w wireSubscription) bool 
 	case connectors.StatusCancelled, connectors.StatusPendingCancel, connectors.StatusTrial:
 		return true
 	}
-	return w.AutoRenew.isFalse() || normEnum(w.SubscriptionRenewStatus.String()) == "disabled"
+	return w.AutoRenew.isFalse() || field.FoldEnum(w.SubscriptionRenewStatus.String()) == "disabled"
 }
 
 // readDate parses an optional date, warning when it is present but

@@ -7,12 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/internal/field"
 )
 
 // timeLayouts are the timestamp spellings read, tried in order. Ion's
@@ -60,55 +60,14 @@ func ParseTime(s string) (time.Time, error) {
 			return inRange(t.UTC(), v)
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", clip(v))
+	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
 }
 
 func inRange(t time.Time, v string) (time.Time, error) {
 	if y := t.Year(); y < minYear || y > maxYear {
-		return time.Time{}, fmt.Errorf("date %q is out of range", clip(v))
+		return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
 	}
 	return t, nil
-}
-
-// clip bounds text from the API quoted in a warning or error, and makes it
-// one line of valid UTF-8 without control characters.
-func clip(s string) string { return oneLine(s, 60) }
-
-// maxWarningRunes bounds a whole warning.
-const maxWarningRunes = 300
-
-// oneLine returns s as valid UTF-8 with control characters turned into
-// spaces, at most max runes, ending in "…" when cut.
-func oneLine(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// normEnum folds an enum value for matching: lower case, without spaces,
-// hyphens and underscores ("IN_PROGRESS", "in progress" and "InProgress"
-// are one status).
-func normEnum(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		switch r {
-		case ' ', '-', '_', '\t':
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // mapStatus normalises subscriptionStatus, whose values Ion lists as a
@@ -121,7 +80,7 @@ func normEnum(s string) string {
 // STOPPED, spellings never seen) are kept as StatusUnknown with a warning.
 // An active subscription flagged isTrial is a trial.
 func mapStatus(raw string, trial bool) (connectors.SubscriptionStatus, string) {
-	switch normEnum(raw) {
+	switch field.FoldEnum(raw) {
 	case "active", "enabled":
 		if trial {
 			return connectors.StatusTrial, ""
@@ -131,7 +90,7 @@ func mapStatus(raw string, trial bool) (connectors.SubscriptionStatus, string) {
 		if trial {
 			return connectors.StatusTrial, ""
 		}
-		return connectors.StatusActive, fmt.Sprintf("TD SYNNEX status %q is counted as active; Ion does not document it", clip(raw))
+		return connectors.StatusActive, fmt.Sprintf("TD SYNNEX status %q is counted as active; Ion does not document it", field.Clip(raw))
 	case "pendingcancel", "pendingcancellation":
 		return connectors.StatusPendingCancel, ""
 	case "cancelled", "canceled", "deleted", "expired":
@@ -146,7 +105,7 @@ func mapStatus(raw string, trial bool) (connectors.SubscriptionStatus, string) {
 	if strings.TrimSpace(raw) == "" {
 		return connectors.StatusUnknown, "TD SYNNEX gave no status; kept as unknown"
 	}
-	return connectors.StatusUnknown, fmt.Sprintf("TD SYNNEX status %q is not one seats knows; kept as unknown", clip(raw))
+	return connectors.StatusUnknown, fmt.Sprintf("TD SYNNEX status %q is not one seats knows; kept as unknown", field.Clip(raw))
 }
 
 // mfgParts splits mfgPartNumber "PRODUCT:SKU:P1M:M" into its term (third)
@@ -171,7 +130,7 @@ func mapTerm(raw, mfg string) (connectors.Term, string) {
 	if v == "" {
 		v, _ = mfgParts(mfg)
 	}
-	switch normEnum(v) {
+	switch field.FoldEnum(v) {
 	case "p1m", "p30d", "1month", "month", "monthly":
 		return connectors.TermMonthly, ""
 	case "p1y", "p12m", "1year", "year", "annual", "yearly":
@@ -181,7 +140,7 @@ func mapTerm(raw, mfg string) (connectors.Term, string) {
 	case "":
 		return connectors.TermUnknown, "TD SYNNEX gave no billing term; kept as unknown"
 	}
-	return connectors.TermUnknown, fmt.Sprintf("billing term %q is not one seats knows; kept as unknown", clip(v))
+	return connectors.TermUnknown, fmt.Sprintf("billing term %q is not one seats knows; kept as unknown", field.Clip(v))
 }
 
 // mapBilling reads how often the subscription is invoiced from
@@ -199,7 +158,7 @@ func mapBilling(raw, mfg string) (connectors.BillingFrequency, string) {
 		}
 		return connectors.BillUnknown, "TD SYNNEX gave no billing cycle"
 	}
-	switch normEnum(v) {
+	switch field.FoldEnum(v) {
 	case "monthly", "month", "p1m":
 		return connectors.BillMonthly, ""
 	case "annual", "annually", "yearly", "year", "p1y":
@@ -207,16 +166,13 @@ func mapBilling(raw, mfg string) (connectors.BillingFrequency, string) {
 	case "onetime", "once", "upfront":
 		return connectors.BillOnce, ""
 	}
-	return connectors.BillUnknown, fmt.Sprintf("billing cycle %q has no billing frequency in seats; kept as unknown", clip(v))
+	return connectors.BillUnknown, fmt.Sprintf("billing cycle %q has no billing frequency in seats; kept as unknown", field.Clip(v))
 }
-
-// maxQuantity bounds a plausible seat count; more is a fault in the data.
-const maxQuantity = 1_000_000
 
 // parseQuantity reads the seat count from quantity, else totalLicense.
 // Seats are whole and not negative: a fractional quantity is truncated
 // toward zero and flagged, a negative one kept and flagged, one beyond
-// maxQuantity, unreadable or absent counts as 0 and is flagged.
+// field.MaxQuantity, unreadable or absent counts as 0 and is flagged.
 func parseQuantity(quantity, totalLicense flex) (int, string) {
 	s := quantity.String()
 	if s == "" {
@@ -227,15 +183,15 @@ func parseQuantity(quantity, totalLicense flex) (int, string) {
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return 0, fmt.Sprintf("quantity %q is not a number; counted as 0", clip(s))
+		return 0, fmt.Sprintf("quantity %q is not a number; counted as 0", field.Clip(s))
 	}
-	if d.Abs().GreaterThan(decimal.NewFromInt(maxQuantity)) {
-		return 0, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", clip(s))
+	if d.Abs().GreaterThan(decimal.NewFromInt(field.MaxQuantity)) {
+		return 0, fmt.Sprintf("quantity %s is not a plausible seat count; counted as 0", field.Clip(s))
 	}
 	q := int(d.Truncate(0).IntPart())
 	switch {
 	case !d.IsInteger():
-		return q, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", clip(s), q)
+		return q, fmt.Sprintf("quantity %s is not a whole number of seats; counted as %d", field.Clip(s), q)
 	case q < 0:
 		return q, fmt.Sprintf("quantity %d is negative", q)
 	}
@@ -249,22 +205,8 @@ func parseQuantity(quantity, totalLicense flex) (int, string) {
 // the unknown Money with no warning; one it cannot place (no currency, an
 // unknown currency, not a number) is blank too, with a warning; one finer
 // than the currency's minor unit is rounded and flagged.
-func parsePrice(field string, amount flex, currency flex) (connectors.Money, string) {
-	a := amount.String()
-	if a == "" {
-		return connectors.Money{}, ""
-	}
-	if currency.String() == "" {
-		return connectors.Money{}, fmt.Sprintf("%s %s has no currency; left blank", field, clip(a))
-	}
-	m, exact, err := connectors.ParseMoney(a, currency.String())
-	if err != nil {
-		return connectors.Money{}, fmt.Sprintf("%s %s %s cannot be read (%s); left blank", field, clip(a), clip(currency.String()), clip(err.Error()))
-	}
-	if !exact {
-		return m, fmt.Sprintf("%s %s %s rounded to %s", field, clip(a), m.Currency, m.Decimal())
-	}
-	return m, ""
+func parsePrice(name string, amount flex, currency flex) (connectors.Money, string) {
+	return field.Money(name, amount.String(), currency.String())
 }
 
 // customerID is the last segment of a customer's name
@@ -285,7 +227,7 @@ func customerID(w wireCustomer) string {
 // customer inactive; an unknown or missing one keeps it active, since
 // hiding a customer who pays is worse than showing one who left.
 func customerActive(status string) bool {
-	switch normEnum(status) {
+	switch field.FoldEnum(status) {
 	case "inactive", "deleted", "disabled", "suspended", "cancelled", "canceled", "closed", "archived":
 		return false
 	}
@@ -311,28 +253,10 @@ func domainFromEmail(email string) string {
 		return ""
 	}
 	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(email[at+1:])), ".")
-	if !plausibleHost(d) || publicMail[d] {
+	if !field.PlausibleHost(d) || publicMail[d] {
 		return ""
 	}
 	return d
-}
-
-// plausibleHost reports whether h looks like a DNS name with a dot.
-func plausibleHost(h string) bool {
-	if len(h) < 4 || len(h) > 253 || !strings.Contains(h, ".") {
-		return false
-	}
-	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f && unicode.IsLetter(r)) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // canonicalGUID returns s as a lower-case hyphenated GUID, or "".
