@@ -148,6 +148,7 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 		}
 	}
 
+	before := storedRotating(k, secrets)
 	client, err := f.buildSource(ctx, k, values, secretValues)
 	if err != nil {
 		return err
@@ -157,6 +158,7 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 	if err != nil {
 		return err
 	}
+	replaced := replacedSince(secrets, before)
 
 	// Proven: now keep it.
 	if len(changes) > 0 {
@@ -165,6 +167,9 @@ func runConnect(ctx context.Context, f *factory, side connectors.ConnectorKind, 
 		}
 	}
 	for _, key := range typed {
+		if replaced[key] {
+			continue // the test spent it; the client kept the one it got for it
+		}
 		if err := secrets.Set(key, []byte(secretValues[key])); err != nil {
 			return fmt.Errorf("the connection works, but the secret could not be stored: %w", err)
 		}
@@ -255,6 +260,34 @@ func connectSecret(f *factory, sec sourceSecret, o *connectOptions, in *bufio.Re
 		return v, from, nil
 	}
 	return "", "", usageError{fmt.Errorf("the %s is needed: pipe it with --secret-stdin or set %s", strings.ToLower(sec.label), sec.env())}
+}
+
+// storedRotating reads the stored value of each rotating secret of k ("" when
+// none), before a connection test.
+func storedRotating(k sourceKind, secrets secretGetter) map[string]string {
+	out := map[string]string{}
+	for _, sec := range k.secrets {
+		if sec.rotating && secrets != nil {
+			v, _ := secrets.Get(sec.key)
+			out[sec.key] = string(v)
+		}
+	}
+	return out
+}
+
+// replacedSince names the rotating secrets whose stored value changed
+// since before: the connection test exchanged the one given (TD SYNNEX's
+// refresh token works once) and the client kept the new one itself. Storing
+// the given one after the test would put back a used-up token, and the next
+// sync would fail.
+func replacedSince(secrets secretGetter, before map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for key, was := range before {
+		if v, err := secrets.Get(key); err == nil && string(v) != was {
+			out[key] = true
+		}
+	}
+	return out
 }
 
 // checkSource runs a client's test call, or reads everything where the

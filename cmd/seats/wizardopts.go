@@ -159,6 +159,7 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 	// The test's summary is what the store records once Save keeps the
 	// connection: Save runs only after a passed test.
 	var tested string
+	var replaced map[string]bool // rotating secrets the last test spent (see replacedSince)
 	return sourceform.Options{
 		ID:        string(k.side),
 		Screen:    common.ScreenConnect,
@@ -182,6 +183,7 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 				}
 				secretValues[sec.key] = v
 			}
+			before := storedRotating(k, f.secretsOrNil())
 			client, err := f.buildSource(ctx, k, withDefaults(cfg, k, values), secretValues)
 			if err != nil {
 				return "", err
@@ -189,6 +191,7 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 			summary, err := checkSource(ctx, client)
 			if err == nil {
 				tested = summary
+				replaced = replacedSince(f.secretsOrNil(), before)
 			}
 			return summary, err
 		},
@@ -202,7 +205,7 @@ func (f *factory) sourceForm(ctx context.Context, cfg *config.Config, st *store.
 			}
 			for _, sec := range k.secrets {
 				v := secrets[sec.key]
-				if v == "" {
+				if v == "" || replaced[sec.key] {
 					continue
 				}
 				secretStore, err := f.Secrets()
