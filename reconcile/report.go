@@ -242,6 +242,10 @@ type reconcileIndex struct {
 	accounts  map[string]*AccountMapping
 	ties      map[string]SkuTie
 	products  map[ProductKey]ProductMatch
+	// termItems are each SKU's mapped items by term slot (monthly,
+	// annual, triennial), with the item's key: one lookup per SKU row
+	// instead of one per term, and no key to fold on the way.
+	termItems map[string]*termItems
 	byItem    map[string][]ProductKey // PSA item -> keys mapped to it
 	items     map[string]connectors.CatalogItem
 	subsByAcc map[string][]subRef // into the snapshot, not copies
@@ -264,8 +268,18 @@ func newReconcileIndex(in ReconcileInput) *reconcileIndex {
 	for i := range in.Accounts {
 		ix.accounts[idKey(in.Accounts[i].TenantID)] = &in.Accounts[i]
 	}
+	ix.termItems = make(map[string]*termItems, len(ix.products)/2+1)
 	for k, p := range ix.products {
-		ix.byItem[idKey(p.ItemID)] = append(ix.byItem[idKey(p.ItemID)], k)
+		item := idKey(p.ItemID)
+		ix.byItem[item] = append(ix.byItem[item], k)
+		if slot := termSlot(k.Term); slot < len(termItems{}) {
+			ti := ix.termItems[k.SkuID]
+			if ti == nil {
+				ti = &termItems{}
+				ix.termItems[k.SkuID] = ti
+			}
+			ti[slot] = termItem{match: p, item: item, ok: true}
+		}
 	}
 	for _, ks := range ix.byItem {
 		slices.SortFunc(ks, func(a, b ProductKey) int {
@@ -382,11 +396,21 @@ func Reconcile(in ReconcileInput) Report {
 	ix := newReconcileIndex(in)
 	var rep Report
 	var perCustomer [][]Finding
-	customers := slices.Clone(in.Customers)
-	slices.SortStableFunc(customers, func(a, b TenantLicences) int {
-		return cmp.Or(strings.Compare(strings.ToLower(a.Customer.Name), strings.ToLower(b.Customer.Name)),
-			strings.Compare(a.Customer.TenantID, b.Customer.TenantID))
+	// Sorted by name without case, then tenant id: the names are folded
+	// once, not at every comparison.
+	order := make([]int, len(in.Customers))
+	folded := make([]string, len(in.Customers))
+	for i := range in.Customers {
+		order[i], folded[i] = i, strings.ToLower(in.Customers[i].Customer.Name)
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(strings.Compare(folded[a], folded[b]),
+			strings.Compare(in.Customers[a].Customer.TenantID, in.Customers[b].Customer.TenantID))
 	})
+	customers := make([]TenantLicences, len(order))
+	for i, j := range order {
+		customers[i] = in.Customers[j]
+	}
 	type job struct {
 		tl *TenantLicences
 		m  *AccountMapping
@@ -671,16 +695,17 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 // assigned but bought elsewhere can still be billed.
 func (ix *reconcileIndex) termsOf(d *skuData, linesByItem map[string][]*connectors.BillingLine) []connectors.Term {
 	terms := d.counted.terms(d.termBuf[:])
-	for _, t := range connectors.Terms() {
-		p, ok := ix.products[ProductKey{SkuID: d.row.SkuID, Term: t}]
-		if ok && len(linesByItem[idKey(p.ItemID)]) > 0 && !slices.Contains(terms, t) { // ItemID as the user gave it
+	items := ix.termItems[d.row.SkuID]
+	if items == nil {
+		return terms // no item mapped: the subscriptions' terms only
+	}
+	for slot, t := range connectors.Terms() {
+		if it := items[slot]; it.ok && len(linesByItem[it.item]) > 0 && !slices.Contains(terms, t) {
 			terms = append(terms, t)
 		}
 	}
-	if len(terms) == 0 && ix.in.Settings.basis() == BasisAssigned {
-		if _, ok := ix.products[ProductKey{SkuID: d.row.SkuID, Term: connectors.TermMonthly}]; ok {
-			terms = append(terms, connectors.TermMonthly)
-		}
+	if len(terms) == 0 && ix.in.Settings.basis() == BasisAssigned && items[termSlot(connectors.TermMonthly)].ok {
+		terms = append(terms, connectors.TermMonthly)
 	}
 	slices.SortFunc(terms, func(a, b connectors.Term) int { return termOrder(a) - termOrder(b) })
 	return terms
@@ -734,9 +759,9 @@ func (ix *reconcileIndex) termRows(d *skuData, haveDist, havePSA bool, linesByIt
 			tr.UnitCost, _ = monthlyEquivalent(first.UnitCost, first.BillingFrequency, t)
 			tr.origin.first = first
 		}
-		if p, ok := ix.products[ProductKey{SkuID: r.SkuID, Term: t}]; ok && havePSA {
-			tr.PSAItemID, tr.PSAItemName = p.ItemID, p.ItemName
-			ix.priceFrom(&tr, linesByItem[idKey(p.ItemID)], subs)
+		if it := ix.termItem(r.SkuID, t); it.ok && havePSA {
+			tr.PSAItemID, tr.PSAItemName = it.match.ItemID, it.match.ItemName
+			ix.priceFrom(&tr, linesByItem[it.item], subs)
 		} else if len(subs) > 0 {
 			first := firstRenewal(subs)
 			if price, _ := monthlyEquivalent(first.UnitPrice, first.BillingFrequency, t); price.Known() {
@@ -989,4 +1014,23 @@ func (c *chunks[T]) one(v T) []T {
 	c.buf = append(c.buf, v)
 	n := len(c.buf)
 	return c.buf[n-1 : n : n]
+}
+
+// termItem is the PSA item a (SKU, term) is mapped to, with the item's key.
+type termItem struct {
+	match ProductMatch
+	item  string // idKey of match.ItemID
+	ok    bool
+}
+
+// termItems are a SKU's items by term slot: monthly, annual, triennial.
+type termItems [3]termItem
+
+// termItem is the item (sku, t) is mapped to; ok is false when none is.
+func (ix *reconcileIndex) termItem(sku string, t connectors.Term) termItem {
+	items, slot := ix.termItems[sku], termSlot(t)
+	if items == nil || slot >= len(items) {
+		return termItem{}
+	}
+	return items[slot]
 }
