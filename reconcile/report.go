@@ -238,10 +238,10 @@ func monthlyEquivalent(m connectors.Money, freq connectors.BillingFrequency, ter
 
 // reconcileIndex holds the lookups shared by every customer.
 type reconcileIndex struct {
-	in        ReconcileInput
-	accounts  map[string]*AccountMapping
-	ties      map[string]SkuTie
-	products  map[ProductKey]ProductMatch
+	in       ReconcileInput
+	accounts map[string]*AccountMapping
+	ties     map[string]SkuTie
+	products map[ProductKey]ProductMatch
 	// termItems are each SKU's mapped items by term slot (monthly,
 	// annual, triennial), with the item's key: one lookup per SKU row
 	// instead of one per term, and no key to fold on the way.
