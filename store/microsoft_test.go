@@ -451,3 +451,31 @@ func TestVerifyingLeftByAGoneProcessReadsInterrupted(t *testing.T) {
 		t.Errorf("one customer's status: %+v", one.Consent)
 	}
 }
+
+// SnapshotsWithoutUsers reads every tenant's snapshot but its users, the
+// rest exactly as Snapshots does.
+func TestSnapshotsWithoutUsers(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	if err := s.SaveSnapshots([]connectors.LicenceSnapshot{sampleSnapshot("bbbb", 3), sampleSnapshot("aaaa", 5)}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Snapshots()
+	if err != nil {
+		t.Fatal(err)
+	}
+	light, err := s.SnapshotsWithoutUsers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || len(light) != 2 || len(all[0].Users) == 0 {
+		t.Fatalf("read %d and %d snapshots, the first with %d users", len(all), len(light), len(all[0].Users))
+	}
+	for i := range all {
+		want := all[i]
+		want.Users = nil
+		if !reflect.DeepEqual(light[i], want) {
+			t.Errorf("snapshot %d without users:\n got %+v\nwant %+v", i, light[i], want)
+		}
+	}
+}

@@ -174,7 +174,7 @@ func summaryData(st *store.Store) (summary.Data, error) {
 		return d, err
 	}
 	d.Unmapped = summary.UnmappedFrom(m, true, true)
-	snaps, err := st.Snapshots()
+	snaps, err := st.SnapshotsWithoutUsers()
 	if err != nil {
 		return d, err
 	}

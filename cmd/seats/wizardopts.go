@@ -387,7 +387,7 @@ func (f *factory) summaryData(keepInventory bool) (summary.Data, error) {
 	}
 	d.Unmapped = summary.UnmappedFrom(m, s.Distributor.Kind != "", s.PSA.Kind != "")
 
-	snaps, err := st.Snapshots()
+	snaps, err := st.SnapshotsWithoutUsers()
 	if err != nil {
 		return d, err
 	}

@@ -14,7 +14,9 @@ import (
 // MatchKeeper is what matching reads and writes; the store satisfies it.
 type MatchKeeper interface {
 	CustomerStatuses() ([]connectors.CustomerStatus, error)
-	Snapshots() ([]connectors.LicenceSnapshot, error)
+	// SnapshotsWithoutUsers are every tenant's licences; matching needs
+	// no user.
+	SnapshotsWithoutUsers() ([]connectors.LicenceSnapshot, error)
 	DistributorSnapshot() (connectors.DistributorSnapshot, bool, error)
 	PSASnapshot() (connectors.PSASnapshot, bool, error)
 	Mappings() (reconcile.Mappings, error)
@@ -116,7 +118,7 @@ func (m *Matching) load(withInputs bool) (MatchView, matchInput, error) {
 		return v, in, err
 	}
 	if withInputs {
-		if in.licences, err = m.Keep.Snapshots(); err != nil {
+		if in.licences, err = m.Keep.SnapshotsWithoutUsers(); err != nil {
 			return v, in, err
 		}
 	}

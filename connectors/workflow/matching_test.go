@@ -22,7 +22,7 @@ type memMatch struct {
 }
 
 func (m *memMatch) CustomerStatuses() ([]connectors.CustomerStatus, error) { return m.customers, nil }
-func (m *memMatch) Snapshots() ([]connectors.LicenceSnapshot, error) {
+func (m *memMatch) SnapshotsWithoutUsers() ([]connectors.LicenceSnapshot, error) {
 	m.snapReads++
 	return m.licences, nil
 }

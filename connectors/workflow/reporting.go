@@ -12,7 +12,9 @@ import (
 // ReportKeeper is what a reconcile reads; the store satisfies it.
 type ReportKeeper interface {
 	CustomerStatuses() ([]connectors.CustomerStatus, error)
-	Snapshots() ([]connectors.LicenceSnapshot, error)
+	// SnapshotsWithoutUsers are every tenant's licences; a reconcile needs
+	// no user.
+	SnapshotsWithoutUsers() ([]connectors.LicenceSnapshot, error)
 	DistributorSnapshot() (connectors.DistributorSnapshot, bool, error)
 	PSASnapshot() (connectors.PSASnapshot, bool, error)
 	Mappings() (reconcile.Mappings, error)
@@ -36,7 +38,7 @@ func (r *Reporting) Input() (reconcile.ReconcileInput, error) {
 	if err != nil {
 		return in, err
 	}
-	snaps, err := r.Keep.Snapshots()
+	snaps, err := r.Keep.SnapshotsWithoutUsers()
 	if err != nil {
 		return in, err
 	}

@@ -533,8 +533,8 @@ type memKeeper struct {
 	saved reconcile.Mappings
 }
 
-func (k *memKeeper) CustomerStatuses() ([]connectors.CustomerStatus, error) { return nil, nil }
-func (k *memKeeper) Snapshots() ([]connectors.LicenceSnapshot, error)       { return nil, nil }
+func (k *memKeeper) CustomerStatuses() ([]connectors.CustomerStatus, error)       { return nil, nil }
+func (k *memKeeper) SnapshotsWithoutUsers() ([]connectors.LicenceSnapshot, error) { return nil, nil }
 func (k *memKeeper) DistributorSnapshot() (connectors.DistributorSnapshot, bool, error) {
 	return k.dist, k.dist.Kind != "", nil
 }
