@@ -27,7 +27,7 @@ func FuzzParseTime(f *testing.F) {
 			}
 			return
 		}
-		if tm.Location() != time.UTC || tm.Year() < minYear || tm.Year() > maxYear {
+		if tm.Location() != time.UTC || tm.Year() < field.MinYear || tm.Year() > field.MaxYear {
 			t.Errorf("ParseTime(%q) = %v", s, tm)
 		}
 	})

@@ -2,7 +2,6 @@ package connectwise
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,47 +24,18 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05",
 }
 
-// Years outside this range are faults in the data, not dates of an
-// agreement; refusing them also keeps every accepted time printable.
-const (
-	minYear = 1900
-	maxYear = 9000
-)
-
 // ParseTime reads a ConnectWise date ("2024-01-01T00:00:00Z", and the
 // other spellings in timeLayouts) and returns it in UTC. A date without a
 // time is midnight UTC; a time without a zone is UTC. Surrounding spaces are
 // ignored. The error quotes the text (dates are never secret), clipped.
 func ParseTime(s string) (time.Time, error) {
-	v := strings.TrimSpace(s)
-	if v == "" {
-		return time.Time{}, errors.New("empty date")
-	}
-	for _, layout := range timeLayouts {
-		t, err := time.Parse(layout, v)
-		if err != nil {
-			continue
-		}
-		t = t.UTC()
-		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
-		}
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
+	return field.Time(s, timeLayouts)
 }
 
 // optionalTime reads a date field that may be null: "" is the zero time
 // without a warning; an unreadable date is the zero time with one.
-func optionalTime(field, s string) (time.Time, string) {
-	if strings.TrimSpace(s) == "" {
-		return time.Time{}, ""
-	}
-	t, err := ParseTime(s)
-	if err != nil {
-		return time.Time{}, fmt.Sprintf("%s: %s; ignored", field, err)
-	}
-	return t, ""
+func optionalTime(name, s string) (time.Time, string) {
+	return field.OptionalTime(name, s, ParseTime)
 }
 
 // ParseQuantity reads an addition's quantity, which ConnectWise keeps as a

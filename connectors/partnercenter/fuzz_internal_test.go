@@ -33,7 +33,7 @@ func FuzzParseTime(f *testing.F) {
 		if got.Location() != time.UTC {
 			t.Fatalf("ParseTime(%q) = %v, not UTC", s, got)
 		}
-		if y := got.Year(); y < minYear || y > maxYear {
+		if y := got.Year(); y < field.MinYear || y > field.MaxYear {
 			t.Fatalf("ParseTime(%q) = %v, out of range", s, got)
 		}
 		back, err := time.Parse(time.RFC3339Nano, got.Format(time.RFC3339Nano))

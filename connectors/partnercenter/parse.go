@@ -2,7 +2,6 @@ package partnercenter
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -29,13 +28,6 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05",
 }
 
-// Years outside this range are faults in the data; refusing them also keeps
-// every accepted time printable in RFC 3339.
-const (
-	minYear = 1900
-	maxYear = 9000
-)
-
 // noDateBefore and noDateAfter bound the years Partner Center writes for
 // "no date": .NET's DateTime.MinValue (0001-01-01) and the far future it
 // gives a subscription without a commitment (9999-12-10 in its samples).
@@ -49,22 +41,7 @@ const (
 // UTC; a time without a zone is UTC. Surrounding spaces are ignored. The
 // error says what the text was (dates only, never a secret).
 func ParseTime(s string) (time.Time, error) {
-	v := strings.TrimSpace(s)
-	if v == "" {
-		return time.Time{}, errors.New("empty date")
-	}
-	for _, layout := range timeLayouts {
-		t, err := time.Parse(layout, v)
-		if err != nil {
-			continue
-		}
-		t = t.UTC()
-		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
-		}
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
+	return field.Time(s, timeLayouts)
 }
 
 // isNoDate reports whether s is one of Partner Center's stand-ins for "no

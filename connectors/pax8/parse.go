@@ -2,7 +2,6 @@ package pax8
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -31,36 +30,13 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05",       //
 }
 
-// Years outside this range are faults in the data, not dates of a
-// subscription; refusing them also keeps every accepted time printable in
-// RFC 3339 after conversion to UTC.
-const (
-	minYear = 1900
-	maxYear = 9000
-)
-
 // ParseTime reads a Pax8 timestamp in any of the spellings the API uses
 // ("2023-08-11T11:33:12.314-0600", "2025-07-13", "2021-01-01T08:30:00Z"...)
 // and returns it in UTC. A date without a time is midnight UTC; a time
 // without a zone is UTC. Surrounding spaces are ignored. The error says what
 // the text was (it is never a secret: dates only).
 func ParseTime(s string) (time.Time, error) {
-	v := strings.TrimSpace(s)
-	if v == "" {
-		return time.Time{}, errors.New("empty date")
-	}
-	for _, layout := range timeLayouts {
-		t, err := time.Parse(layout, v)
-		if err != nil {
-			continue
-		}
-		t = t.UTC()
-		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
-		}
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
+	return field.Time(s, timeLayouts)
 }
 
 // mapStatus normalises a Pax8 subscription status. Matching ignores case

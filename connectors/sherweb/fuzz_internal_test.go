@@ -74,7 +74,7 @@ func FuzzParseTime(f *testing.F) {
 			}
 			return
 		}
-		if got.Location() != time.UTC || got.Year() < minYear || got.Year() > maxYear {
+		if got.Location() != time.UTC || got.Year() < field.MinYear || got.Year() > field.MaxYear {
 			t.Fatalf("ParseTime(%q) = %v", s, got)
 		}
 		back, err := time.Parse(time.RFC3339Nano, got.Format(time.RFC3339Nano))

@@ -2,7 +2,6 @@ package sherweb
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -30,33 +29,11 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05Z07:00",
 }
 
-// Years outside this range are faults in the data, not dates of a
-// subscription (.NET's DateTime.MinValue, 0001-01-01, among them).
-const (
-	minYear = 1900
-	maxYear = 9000
-)
-
 // ParseTime reads a Sherweb timestamp in any of the spellings above and
 // returns it in UTC. A time without a zone is UTC, as Sherweb documents.
 // The error quotes the text (dates only, never a secret).
 func ParseTime(s string) (time.Time, error) {
-	v := strings.TrimSpace(s)
-	if v == "" {
-		return time.Time{}, errors.New("empty date")
-	}
-	for _, layout := range timeLayouts {
-		t, err := time.Parse(layout, v)
-		if err != nil {
-			continue
-		}
-		t = t.UTC()
-		if y := t.Year(); y < minYear || y > maxYear {
-			return time.Time{}, fmt.Errorf("date %q is out of range", field.Clip(v))
-		}
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a date seats can read", field.Clip(v))
+	return field.Time(s, timeLayouts)
 }
 
 // mapStatus decides a subscription's status. Sherweb's subscription models

@@ -7,9 +7,11 @@
 package field
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/shopspring/decimal"
@@ -165,4 +167,48 @@ func Warn(ws []string, w string) []string {
 		return ws
 	}
 	return append(ws, w)
+}
+
+// Years outside this range are faults in the data, not dates of a
+// subscription or a contract; refusing them also keeps every accepted time
+// printable.
+const (
+	MinYear = 1900
+	MaxYear = 9000
+)
+
+// Time reads a date or time in the first of layouts that fits and returns
+// it in UTC (a layout without a zone reads as UTC). Surrounding spaces are
+// ignored. The error quotes the text (dates are never secret), clipped.
+func Time(s string, layouts []string) (time.Time, error) {
+	v := strings.TrimSpace(s)
+	if v == "" {
+		return time.Time{}, errors.New("empty date")
+	}
+	for _, layout := range layouts {
+		t, err := time.Parse(layout, v)
+		if err != nil {
+			continue
+		}
+		t = t.UTC()
+		if y := t.Year(); y < MinYear || y > MaxYear {
+			return time.Time{}, fmt.Errorf("date %q is out of range", Clip(v))
+		}
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date seats can read", Clip(v))
+}
+
+// OptionalTime reads a date that may be absent with parse: "" is the zero
+// time without a warning; an unreadable date is the zero time with one
+// naming the field.
+func OptionalTime(name, s string, parse func(string) (time.Time, error)) (time.Time, string) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, ""
+	}
+	t, err := parse(s)
+	if err != nil {
+		return time.Time{}, fmt.Sprintf("%s: %s; ignored", name, err)
+	}
+	return t, ""
 }

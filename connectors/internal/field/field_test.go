@@ -3,6 +3,7 @@ package field
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestQuantity(t *testing.T) {
@@ -76,5 +77,27 @@ func TestClipAndFoldEnum(t *testing.T) {
 		if got := FoldEnum(in); got != "pendingcancel" {
 			t.Errorf("FoldEnum(%q) = %q", in, got)
 		}
+	}
+}
+
+func TestTime(t *testing.T) {
+	t.Parallel()
+	layouts := []string{time.RFC3339, "2006-01-02"}
+	if got, err := Time(" 2024-03-01T10:00:00+02:00 ", layouts); err != nil || !got.Equal(time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)) || got.Location() != time.UTC {
+		t.Errorf("an offset time: %v, %v", got, err)
+	}
+	if got, err := Time("2024-03-01", layouts); err != nil || !got.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("a date: %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "03/01/2024", "0001-01-01", "9999-12-31"} {
+		if _, err := Time(bad, layouts); err == nil {
+			t.Errorf("Time(%q) read a date", bad)
+		}
+	}
+	if got, w := OptionalTime("endDate", "", func(s string) (time.Time, error) { return Time(s, layouts) }); !got.IsZero() || w != "" {
+		t.Errorf("an absent date: %v %q", got, w)
+	}
+	if _, w := OptionalTime("endDate", "soon", func(s string) (time.Time, error) { return Time(s, layouts) }); !strings.HasPrefix(w, "endDate: ") {
+		t.Errorf("an unreadable date: %q", w)
 	}
 }
