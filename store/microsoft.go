@@ -2,7 +2,6 @@ package store
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -392,8 +391,17 @@ func (s *Store) SaveSnapshots(snaps []connectors.LicenceSnapshot) error {
 		if err != nil {
 			return err
 		}
+		ub, err := bucket(tx, pathUsers...)
+		if err != nil {
+			return err
+		}
 		for _, snap := range keyed {
+			users := snap.Users
+			snap.Users = nil
 			if err := put(b, []byte(snap.TenantID), snap); err != nil {
+				return err
+			}
+			if err := put(ub, []byte(snap.TenantID), users); err != nil {
 				return err
 			}
 		}
@@ -418,74 +426,86 @@ func normaliseSnapshot(snap connectors.LicenceSnapshot) connectors.LicenceSnapsh
 	return snap
 }
 
-// Snapshot returns a tenant's latest licence snapshot; ok is false when none
-// was ever taken or marked stale.
+// Snapshot returns a tenant's latest snapshot, its users included; ok is
+// false when it has none.
 func (s *Store) Snapshot(tenantID string) (connectors.LicenceSnapshot, bool, error) {
-	var snap connectors.LicenceSnapshot
-	ok, err := s.getTenantJSON("read snapshot", pathSnapshots, tenantID, &snap)
-	return snap, ok, err
+	key := tenantKey(tenantID)
+	if key == "" {
+		return connectors.LicenceSnapshot{}, false, fmt.Errorf("store: read snapshot: %w", errNoTenant)
+	}
+	all, err := s.snapshots("read snapshot", []byte(key), true)
+	if err != nil || len(all) == 0 {
+		return connectors.LicenceSnapshot{}, false, err
+	}
+	return all[0], true, nil
 }
 
-// Snapshots returns every tenant's latest snapshot, ordered by tenant id.
+// Snapshots returns every tenant's latest snapshot, users included, ordered
+// by tenant id.
 func (s *Store) Snapshots() ([]connectors.LicenceSnapshot, error) {
-	return s.snapshots(func(data []byte, snap *connectors.LicenceSnapshot) error { return json.Unmarshal(data, snap) })
+	return s.snapshots("read snapshots", nil, true)
 }
 
 // SnapshotsWithoutUsers is Snapshots without each tenant's users, which
 // are most of a snapshot and which no reader of every tenant needs (the
 // licence tables, reconcile and matching use the SKUs, subscriptions and
-// domains): at thousands of tenants it is the difference between a screen
-// that opens at once and one that waits.
+// domains): the users are kept apart (schema 4), so at thousands of
+// tenants the tables open without reading them.
 func (s *Store) SnapshotsWithoutUsers() ([]connectors.LicenceSnapshot, error) {
-	return s.snapshots(func(data []byte, snap *connectors.LicenceSnapshot) error {
-		v := snapshotWithoutUsers{LicenceSnapshot: snap}
-		return json.Unmarshal(data, &v)
-	})
+	return s.snapshots("read snapshots", nil, false)
 }
 
-// snapshotWithoutUsers decodes a snapshot into LicenceSnapshot but its
-// users, which it passes over without building them.
-type snapshotWithoutUsers struct {
-	*connectors.LicenceSnapshot
-	Users skipJSON `json:"users"`
-}
-
-// skipJSON is a JSON value read and dropped.
-type skipJSON struct{}
-
-func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
-
-// snapshots decodes every tenant's snapshot with decode, straight from the
-// file's pages inside one read (no copy of them), on every processor.
-func (s *Store) snapshots(decode func([]byte, *connectors.LicenceSnapshot) error) ([]connectors.LicenceSnapshot, error) {
-	var out []connectors.LicenceSnapshot
-	err := s.view("read snapshots", func(tx *bolt.Tx) error {
+// snapshots reads the snapshot of the tenant key (every tenant's when key
+// is nil), with their users when withUsers. The values are copied out of
+// the file and decoded after it is closed, on every processor.
+func (s *Store) snapshots(op string, key []byte, withUsers bool) ([]connectors.LicenceSnapshot, error) {
+	type row struct{ key, snap, users []byte }
+	var rows []row
+	err := s.view(op, func(tx *bolt.Tx) error {
 		b, err := bucket(tx, pathSnapshots...)
 		if err != nil {
 			return err
 		}
-		type row struct{ key, value []byte }
-		var rows []row
-		if err := b.ForEach(func(k, v []byte) error {
-			rows = append(rows, row{k, v})
-			return nil
-		}); err != nil {
+		ub, err := bucket(tx, pathUsers...)
+		if err != nil {
 			return err
 		}
-		out = make([]connectors.LicenceSnapshot, len(rows))
-		g := errgroup.Group{}
-		g.SetLimit(runtime.GOMAXPROCS(0))
-		for i, r := range rows {
-			g.Go(func() error {
-				if err := decode(r.value, &out[i]); err != nil {
-					return s.corrupt(damage{fmt.Sprintf("%s/%s does not decode: %v", bucketName(pathSnapshots), r.key, err)})
-				}
-				return nil
-			})
+		add := func(k, v []byte) {
+			r := row{key: clone(k), snap: clone(v)}
+			if withUsers {
+				r.users = clone(ub.Get(k))
+			}
+			rows = append(rows, r)
 		}
-		return g.Wait()
+		if key != nil {
+			if v := b.Get(key); v != nil {
+				add(key, v)
+			}
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			add(k, v)
+			return nil
+		})
 	})
 	if err != nil {
+		return nil, err
+	}
+	out := make([]connectors.LicenceSnapshot, len(rows))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, r := range rows {
+		g.Go(func() error {
+			if err := s.decode(bucketName(pathSnapshots)+"/"+string(r.key), r.snap, &out[i]); err != nil {
+				return err
+			}
+			if r.users != nil {
+				return s.decode(bucketName(pathUsers)+"/"+string(r.key), r.users, &out[i].Users)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 
+	"github.com/seats-msp/seats/connectors"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -55,6 +58,53 @@ var migrations = []migration{
 				pathPSAWrites,
 				pathMappings,
 			)
+		},
+	},
+	{
+		version: 4,
+		name:    "microsoft: each snapshot's users apart from it",
+		migrate: func(tx *bolt.Tx) error {
+			if err := createBuckets(tx, pathUsers); err != nil {
+				return err
+			}
+			snaps, err := bucket(tx, pathSnapshots...)
+			if err != nil {
+				return err
+			}
+			users, err := bucket(tx, pathUsers...)
+			if err != nil {
+				return err
+			}
+			// Collected first: a bucket is not changed while its cursor
+			// walks it.
+			type moved struct {
+				key  []byte
+				snap connectors.LicenceSnapshot
+			}
+			var todo []moved
+			err = snaps.ForEach(func(k, v []byte) error {
+				var snap connectors.LicenceSnapshot
+				if err := json.Unmarshal(v, &snap); err != nil {
+					return damage{fmt.Sprintf("%s/%s does not decode: %v", bucketName(pathSnapshots), k, err)}
+				}
+				if len(snap.Users) > 0 {
+					todo = append(todo, moved{bytes.Clone(k), snap})
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, m := range todo {
+				if err := put(users, m.key, m.snap.Users); err != nil {
+					return err
+				}
+				m.snap.Users = nil
+				if err := put(snaps, m.key, m.snap); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	},
 }

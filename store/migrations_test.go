@@ -1,10 +1,12 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/seats-msp/seats/connectors"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -62,12 +64,50 @@ var migrationTests = []struct {
 			return nil
 		},
 	},
+	{
+		name: "users apart from snapshots",
+		init: func(tx *bolt.Tx) error {
+			b, err := bucket(tx, pathSnapshots...)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte("t1"), []byte(`{"tenant_id":"t1","skus":[{"sku_id":"s1"}],"users":[{"id":"u1","upn":"a@t1.example"}]}`)); err != nil {
+				return err
+			}
+			return b.Put([]byte("t2"), []byte(`{"tenant_id":"t2"}`))
+		},
+		check: func(tx *bolt.Tx) error {
+			if err := wantBuckets(tx, pathUsers); err != nil {
+				return err
+			}
+			b, err := bucket(tx, pathSnapshots...)
+			if err != nil {
+				return err
+			}
+			ub, err := bucket(tx, pathUsers...)
+			if err != nil {
+				return err
+			}
+			var snap connectors.LicenceSnapshot
+			if err := json.Unmarshal(b.Get([]byte("t1")), &snap); err != nil || len(snap.Users) != 0 || len(snap.Skus) != 1 {
+				return fmt.Errorf("t1's snapshot after the move: %+v, %v; want its SKUs without users", snap, err)
+			}
+			var users []connectors.User
+			if err := json.Unmarshal(ub.Get([]byte("t1")), &users); err != nil || len(users) != 1 || users[0].UserPrincipalName != "a@t1.example" {
+				return fmt.Errorf("t1's users after the move: %+v, %v", users, err)
+			}
+			if got := string(b.Get([]byte("t2"))); got != `{"tenant_id":"t2"}` {
+				return fmt.Errorf("a snapshot without users was rewritten: %q", got)
+			}
+			return nil
+		},
+	},
 }
 
 // drawnTree is every bucket of the tree drawn in the package doc.
 var drawnTree = [][][]byte{
 	{bucketMeta}, {bucketWizard},
-	{bucketMicrosoft}, pathAccount, pathCustomers, pathGDAP, pathConsents, pathSnapshots, {bucketMicrosoft, bucketSyncs},
+	{bucketMicrosoft}, pathAccount, pathCustomers, pathGDAP, pathConsents, pathSnapshots, pathUsers, {bucketMicrosoft, bucketSyncs},
 	pathDistributor, {bucketDistributor, bucketSyncs}, pathPSA, {bucketPSA, bucketSyncs}, pathPSAWrites, pathMappings,
 }
 

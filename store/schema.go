@@ -24,7 +24,10 @@
 //	  consents/
 //	    <tenant id>                  -> connectors.ConsentRecord, JSON
 //	  snapshots/
-//	    <tenant id>                  -> connectors.LicenceSnapshot, JSON
+//	    <tenant id>                  -> connectors.LicenceSnapshot without its users, JSON
+//	  snapshot_users/                                                     (schema 4)
+//	    <tenant id>                  -> the snapshot's []connectors.User, JSON: most of its
+//	                                    bytes, kept apart so that the tables open without them
 //	  syncs/
 //	    <uint64 big-endian sequence> -> SyncRun, JSON
 //	distributor/                                                          (schema 3)
@@ -76,7 +79,7 @@ import (
 // LatestSchema is the schema version this build writes and understands: the
 // version of the last migration. It must equal len(migrations), which a test
 // checks.
-const LatestSchema = 3
+const LatestSchema = 4
 
 // Bucket and key names. They are package variables because bbolt takes
 // []byte; never modify them.
@@ -95,6 +98,7 @@ var (
 	bucketGDAP              = []byte("gdap")
 	bucketConsents          = []byte("consents")
 	bucketSnapshots         = []byte("snapshots")
+	bucketSnapshotUsers     = []byte("snapshot_users")
 	bucketSyncs             = []byte("syncs")
 
 	bucketDistributor = []byte("distributor")
@@ -114,6 +118,7 @@ var (
 	pathGDAP      = [][]byte{bucketMicrosoft, bucketGDAP}
 	pathConsents  = [][]byte{bucketMicrosoft, bucketConsents}
 	pathSnapshots = [][]byte{bucketMicrosoft, bucketSnapshots}
+	pathUsers     = [][]byte{bucketMicrosoft, bucketSnapshotUsers}
 
 	pathDistributor = [][]byte{bucketDistributor}
 	pathPSA         = [][]byte{bucketPSA}
