@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/csvfile"
 	"github.com/seats-msp/seats/store"
 	"github.com/seats-msp/seats/tui/common"
 )
@@ -51,6 +52,12 @@ func headline(err error) string {
 func whatToDo(err error) string {
 	if errors.Is(err, store.ErrBusy) {
 		return "Close the other seats (or wait for it), then try again."
+	}
+	var fileErr *csvfile.FileError
+	if errors.As(err, &fileErr) {
+		// The problems are the file's, each named by its line and column:
+		// trying again as it is changes nothing.
+		return "Fix those lines in the file (`seats distributor template` shows the layout), then run the command again."
 	}
 	switch connectors.KindOf(err) {
 	case connectors.ErrSignInRequired:

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/seats-msp/seats/connectors"
+	"github.com/seats-msp/seats/connectors/csvfile"
 	"github.com/seats-msp/seats/connectors/workflow"
 )
 
@@ -32,6 +36,8 @@ func TestExplainSaysWhatAndWhatToDo(t *testing.T) {
 		{"sandbox flags in hints", factory{sandbox: true, homeFlag: "/tmp/my home"}, signIn,
 			[]string{"Not signed in: run `seats --sandbox --home '/tmp/my home' login`."}, []string{"list customers"}},
 		{"debug keeps the chain", factory{debug: true}, chain, []string{"consent 1234: needs active GDAP: ", "Contoso has GDAP None"}, nil},
+		{"a CSV file's problems", factory{}, badCSV(t),
+			[]string{"line 2, column quantity", "Fix those lines in the file"}, []string{"Try again"}},
 		{"plain error", factory{}, errors.New("config.yaml line 3: microsoft.cloud: unknown cloud \"mars\""),
 			[]string{"config.yaml line 3: microsoft.cloud: unknown cloud \"mars\"."}, nil},
 	}
@@ -91,4 +97,22 @@ func TestConsentPrinterLinesUp(t *testing.T) {
 	if strings.Contains(b.String(), "s's") || !strings.Contains(b.String(), "admin of Partners") {
 		t.Errorf("possessive after a name:\n%s", b.String())
 	}
+}
+
+// badCSV is the error of reading a distributor CSV file with a problem.
+func badCSV(t *testing.T) error {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "billing.csv")
+	if err := os.WriteFile(path, []byte("account_id,account_name,product_name,quantity\nC1,Contoso,Microsoft 365 Business Premium,2.5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := csvfile.New(csvfile.Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Accounts(context.Background())
+	if err == nil {
+		t.Fatal("a file with a fractional quantity was read")
+	}
+	return err
 }
