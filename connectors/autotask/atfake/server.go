@@ -90,11 +90,8 @@ const (
 // and is safe for concurrent use; the caller must not touch the World
 // passed to New afterwards except through Mutate.
 type Server struct {
-	opts    Options
-	latency fakekit.Latency
-	counts  fakekit.Counts[Call]
-	faults  fakekit.Faults[Call]
-	random  fakekit.Random // Options.Faults, SetFaults
+	opts Options
+	fakekit.Levers[Call]
 	writes  atomic.Int64
 	applied atomic.Int64
 
@@ -108,9 +105,7 @@ type Server struct {
 }
 
 const (
-	faultStatus = iota
-	faultTruncate
-	faultDropAnswer
+	faultDropAnswer = fakekit.FaultOwn // do the work (a write), then drop the connection
 )
 
 // New returns a Server over w. It panics on a nil world.
@@ -124,9 +119,9 @@ func New(w *World, o Options) *Server {
 	if o.Threshold <= 0 {
 		o.Threshold = DefaultThreshold
 	}
-	s := &Server{opts: o, w: w}
-	s.latency.Set(o.Latency)
-	s.random.Set(o.Faults)
+	s := &Server{Levers: fakekit.Levers[Call]{RetryAfter: DefaultRetryAfter * time.Second}, opts: o, w: w}
+	s.Latency.Set(o.Latency)
+	s.Random.Set(o.Faults)
 	return s
 }
 
@@ -172,45 +167,11 @@ func (s *Server) Mutate(fn func(w *World)) {
 	fn(s.w)
 }
 
-// Calls is the number of requests served so far, failed ones included.
-func (s *Server) Calls() int64 { return s.counts.All() }
-
-// Served is the number of requests of kind call served so far.
-func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
-
 // Writes is the number of adjustment POSTs received, whatever became of them.
 func (s *Server) Writes() int64 { return s.writes.Load() }
 
 // Applied is the number of adjustments that changed the world.
 func (s *Server) Applied() int64 { return s.applied.Load() }
-
-// SetLatency changes the latency added to every call from now on.
-func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
-
-// SetFaults replaces the random faults from now on (the zero value stops
-// them), so that a test can read a clean world first and a faulty one
-// after.
-func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
-
-// FailNext makes the next n requests of kind call answer status with body
-// without doing anything; an empty body becomes Autotask's
-// {"errors":["..."]}. 429 and 503 answers carry Retry-After.
-func (s *Server) FailNext(call Call, status int, body string, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultStatus, Call: call, Status: status, Body: body, Left: n})
-}
-
-// ThrottleNext makes the next n requests of kind call answer 429 with
-// Retry-After, and returns the wait that header asks for.
-func (s *Server) ThrottleNext(call Call, n int) time.Duration {
-	s.FailNext(call, http.StatusTooManyRequests, "", n)
-	return DefaultRetryAfter * time.Second
-}
-
-// TruncateNext makes the next n requests of kind call answer their real
-// 200 with the JSON body cut in half.
-func (s *Server) TruncateNext(call Call, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultTruncate, Call: call, Left: n})
-}
 
 // RefuseWrite makes the next n adjustments answer as Autotask refuses an
 // invalid one: HTTP 500 with {"errors":[reason]}; nothing changes.
@@ -221,7 +182,7 @@ func (s *Server) RefuseWrite(n int, reason string) {
 // DropAnswerAfterWrite makes the next n adjustments happen and then drops
 // the connection without an answer.
 func (s *Server) DropAnswerAfterWrite(n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultDropAnswer, Call: CallWrite, Left: n})
+	s.Faults.Add(fakekit.Fault[Call]{Kind: faultDropAnswer, Call: CallWrite, Left: n})
 }
 
 // ChangeUnitsBehindYourBack sets the units of contract service id from
@@ -273,11 +234,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if found && rt.call == CallWrite {
 		s.writes.Add(1)
 	}
-	s.counts.Add(rt.call, found)
-	if !s.latency.Wait(r) {
+	s.Counts.Add(rt.call, found)
+	if !s.Latency.Wait(r) {
 		return
 	}
-	fault := s.random.Decide(nil)
+	fault := s.Random.Decide(nil)
 	if !fault.Before(r) {
 		return // the client gave up waiting
 	}
@@ -371,8 +332,8 @@ func (s *Server) serve(r *http.Request, rt route, body []byte) answer {
 	defer s.mu.Unlock()
 	var taken fakekit.Fault[Call]
 	hasFault := false
-	if f, ok := s.faults.Take(rt.call); ok {
-		if f.Kind == faultStatus {
+	if f, ok := s.Faults.Take(rt.call); ok {
+		if f.Kind == fakekit.FaultStatus {
 			return injected(f)
 		}
 		taken, hasFault = f, true
@@ -391,7 +352,7 @@ func (s *Server) serve(r *http.Request, rt route, body []byte) answer {
 	}
 	if hasFault {
 		switch {
-		case taken.Kind == faultTruncate && a.status == http.StatusOK:
+		case taken.Kind == fakekit.FaultTruncate && a.status == http.StatusOK:
 			a.body = a.body[:len(a.body)/2]
 		case taken.Kind == faultDropAnswer:
 			a.drop = true

@@ -82,13 +82,10 @@ const DefaultRetryAfter = 2
 // http.Handler and is safe for concurrent use; the caller must not touch
 // the World passed to New afterwards except through Mutate.
 type Server struct {
-	opts    Options
-	latency fakekit.Latency
-	counts  fakekit.Counts[Call]
-	faults  fakekit.Faults[Call]
-	random  fakekit.Random // Options.Faults, SetFaults
-	writes  atomic.Int64   // PATCH requests received
-	applied atomic.Int64   // writes that changed the world
+	opts Options
+	fakekit.Levers[Call]
+	writes  atomic.Int64 // PATCH requests received
+	applied atomic.Int64 // writes that changed the world
 
 	changeMu sync.Mutex // serialises OnChange calls
 
@@ -97,13 +94,8 @@ type Server struct {
 	keysRevoked bool
 }
 
-// faultKind is what an injected fault does.
-type faultKind = int
-
 const (
-	faultStatus     faultKind = iota // answer status with body, do nothing
-	faultTruncate                    // answer the real 200 with its body cut short
-	faultDropAnswer                  // do the work (a write), then drop the connection
+	faultDropAnswer = fakekit.FaultOwn // do the work (a write), then drop the connection
 )
 
 // New returns a Server over w. It panics on a nil world, a programming error.
@@ -114,9 +106,9 @@ func New(w *World, o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{opts: o, w: w}
-	s.latency.Set(o.Latency)
-	s.random.Set(o.Faults)
+	s := &Server{Levers: fakekit.Levers[Call]{RetryAfter: DefaultRetryAfter * time.Second}, opts: o, w: w}
+	s.Latency.Set(o.Latency)
+	s.Random.Set(o.Faults)
 	return s
 }
 
@@ -181,9 +173,6 @@ func (s *Server) Mutate(fn func(w *World)) {
 	fn(s.w)
 }
 
-// Calls is the number of requests served so far, failed ones included.
-func (s *Server) Calls() int64 { return s.counts.All() }
-
 // Writes is the number of write requests (PATCH of an addition) received
 // so far, whatever became of them: refused, failed, applied or answered
 // into a dropped connection. A client that never writes twice keeps it at
@@ -192,39 +181,6 @@ func (s *Server) Writes() int64 { return s.writes.Load() }
 
 // Applied is the number of writes that changed the world.
 func (s *Server) Applied() int64 { return s.applied.Load() }
-
-// Served is the number of requests of kind call served so far.
-func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
-
-// SetLatency changes the latency added to every call from now on.
-func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
-
-// SetFaults replaces the random faults from now on (the zero value stops
-// them), so that a test can read a clean world first and a faulty one
-// after.
-func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
-
-// FailNext makes the next n requests of kind call answer status with body
-// without doing anything; an empty body becomes ConnectWise's error shape
-// for the status ({"code","message","errors"}). 429 and 503 answers carry
-// Retry-After. Faults are matched in the order they were added.
-func (s *Server) FailNext(call Call, status int, body string, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultStatus, Call: call, Status: status, Body: body, Left: n})
-}
-
-// ThrottleNext makes the next n requests of kind call answer 429 Too Many
-// Requests with Retry-After, and returns the wait that header asks for.
-func (s *Server) ThrottleNext(call Call, n int) time.Duration {
-	s.FailNext(call, http.StatusTooManyRequests, "", n)
-	return DefaultRetryAfter * time.Second
-}
-
-// TruncateNext makes the next n requests of kind call answer their real
-// 200 with the JSON body cut in half, as a dropped connection or a broken
-// proxy would.
-func (s *Server) TruncateNext(call Call, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultTruncate, Call: call, Left: n})
-}
 
 // RefuseWrite makes the next n writes answer 400 with ConnectWise's
 // InvalidObject body whose errors[] says reason; nothing is changed.
@@ -238,7 +194,7 @@ func (s *Server) RefuseWrite(n int, reason string) {
 // and then drops the connection without an answer, as a timeout or a
 // network failure after ConnectWise committed the change would.
 func (s *Server) DropAnswerAfterWrite(n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultDropAnswer, Call: CallWrite, Left: n})
+	s.Faults.Add(fakekit.Fault[Call]{Kind: faultDropAnswer, Call: CallWrite, Left: n})
 }
 
 // ChangeLineBehindYourBack sets the quantity of addition id as another
@@ -292,11 +248,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.call = CallWrite
 		s.writes.Add(1)
 	}
-	s.counts.Add(rt.call, found)
-	if !s.latency.Wait(r) {
+	s.Counts.Add(rt.call, found)
+	if !s.Latency.Wait(r) {
 		return // the client is gone; nobody reads an answer
 	}
-	fault := s.random.Decide(nil)
+	fault := s.Random.Decide(nil)
 	if !fault.Before(r) {
 		return // the client gave up waiting
 	}
@@ -409,8 +365,8 @@ func (s *Server) serve(r *http.Request, rt route, body []byte) answer {
 	defer s.mu.Unlock()
 	var taken fakekit.Fault[Call]
 	hasFault := false
-	if f, ok := s.faults.Take(rt.call); ok {
-		if f.Kind == faultStatus {
+	if f, ok := s.Faults.Take(rt.call); ok {
+		if f.Kind == fakekit.FaultStatus {
 			return injected(f)
 		}
 		taken, hasFault = f, true
@@ -425,7 +381,7 @@ func (s *Server) serve(r *http.Request, rt route, body []byte) answer {
 	}
 	if hasFault {
 		switch {
-		case taken.Kind == faultTruncate && a.status == http.StatusOK:
+		case taken.Kind == fakekit.FaultTruncate && a.status == http.StatusOK:
 			a.body = a.body[:len(a.body)/2]
 		case taken.Kind == faultDropAnswer:
 			a.drop = true

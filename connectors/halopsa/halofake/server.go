@@ -69,11 +69,8 @@ const (
 // Server is the fake HaloPSA over a World. It implements http.Handler and
 // is safe for concurrent use.
 type Server struct {
-	opts    Options
-	latency fakekit.Latency
-	counts  fakekit.Counts[Call]
-	faults  fakekit.Faults[Call]
-	random  fakekit.Random // Options.Faults, SetFaults
+	opts Options
+	fakekit.Levers[Call]
 	writes  atomic.Int64
 	applied atomic.Int64
 
@@ -88,9 +85,7 @@ type Server struct {
 }
 
 const (
-	faultStatus = iota
-	faultTruncate
-	faultDropAnswer
+	faultDropAnswer = fakekit.FaultOwn // do the work (a write), then drop the connection
 )
 
 // New returns a Server over w; it panics on a nil world.
@@ -104,9 +99,9 @@ func New(w *World, o Options) *Server {
 	if o.TokenLifetime <= 0 {
 		o.TokenLifetime = DefaultTokenLifetime
 	}
-	s := &Server{opts: o, w: w, tokens: map[string]time.Time{}}
-	s.latency.Set(o.Latency)
-	s.random.Set(o.Faults)
+	s := &Server{Levers: fakekit.Levers[Call]{RetryAfter: DefaultRetryAfter * time.Second}, opts: o, w: w, tokens: map[string]time.Time{}}
+	s.Latency.Set(o.Latency)
+	s.Random.Set(o.Faults)
 	return s
 }
 
@@ -149,12 +144,6 @@ func (s *Server) Mutate(fn func(w *World)) {
 	fn(s.w)
 }
 
-// Calls is the number of requests served so far, failed ones included.
-func (s *Server) Calls() int64 { return s.counts.All() }
-
-// Served is the number of requests of kind call served so far.
-func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
-
 // Writes is the number of POSTs of a recurring invoice received, whatever
 // became of them.
 func (s *Server) Writes() int64 { return s.writes.Load() }
@@ -169,34 +158,6 @@ func (s *Server) LastWrite() []byte {
 	return append([]byte(nil), s.lastWrite...)
 }
 
-// SetLatency changes the latency added to every call from now on.
-func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
-
-// SetFaults replaces the random faults from now on (the zero value stops
-// them), so that a test can read a clean world first and a faulty one
-// after.
-func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
-
-// FailNext makes the next n requests of kind call answer status with body
-// without doing anything; an empty body becomes Halo's for the status.
-// 429 and 503 carry Retry-After.
-func (s *Server) FailNext(call Call, status int, body string, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultStatus, Call: call, Status: status, Body: body, Left: n})
-}
-
-// ThrottleNext makes the next n requests of kind call answer 429 with
-// Retry-After, and returns the wait it asks for.
-func (s *Server) ThrottleNext(call Call, n int) time.Duration {
-	s.FailNext(call, http.StatusTooManyRequests, "", n)
-	return DefaultRetryAfter * time.Second
-}
-
-// TruncateNext makes the next n requests of kind call answer their real
-// 200 with the body cut in half.
-func (s *Server) TruncateNext(call Call, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultTruncate, Call: call, Left: n})
-}
-
 // RefuseWrite makes the next n writes answer 400 with Halo's JSON string
 // body saying reason; nothing changes.
 func (s *Server) RefuseWrite(n int, reason string) {
@@ -206,7 +167,7 @@ func (s *Server) RefuseWrite(n int, reason string) {
 // DropAnswerAfterWrite makes the next n writes happen and then drops the
 // connection without an answer.
 func (s *Server) DropAnswerAfterWrite(n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultDropAnswer, Call: CallWrite, Left: n})
+	s.Faults.Add(fakekit.Fault[Call]{Kind: faultDropAnswer, Call: CallWrite, Left: n})
 }
 
 // ChangeLineBehindYourBack sets the quantity of line id as an agent
@@ -285,11 +246,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if found && call == CallWrite {
 		s.writes.Add(1)
 	}
-	s.counts.Add(call, found)
-	if !s.latency.Wait(r) {
+	s.Counts.Add(call, found)
+	if !s.Latency.Wait(r) {
 		return
 	}
-	fault := s.random.Decide(nil)
+	fault := s.Random.Decide(nil)
 	if !fault.Before(r) {
 		return // the client gave up waiting
 	}
@@ -330,8 +291,8 @@ func (s *Server) serve(r *http.Request, call Call, id int, body []byte) answer {
 	defer s.mu.Unlock()
 	var taken fakekit.Fault[Call]
 	hasFault := false
-	if f, ok := s.faults.Take(call); ok {
-		if f.Kind == faultStatus {
+	if f, ok := s.Faults.Take(call); ok {
+		if f.Kind == fakekit.FaultStatus {
 			return injected(f)
 		}
 		taken, hasFault = f, true
@@ -351,7 +312,7 @@ func (s *Server) serve(r *http.Request, call Call, id int, body []byte) answer {
 	}
 	if hasFault {
 		switch {
-		case taken.Kind == faultTruncate && a.status == http.StatusOK:
+		case taken.Kind == fakekit.FaultTruncate && a.status == http.StatusOK:
 			a.body = a.body[:len(a.body)/2]
 		case taken.Kind == faultDropAnswer:
 			a.drop = true

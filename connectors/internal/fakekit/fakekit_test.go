@@ -45,3 +45,32 @@ func TestCountsAndLatency(t *testing.T) {
 		t.Error("Wait went on for a client that gave up")
 	}
 }
+
+// The levers every fake embeds: a queued failure is taken once per
+// request of its call, throttling says its wait, and counts add up.
+func TestLevers(t *testing.T) {
+	t.Parallel()
+	l := Levers[string]{RetryAfter: 3 * time.Second}
+	l.FailNext("list", 503, "", 2)
+	if got := l.ThrottleNext("token", 1); got != 3*time.Second {
+		t.Errorf("ThrottleNext = %s, want the fake's RetryAfter", got)
+	}
+	l.TruncateNext("list", 1)
+	for i, want := range []int{FaultStatus, FaultStatus, FaultTruncate} {
+		f, ok := l.Faults.Take("list")
+		if !ok || f.Kind != want {
+			t.Fatalf("take %d: %+v %v, want kind %d", i, f, ok, want)
+		}
+	}
+	if f, ok := l.Faults.Take("token"); !ok || f.Status != 429 {
+		t.Errorf("the throttle: %+v %v", f, ok)
+	}
+	if _, ok := l.Faults.Take("list"); ok {
+		t.Error("a fault outlived its count")
+	}
+	l.Counts.Add("list", true)
+	l.Counts.Add("nowhere", false)
+	if l.Calls() != 2 || l.Served("list") != 1 {
+		t.Errorf("calls %d, served list %d; want 2 and 1", l.Calls(), l.Served("list"))
+	}
+}

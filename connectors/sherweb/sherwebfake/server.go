@@ -67,25 +67,15 @@ const (
 // is safe for concurrent use; the caller must not touch the World passed to
 // New afterwards except through Mutate.
 type Server struct {
-	opts       Options
-	latency    fakekit.Latency
-	counts     fakekit.Counts[Call]
+	opts Options
+	fakekit.Levers[Call]
 	tokenCalls atomic.Int64
-	faults     fakekit.Faults[Call]
-	random     fakekit.Random // Options.Faults, SetFaults
 
 	mu            sync.Mutex // guards everything below, including *w
 	w             *World
 	tokenGen      int64
 	secretRevoked bool
 }
-
-type faultKind = int
-
-const (
-	faultStatus faultKind = iota
-	faultTruncate
-)
 
 // New returns a Server over w. It panics on a nil world, a programming error.
 func New(w *World, o Options) *Server {
@@ -98,9 +88,9 @@ func New(w *World, o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{opts: o, w: w}
-	s.latency.Set(o.Latency)
-	s.random.Set(o.Faults)
+	s := &Server{Levers: fakekit.Levers[Call]{RetryAfter: time.Second}, opts: o, w: w}
+	s.Latency.Set(o.Latency)
+	s.Random.Set(o.Faults)
 	return s
 }
 
@@ -142,43 +132,8 @@ func (s *Server) Mutate(fn func(w *World)) {
 	fn(s.w)
 }
 
-// Calls is the number of requests served so far, failed ones included.
-func (s *Server) Calls() int64 { return s.counts.All() }
-
 // TokenCalls is the number of token requests served so far.
 func (s *Server) TokenCalls() int64 { return s.tokenCalls.Load() }
-
-// Served is the number of requests of kind call served so far.
-func (s *Server) Served(call Call) int64 { return s.counts.Served(call) }
-
-// SetLatency changes the latency added to every call from now on.
-func (s *Server) SetLatency(d time.Duration) { s.latency.Set(d) }
-
-// SetFaults replaces the random faults from now on (the zero value stops
-// them), so that a test can read a clean world first and a faulty one
-// after.
-func (s *Server) SetFaults(f fakekit.RandomFaults) { s.random.Set(f) }
-
-// FailNext makes the next n requests of kind call answer status with body;
-// an empty body becomes Sherweb's shape for the status: the gateway's
-// {"statusCode","message"} for 429, problem details elsewhere, the token
-// endpoint's {"error"} there. 429 and 503 answers carry Retry-After: 1.
-func (s *Server) FailNext(call Call, status int, body string, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultStatus, Call: call, Status: status, Body: body, Left: n})
-}
-
-// ThrottleNext makes the next n requests of kind call answer 429 with
-// Retry-After: 1, and returns that wait.
-func (s *Server) ThrottleNext(call Call, n int) time.Duration {
-	s.FailNext(call, http.StatusTooManyRequests, "", n)
-	return time.Second
-}
-
-// TruncateNext makes the next n requests of kind call answer their real
-// 200 with the JSON body cut in half.
-func (s *Server) TruncateNext(call Call, n int) {
-	s.faults.Add(fakekit.Fault[Call]{Kind: faultTruncate, Call: call, Left: n})
-}
 
 // ExpireTokens ends every access token issued so far: API calls with them
 // answer 401 until the client asks for a new one.
@@ -206,14 +161,14 @@ type answer struct {
 // ServeHTTP serves the token endpoint and both APIs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	call, ok := route(r.URL.Path)
-	s.counts.Add(call, ok)
+	s.Counts.Add(call, ok)
 	if call == CallToken {
 		s.tokenCalls.Add(1)
 	}
-	if !s.latency.Wait(r) {
+	if !s.Latency.Wait(r) {
 		return
 	}
-	fault := s.random.Decide(nil)
+	fault := s.Random.Decide(nil)
 	if !fault.Before(r) {
 		return // the client gave up waiting
 	}
@@ -251,8 +206,8 @@ func (s *Server) serve(r *http.Request, call Call, body []byte) answer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	truncate := false
-	if f, ok := s.faults.Take(call); ok {
-		if f.Kind == faultTruncate {
+	if f, ok := s.Faults.Take(call); ok {
+		if f.Kind == fakekit.FaultTruncate {
 			truncate = true
 		} else {
 			return s.injected(r, call, f)
