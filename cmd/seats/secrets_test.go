@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/store/secret"
 )
 
@@ -39,5 +40,19 @@ func TestResolveSecretOrder(t *testing.T) {
 	t.Setenv(plain.env(), "")
 	if _, _, err := resolveSecret(plain, mapSecrets{}); !errors.Is(err, errNoSecret) {
 		t.Errorf("no secret anywhere: %v; want errNoSecret", err)
+	}
+}
+
+// A kind's missing secret is named with where to give it, as one sentence.
+func TestResolveSecretsNamesTheMissingOne(t *testing.T) {
+	k, _ := lookupSource(connectors.KindDistributor, "sherweb")
+	for _, sec := range k.secrets {
+		t.Setenv(sec.env(), "")
+	}
+	t.Setenv(k.secrets[0].env(), "a-client-secret")
+	_, err := (&factory{}).resolveSecrets(k, mapSecrets{})
+	want := "the Sherweb subscription key is missing: set SEATS_DISTRIBUTOR_SHERWEB_SUBSCRIPTION_KEY or run `seats connect distributor`"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %q", err, want)
 	}
 }

@@ -342,13 +342,13 @@ func resolveSecret(sec sourceSecret, secrets secretGetter) (value, from string, 
 }
 
 // resolveSecrets returns every secret of a kind, keyed by secret key; a
-// missing one is errNoSecret naming it.
+// missing one is an error naming it and where to give it.
 func (f *factory) resolveSecrets(k sourceKind, secrets secretGetter) (map[string]string, error) {
 	out := map[string]string{}
 	for _, sec := range k.secrets {
 		v, _, err := resolveSecret(sec, secrets)
 		if errors.Is(err, errNoSecret) {
-			return nil, fmt.Errorf("%w: the %s %s is missing: set %s or run %s", errNoSecret, displayName(k), strings.ToLower(sec.label),
+			return nil, fmt.Errorf("the %s %s is missing: set %s or run %s", displayName(k), strings.ToLower(sec.label),
 				sec.env(), f.hint("connect "+strings.ToLower(sourceSide(k.side))))
 		}
 		if err != nil {
