@@ -522,6 +522,7 @@ type scratch struct {
 	linesByItem map[string][]*connectors.BillingLine
 	datas       []*skuData
 	members     []member
+	findings    []Finding
 }
 
 // customer builds one customer's table and findings, working in sc.
@@ -607,7 +608,7 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 				d.live = append(d.live, s)
 			}
 			if counted {
-				d.counted.add(s)
+				d.counted.add(s, d.arena)
 			}
 		}
 	}
@@ -638,7 +639,11 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 			start = len(inEffect)
 		}
 	}
-	var fs []Finding
+	// Findings gather in the worker's slice, reused from customer to
+	// customer; the customer's are copied out at the end at their size
+	// (a slice grown finding by finding left several copies behind).
+	fs := sc.findings[:0]
+	defer func() { sc.findings = fs[:0] }()
 	datas := sc.datas[:0]
 	defer func() { sc.datas = datas[:0] }()
 	nTerms := 0
@@ -686,7 +691,7 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 	for _, t := range totalsFor(fs) {
 		cl.MoneyAtStake = append(cl.MoneyAtStake, connectors.Money{Minor: t.MoneyFound.Minor + t.OwedBack.Minor, Currency: t.Currency})
 	}
-	return cl, fs
+	return cl, slices.Clone(fs)
 }
 
 // termsOf lists the terms a SKU has for a customer: those of its counted
@@ -954,8 +959,14 @@ func termSlot(t connectors.Term) int {
 
 var slotTerms = [5]connectors.Term{connectors.TermMonthly, connectors.TermAnnual, connectors.TermTriennial, connectors.TermUnknown, ""}
 
-func (ts *termSubs) add(s *connectors.DistributorSubscription) {
+// add files s under its term; a term's first subscription comes from a,
+// since most SKUs have one subscription a term.
+func (ts *termSubs) add(s *connectors.DistributorSubscription, a *arena) {
 	i := termSlot(s.Term)
+	if ts[i] == nil {
+		ts[i] = a.subs.one(s)
+		return
+	}
 	ts[i] = append(ts[i], s)
 }
 
@@ -978,8 +989,20 @@ func (ts *termSubs) terms(buf []connectors.Term) []connectors.Term {
 	return out
 }
 
+// all lists every subscription of every term: the one term's own slice
+// when only one term has any (no copy), else a new one.
 func (ts *termSubs) all() []*connectors.DistributorSubscription {
-	var out []*connectors.DistributorSubscription
+	var only []*connectors.DistributorSubscription
+	n, terms := 0, 0
+	for _, subs := range ts {
+		if len(subs) > 0 {
+			only, n, terms = subs, n+len(subs), terms+1
+		}
+	}
+	if terms <= 1 {
+		return only
+	}
+	out := make([]*connectors.DistributorSubscription, 0, n)
 	for _, subs := range ts {
 		out = append(out, subs...)
 	}
@@ -993,6 +1016,7 @@ func (ts *termSubs) all() []*connectors.DistributorSubscription {
 type arena struct {
 	ints    chunks[int]
 	strings chunks[string]
+	subs    chunks[*connectors.DistributorSubscription]
 }
 
 // chunks hands out values of one type from fixed-size chunks.
