@@ -26,31 +26,8 @@ var everything = []condition{{Op: "gte", Field: "id", Value: 0}}
 // the default install's labels.
 func (c *Client) Companies(ctx context.Context) ([]connectors.PSACompany, error) {
 	const op = "list companies"
-	var (
-		labels map[string]string
-		rows   []wireCompany
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		labels, err = c.picklist(gctx, "Companies", "companyType")
-		return err
-	})
-	g.Go(func() error {
-		return c.each(gctx, "Companies", everything, op, func(p int, page []json.RawMessage) error {
-			for i, raw := range page {
-				var w wireCompany
-				if err := decodeRow(op, p, i, raw, &w); err != nil {
-					return err
-				}
-				if id(w.ID) == "" {
-					return badAnswer(op, fmt.Sprintf("row %d of page %d has no id", i+1, p))
-				}
-				rows = append(rows, w)
-			}
-			return nil
-		})
-	})
-	if err := g.Wait(); err != nil {
+	rows, labels, err := rowsWithLabels(ctx, c, "Companies", "companyType", op, func(w wireCompany) json.Number { return w.ID })
+	if err != nil {
 		return nil, err
 	}
 	if len(labels) == 0 {
@@ -89,31 +66,8 @@ func (c *Client) Companies(ctx context.Context) ([]connectors.PSACompany, error)
 // are in the configured currency.
 func (c *Client) Catalog(ctx context.Context) ([]connectors.CatalogItem, error) {
 	const op = "list services"
-	var (
-		labels map[string]string
-		rows   []wireService
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		labels, err = c.picklist(gctx, "Services", "periodType")
-		return err
-	})
-	g.Go(func() error {
-		return c.each(gctx, "Services", everything, op, func(p int, page []json.RawMessage) error {
-			for i, raw := range page {
-				var w wireService
-				if err := decodeRow(op, p, i, raw, &w); err != nil {
-					return err
-				}
-				if id(w.ID) == "" {
-					return badAnswer(op, fmt.Sprintf("row %d of page %d has no id", i+1, p))
-				}
-				rows = append(rows, w)
-			}
-			return nil
-		})
-	})
-	if err := g.Wait(); err != nil {
+	rows, labels, err := rowsWithLabels(ctx, c, "Services", "periodType", op, func(w wireService) json.Number { return w.ID })
+	if err != nil {
 		return nil, err
 	}
 	out := make([]connectors.CatalogItem, 0, len(rows))
@@ -324,4 +278,37 @@ func (c *Client) units(ctx context.Context, serviceIDs []string, cut string) (ma
 		}
 	}
 	return by, nil
+}
+
+// rowsWithLabels reads every row of entity, all pages, and at the same time
+// the labels of its picklist field; a row without an id is a bad answer.
+func rowsWithLabels[W any](ctx context.Context, c *Client, entity, field, op string, idOf func(W) json.Number) ([]W, map[string]string, error) {
+	var (
+		labels map[string]string
+		rows   []W
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		labels, err = c.picklist(gctx, entity, field)
+		return err
+	})
+	g.Go(func() error {
+		return c.each(gctx, entity, everything, op, func(p int, page []json.RawMessage) error {
+			for i, raw := range page {
+				var w W
+				if err := decodeRow(op, p, i, raw, &w); err != nil {
+					return err
+				}
+				if id(idOf(w)) == "" {
+					return badAnswer(op, fmt.Sprintf("row %d of page %d has no id", i+1, p))
+				}
+				rows = append(rows, w)
+			}
+			return nil
+		})
+	})
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return rows, labels, nil
 }
