@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/seats-msp/seats/connectors"
@@ -54,5 +55,17 @@ func TestResolveSecretsNamesTheMissingOne(t *testing.T) {
 	want := "the Sherweb subscription key is missing: set SEATS_DISTRIBUTOR_SHERWEB_SUBSCRIPTION_KEY or run `seats connect distributor`"
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v\nwant %q", err, want)
+	}
+}
+
+// pflag reads a back-quoted word in a flag's help as the name of its value
+// ("--path seats distributor template"): no setting's help may hold one.
+func TestSourceFieldHelpHasNoBackquote(t *testing.T) {
+	for _, k := range sourceKinds {
+		for _, fld := range k.fields {
+			if strings.Contains(fld.help, "`") {
+				t.Errorf("%s --%s: help %q holds a back quote", k.name, fld.flag, fld.help)
+			}
+		}
 	}
 }

@@ -189,7 +189,7 @@ var sourceKinds = []sourceKind{
 		side: connectors.KindDistributor,
 		name: "csv",
 		fields: []sourceField{
-			{key: config.KeyCSVPath, flag: "path", label: "CSV file", help: "the file's path; `seats distributor template` writes an example of its layout"},
+			{key: config.KeyCSVPath, flag: "path", label: "CSV file", help: "the file's path (seats distributor template writes an example of its layout)"},
 		},
 		build: func(v, _ map[string]string, _ buildOptions) (any, error) {
 			return csvfile.New(csvfile.Config{Path: v[config.KeyCSVPath]})
