@@ -267,7 +267,13 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*http.Response, er
 			if resp != nil {
 				status = resp.StatusCode
 			}
-			return resp, fail(connectors.ErrUnavailable, status, err)
+			e := fail(connectors.ErrUnavailable, status, err)
+			if resp != nil {
+				// The service answered, and its answer stopped on the way:
+				// say so, with the tries, rather than "HTTP 200".
+				e.Message = fmt.Sprintf("the answer stopped before its end, %d time(s): try again later", attempt)
+			}
+			return resp, e
 		}
 
 		status := resp.StatusCode

@@ -795,3 +795,25 @@ func TestDoSendsFormBodies(t *testing.T) {
 		}
 	}
 }
+
+// An answer that stops mid-stream on every try says so, with the tries,
+// not "HTTP 200".
+func TestDoAnswerCutOnEveryTry(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"ok":`)) // then the connection ends short of 100 bytes
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := testClient(srv, Options{MaxAttempts: 3})
+	var out okBody
+	_, err := c.Do(context.Background(), Request{URL: srv.URL, Op: "list things"}, &out)
+	var ce *connectors.Error
+	if !errors.As(err, &ce) || ce.Kind != connectors.ErrUnavailable {
+		t.Fatalf("err %v, want ErrUnavailable", err)
+	}
+	if !strings.Contains(ce.Message, "stopped before its end, 3 time(s)") {
+		t.Errorf("message %q does not say the answer stopped, nor how often", ce.Message)
+	}
+}
