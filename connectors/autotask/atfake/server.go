@@ -8,7 +8,6 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -412,23 +411,8 @@ func (s *Server) serveOpen(r *http.Request, rt route) answer {
 	if user == "" || !strings.EqualFold(user, s.w.UserName) {
 		return atError(http.StatusInternalServerError, "Zone information could not be determined")
 	}
-	host := origin(r)
+	host := fakekit.Origin(r)
 	return ok(map[string]any{"zoneName": s.w.ZoneName, "url": host + "/ATServicesRest/", "webUrl": host + "/", "ci": 42})
-}
-
-// origin is where the client reached the fake, with the prefix it is
-// mounted under (the sandbox's /autotask): http.StripPrefix leaves
-// RequestURI whole.
-func origin(r *http.Request) string {
-	scheme := "https"
-	if r.TLS == nil {
-		scheme = "http"
-	}
-	prefix := ""
-	if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
-		prefix = strings.TrimSuffix(u.Path, r.URL.Path)
-	}
-	return scheme + "://" + r.Host + prefix
 }
 
 // serveAPI answers an authorised API request. Call with the lock held.
@@ -503,7 +487,7 @@ func (s *Server) serveAPI(r *http.Request, rt route, body []byte) answer {
 	var next any
 	if len(rows) > size {
 		rows = rows[:size]
-		next = origin(r) + "/ATServicesRest/V1.0/" + rt.entity.name + "/query/next?paging=" +
+		next = fakekit.Origin(r) + "/ATServicesRest/V1.0/" + rt.entity.name + "/query/next?paging=" +
 			encodeToken(pageToken{Query: q, AfterID: rows[size-1]["id"].(int)})
 	}
 	items := make([]map[string]any, 0, len(rows))

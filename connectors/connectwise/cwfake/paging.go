@@ -3,10 +3,11 @@ package cwfake
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // list answers a list (or its /count) of rendered rows: conditions=
@@ -85,16 +86,11 @@ func linkHeader(r *http.Request, page, last, size int) string {
 	if last <= 1 {
 		return ""
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
 	at := func(p int) string {
 		q := r.URL.Query()
 		q.Set("page", strconv.Itoa(p))
 		q.Set("pageSize", strconv.Itoa(size))
-		u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
-		return "<" + u.String() + ">"
+		return "<" + fakekit.Origin(r) + r.URL.EscapedPath() + "?" + q.Encode() + ">"
 	}
 	var parts []string
 	if page > 1 {

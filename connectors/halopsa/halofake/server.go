@@ -350,14 +350,7 @@ func errorMessage(status int) string {
 // serveAuthInfo answers where the token endpoint is. A hosted instance
 // names its tenant.
 func (s *Server) serveAuthInfo(r *http.Request) answer {
-	// A fake mounted under a prefix (the sandbox's /halopsa) names its auth
-	// URL under the same prefix: http.StripPrefix leaves RequestURI whole.
-	prefix := ""
-	if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
-		prefix = strings.TrimSuffix(u.Path, r.URL.Path)
-	}
-	base := "https://" + r.Host + prefix
-	info := map[string]any{"auth_url": base + "/auth", "tenant_id": s.w.Tenant}
+	info := map[string]any{"auth_url": fakekit.Origin(r) + "/auth", "tenant_id": s.w.Tenant}
 	return ok(info)
 }
 

@@ -3,6 +3,7 @@ package fakekit
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -72,5 +73,16 @@ func TestLevers(t *testing.T) {
 	l.Counts.Add("nowhere", false)
 	if l.Calls() != 2 || l.Served("list") != 1 {
 		t.Errorf("calls %d, served list %d; want 2 and 1", l.Calls(), l.Served("list"))
+	}
+}
+
+// Origin keeps the prefix a fake is mounted under.
+func TestOrigin(t *testing.T) {
+	t.Parallel()
+	var got string
+	h := http.StripPrefix("/halopsa", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = Origin(r) }))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "http://fake.example/halopsa/api/authinfo?x=1", nil))
+	if got != "http://fake.example/halopsa" {
+		t.Errorf("Origin = %q, want http://fake.example/halopsa", got)
 	}
 }
