@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/connectors"
@@ -74,7 +73,7 @@ type Model struct {
 	c      *common.Common
 	mt     Matcher
 	keys   keyMap
-	search textinput.Model
+	search common.Search
 	width  int
 	height int
 	mode   mode
@@ -96,7 +95,6 @@ type Model struct {
 	longestName int
 
 	filter filter
-	query  string
 	cursor int // position in visible
 	offset int // first row of visible shown
 
@@ -119,7 +117,7 @@ func New(c *common.Common, mt Matcher) *Model {
 		c:       c,
 		mt:      mt,
 		keys:    defaultKeys(),
-		search:  common.NewSearchInput(c.Styles, "customer, tenant id or account name · enter keeps · esc clears"),
+		search:  common.NewSearch(c.Styles, "customer, tenant id or account name · enter keeps · esc clears"),
 		index:   map[string]int{},
 		holders: [2]map[string]int{{}, {}},
 	}
@@ -136,7 +134,7 @@ func (m *Model) Typing() bool { return m.mode == modeSearch || m.mode == modePic
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.search.Width = max(1, width-len(m.search.Prompt)-1)
+	m.search.SetWidth(width)
 	m.clampScroll()
 }
 
@@ -176,12 +174,8 @@ func (m *Model) pickKeys() string {
 // ShowToDo shows the customers that still need a person, from the top:
 // the summary's "unmapped queue" opens the screen this way.
 func (m *Model) ShowToDo() {
-	if m.mode == modeSearch {
-		m.search.Blur()
-	}
 	m.mode = modeTable
-	m.search.Reset()
-	m.query = ""
+	m.search.Close(false)
 	m.filter = filterToDo
 	m.cursor, m.offset = 0, 0
 	m.rebuildKeeping("")
@@ -221,7 +215,7 @@ func (m *Model) syncKeys() {
 	if m.connected.psa {
 		psa = m.sideLabel(connectors.KindPSA)
 	}
-	m.keys.sync(m.mode, m.loaded, m.query != "", dist, psa)
+	m.keys.sync(m.mode, m.loaded, m.search.Query() != "", dist, psa)
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
@@ -269,8 +263,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		return common.Back(m.ID())
 	case key.Matches(msg, k.Clear):
-		m.query = ""
-		m.search.Reset()
+		m.search.Clear()
 		m.rebuild()
 	}
 	return nil

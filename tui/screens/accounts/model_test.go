@@ -169,11 +169,11 @@ func TestSearch(t *testing.T) {
 				t.Errorf("search %q shows %v, want %v", tt.typed, got, tt.want)
 			}
 			f.d.Press("enter")
-			if f.screen.Typing() || f.screen.query != tt.typed {
-				t.Errorf("enter should keep the search %q and leave the box (query %q)", tt.typed, f.screen.query)
+			if f.screen.Typing() || f.screen.search.Query() != tt.typed {
+				t.Errorf("enter should keep the search %q and leave the box (query %q)", tt.typed, f.screen.search.Query())
 			}
 			f.d.Press("esc")
-			if f.screen.query != "" || len(f.names()) != 11 {
+			if f.screen.search.Query() != "" || len(f.names()) != 11 {
 				t.Errorf("esc should clear the search: %v", f.names())
 			}
 		})
@@ -186,8 +186,8 @@ func TestQuitLetterIsTextWhileSearching(t *testing.T) {
 	t.Parallel()
 	f := setup(t, sample(), 120, 40)
 	f.d.Press("/", "q")
-	if f.screen.query != "q" {
-		t.Errorf("query %q, want q", f.screen.query)
+	if f.screen.search.Query() != "q" {
+		t.Errorf("query %q, want q", f.screen.search.Query())
 	}
 	f.d.Press("esc")
 	f.selectCustomer(t, "Margie's Travel")
@@ -623,8 +623,8 @@ func TestShowToDo(t *testing.T) {
 	f.d.Press("/")
 	f.d.Type("contoso")
 	f.screen.ShowToDo()
-	if f.screen.Typing() || f.screen.query != "" || f.screen.filter != filterToDo || f.screen.cursor != 0 {
-		t.Errorf("ShowToDo left typing=%v query=%q filter=%v cursor=%d", f.screen.Typing(), f.screen.query, f.screen.filter, f.screen.cursor)
+	if f.screen.Typing() || f.screen.search.Query() != "" || f.screen.filter != filterToDo || f.screen.cursor != 0 {
+		t.Errorf("ShowToDo left typing=%v query=%q filter=%v cursor=%d", f.screen.Typing(), f.screen.search.Query(), f.screen.filter, f.screen.cursor)
 	}
 	if got := f.names(); len(got) != 6 || got[0] != "Adventure Works" {
 		t.Errorf("to do %v", got)

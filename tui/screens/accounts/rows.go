@@ -272,7 +272,7 @@ func (m *Model) recount() {
 func (m *Model) rebuild() { m.rebuildKeeping(m.selectedTenant()) }
 
 func (m *Model) rebuildKeeping(selected string) {
-	words := strings.Fields(strings.ToLower(m.query))
+	words := strings.Fields(strings.ToLower(m.search.Query()))
 	m.visible = m.visible[:0]
 	for i := range m.rows {
 		if m.filter.keeps(m.rows[i].bucket) && picker.MatchesWords(m.rows[i].search, words) {

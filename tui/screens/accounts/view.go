@@ -105,8 +105,8 @@ func (m *Model) topView() string {
 		line3 = strings.TrimRight(m.search.View(), " ")
 	} else {
 		q := "none"
-		if m.query != "" {
-			q = `"` + m.query + `"`
+		if m.search.Query() != "" {
+			q = `"` + m.search.Query() + `"`
 		}
 		line3 = st.Muted.Render("Filter ") + st.Text.Render(m.filter.String()) + st.Key.Render(" f") +
 			st.Muted.Render(" · Search ") + st.Text.Render(q) + st.Key.Render(" /") +
@@ -144,8 +144,8 @@ func (m *Model) tableView() string {
 	b.WriteByte('\n')
 	if len(m.visible) == 0 {
 		msg := "No customer matches the filter " + m.filter.String()
-		if m.query != "" {
-			msg += ` and the search "` + m.query + `"`
+		if m.search.Query() != "" {
+			msg += ` and the search "` + m.search.Query() + `"`
 		}
 		if len(m.rows) == 0 {
 			msg = "No customers to match: Partner Center listed none at the last sync."

@@ -12,7 +12,6 @@ import (
 	"fmt"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/connectors"
@@ -49,7 +48,7 @@ const (
 type Model struct {
 	c      *common.Common
 	keys   keyMap
-	search textinput.Model
+	search common.Search
 	width  int
 	height int
 	mode   mode
@@ -71,7 +70,6 @@ type Model struct {
 
 	filter filter
 	sort   sortOrder
-	query  string
 	cursor int // position in visible
 	offset int // first row of visible shown
 
@@ -124,7 +122,7 @@ func New(c *common.Common) *Model {
 	m := &Model{
 		c:       c,
 		keys:    defaultKeys(),
-		search:  common.NewSearchInput(c.Styles, "name, domain or tenant id · enter keeps · esc clears"),
+		search:  common.NewSearch(c.Styles, "name, domain or tenant id · enter keeps · esc clears"),
 		index:   map[string]int{},
 		pending: map[string]bool{},
 		ctx:     c.Ctx,
@@ -142,7 +140,7 @@ func (m *Model) Typing() bool { return m.mode == modeSearch }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.setSearchWidth(width)
+	m.search.SetWidth(width)
 	m.clampScroll()
 }
 
@@ -199,7 +197,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) syncKeys() {
-	m.keys.sync(m.mode, m.bulk != nil, m.query != "", m.c.CanOpenURL(), m.c.CanCopy())
+	m.keys.sync(m.mode, m.bulk != nil, m.search.Query() != "", m.c.CanOpenURL(), m.c.CanCopy())
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
@@ -258,7 +256,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Stop):
 		return m.stopBulk()
 	case key.Matches(msg, k.Clear):
-		m.query = ""
+		m.search.Clear()
 		m.rebuild()
 	}
 	return nil

@@ -93,15 +93,15 @@ func TestSearchKeysAreText(t *testing.T) {
 	f.d.Press("/")
 	// Letters that are commands in the table are text while typing.
 	f.d.Type("fca")
-	if f.screen.query != "fca" || f.screen.mode != modeSearch || f.screen.filter != filterAll {
-		t.Errorf("query %q mode %v filter %v: letters leaked to the table", f.screen.query, f.screen.mode, f.screen.filter)
+	if f.screen.search.Query() != "fca" || f.screen.mode != modeSearch || f.screen.filter != filterAll {
+		t.Errorf("query %q mode %v filter %v: letters leaked to the table", f.screen.search.Query(), f.screen.mode, f.screen.filter)
 	}
 	f.d.Press("backspace", "backspace")
-	if f.screen.query != "f" {
-		t.Errorf("backspace left %q", f.screen.query)
+	if f.screen.search.Query() != "f" {
+		t.Errorf("backspace left %q", f.screen.search.Query())
 	}
 	f.d.Press("esc")
-	if f.screen.query != "" || f.screen.mode != modeTable {
+	if f.screen.search.Query() != "" || f.screen.mode != modeTable {
 		t.Errorf("esc in the search box should clear and leave it")
 	}
 }
@@ -124,8 +124,8 @@ func TestSearchFiltersAsYouType(t *testing.T) {
 	}
 	check := func(step, q string) {
 		t.Helper()
-		if f.screen.query != q {
-			t.Fatalf("after %s the query is %q, want %q", step, f.screen.query, q)
+		if f.screen.search.Query() != q {
+			t.Fatalf("after %s the query is %q, want %q", step, f.screen.search.Query(), q)
 		}
 		got := f.names()
 		slices.Sort(got)
@@ -174,8 +174,8 @@ func TestSearchEscLeaves(t *testing.T) {
 	if f.screen.Typing() || f.screen.search.Focused() {
 		t.Error("esc should leave the search input")
 	}
-	if f.screen.query != "" || f.screen.search.Value() != "" || len(f.names()) != len(sample()) {
-		t.Errorf("esc should clear the search: query %q, input %q, %d shown", f.screen.query, f.screen.search.Value(), len(f.names()))
+	if f.screen.search.Query() != "" || f.screen.search.Value() != "" || len(f.names()) != len(sample()) {
+		t.Errorf("esc should clear the search: query %q, input %q, %d shown", f.screen.search.Query(), f.screen.search.Value(), len(f.names()))
 	}
 	if v := ansi.Strip(f.screen.View()); !strings.Contains(v, "Search none /") {
 		t.Errorf("after esc the filter line should be back:\n%s", v)
@@ -193,8 +193,8 @@ func TestSearchEscLeaves(t *testing.T) {
 		t.Fatalf("/ should reopen the kept search: typing %v, input %q", f.screen.Typing(), f.screen.search.Value())
 	}
 	f.d.Type("s")
-	if f.screen.query != "toys" {
-		t.Errorf("typing after / should extend the kept search; query %q", f.screen.query)
+	if f.screen.search.Query() != "toys" {
+		t.Errorf("typing after / should extend the kept search; query %q", f.screen.search.Query())
 	}
 }
 
@@ -211,8 +211,8 @@ func TestSearchTakesQAndHelp(t *testing.T) {
 		t.Fatal("Typing() is false while the search input has focus")
 	}
 	f.d.Type("q?")
-	if f.screen.query != "q?" {
-		t.Errorf("q and ? should be typed into the search; query %q", f.screen.query)
+	if f.screen.search.Query() != "q?" {
+		t.Errorf("q and ? should be typed into the search; query %q", f.screen.search.Query())
 	}
 }
 
@@ -221,7 +221,7 @@ func TestSearchLimit(t *testing.T) {
 	f := setup(t, sample(), nil, tuitest.SmallWidth, tuitest.SmallHeight)
 	f.d.Press("/")
 	f.d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("x", 2*common.SearchLimit)), Paste: true})
-	if n := len([]rune(f.screen.query)); n != common.SearchLimit {
+	if n := len([]rune(f.screen.search.Query())); n != common.SearchLimit {
 		t.Errorf("the search holds %d characters, want at most %d", n, common.SearchLimit)
 	}
 	// A long search scrolls inside the line rather than widening it.

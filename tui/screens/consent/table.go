@@ -99,7 +99,7 @@ func (m *Model) matches(i int) bool {
 			return false
 		}
 	}
-	if q := strings.ToLower(strings.TrimSpace(m.query)); q != "" {
+	if q := strings.ToLower(strings.TrimSpace(m.search.Query())); q != "" {
 		return strings.Contains(m.searchKeys[i], q)
 	}
 	return true

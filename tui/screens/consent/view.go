@@ -138,8 +138,8 @@ func (m *Model) topView() string {
 		line3 = strings.TrimRight(m.search.View(), " ")
 	} else {
 		q := "none"
-		if m.query != "" {
-			q = `"` + m.query + `"`
+		if m.search.Query() != "" {
+			q = `"` + m.search.Query() + `"`
 		}
 		line3 = st.Muted.Render("Filter ") + st.Text.Render(m.filter.String()) + st.Key.Render(" f") +
 			st.Muted.Render(" · Sort ") + st.Text.Render(m.sort.String()) + st.Key.Render(" s") +
@@ -158,8 +158,8 @@ func (m *Model) tableView() string {
 	b.WriteByte('\n')
 	if len(m.visible) == 0 {
 		msg := "No customer matches the filter " + m.filter.String()
-		if m.query != "" {
-			msg += ` and the search "` + m.query + `"`
+		if m.search.Query() != "" {
+			msg += ` and the search "` + m.search.Query() + `"`
 		}
 		if len(m.all) == 0 {
 			msg = "Partner Center lists no customer for this partner tenant. Press r to refresh."

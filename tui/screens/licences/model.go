@@ -35,7 +35,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/connectors"
@@ -179,7 +178,7 @@ type Model struct {
 	c      *common.Common
 	deps   Deps
 	keys   keyMap
-	search textinput.Model
+	search common.Search
 	width  int
 	height int
 	view   view
@@ -212,7 +211,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns the Licences screen; it reads nothing until Init.
 func New(c *common.Common, deps Deps) *Model {
-	m := &Model{c: c, deps: deps, keys: defaultKeys(), search: common.NewSearchInput(c.Styles, "customer name or tenant id · enter keeps · esc clears"), ctx: c.Ctx}
+	m := &Model{c: c, deps: deps, keys: defaultKeys(), search: common.NewSearch(c.Styles, "customer name or tenant id · enter keeps · esc clears"), ctx: c.Ctx}
 	m.portfolio.sort = sortByMoney
 	m.syncKeys()
 	return m
@@ -230,7 +229,7 @@ func (m *Model) Gate() error { return nil }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.search.Width = max(1, width-len(common.SearchPrompt)-1)
+	m.search.SetWidth(width)
 	m.portfolio.clamp(m.portfolioRows())
 	m.customer.clamp(m.customerRows())
 	m.changes.clamp(m.changesRows())

@@ -306,8 +306,8 @@ func (m *Model) portfolioKey(msg tea.KeyMsg) tea.Cmd {
 		p.sort = (p.sort + 1) % 2
 		m.rebuildPortfolio()
 	case key.Matches(msg, k.Clear):
+		m.search.Clear()
 		p.query = ""
-		m.search.Reset()
 		m.rebuildPortfolio()
 	case key.Matches(msg, k.Back):
 		return common.Back(m.ID())
@@ -323,21 +323,18 @@ func (m *Model) rebuildPortfolio() {
 
 func (m *Model) startSearch() tea.Cmd {
 	m.portfolio.searching = true
-	m.search.SetValue(m.portfolio.query)
-	m.search.CursorEnd()
-	return m.search.Focus()
+	return m.search.Open()
 }
 
 func (m *Model) searchKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.SearchApply):
 		m.portfolio.searching = false
-		m.search.Blur()
+		m.search.Close(true)
 		return nil
 	case key.Matches(msg, m.keys.SearchClear):
 		m.portfolio.searching = false
-		m.search.Blur()
-		m.search.Reset()
+		m.search.Close(false)
 		m.portfolio.query = ""
 		m.rebuildPortfolio()
 		return nil
@@ -347,10 +344,9 @@ func (m *Model) searchKey(msg tea.KeyMsg) tea.Cmd {
 
 // updateSearch hands msg to the input and filters as the text changes.
 func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	m.search, cmd = m.search.Update(msg)
-	if v := m.search.Value(); v != m.portfolio.query {
-		m.portfolio.query = v
+	cmd, changed := m.search.Update(msg)
+	if changed {
+		m.portfolio.query = m.search.Query()
 		m.rebuildPortfolio()
 	}
 	return common.ForScreen(m.ID(), cmd)

@@ -20,7 +20,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seats-msp/seats/connectors"
@@ -70,7 +69,7 @@ type Model struct {
 	c      *common.Common
 	mt     Matcher
 	keys   keyMap
-	search textinput.Model
+	search common.Search
 	width  int
 	height int
 	mode   mode
@@ -90,7 +89,6 @@ type Model struct {
 
 	filter   filter
 	showFree bool
-	query    string
 	cursor   int // position in entries, always on a row when there is one
 	offset   int // first entry shown
 
@@ -111,7 +109,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns the products screen over mt. It reads nothing until Init.
 func New(c *common.Common, mt Matcher) *Model {
-	m := &Model{c: c, mt: mt, keys: defaultKeys(), search: common.NewSearchInput(c.Styles, "product, part number or PSA item · enter keeps · esc clears")}
+	m := &Model{c: c, mt: mt, keys: defaultKeys(), search: common.NewSearch(c.Styles, "product, part number or PSA item · enter keeps · esc clears")}
 	m.syncKeys()
 	return m
 }
@@ -125,7 +123,7 @@ func (m *Model) Typing() bool { return m.mode == modeSearch || m.mode == modePic
 // SetSize implements common.Screen.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.search.Width = max(1, width-len(m.search.Prompt)-1)
+	m.search.SetWidth(width)
 	m.clampScroll()
 }
 
@@ -155,12 +153,8 @@ func (m *Model) Gate() error {
 // ShowToDo shows what still needs a person, from the top: the summary's
 // "unmapped queue" opens the screen this way.
 func (m *Model) ShowToDo() {
-	if m.mode == modeSearch {
-		m.search.Blur()
-	}
 	m.mode = modeTable
-	m.search.Reset()
-	m.query = ""
+	m.search.Close(false)
 	m.filter = filterToDo
 	m.offset = 0
 	m.rebuildKeeping("")
@@ -197,7 +191,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 }
 
 func (m *Model) syncKeys() {
-	s := keyState{mode: m.mode, loaded: m.loaded, searched: m.query != "", showFree: m.showFree}
+	s := keyState{mode: m.mode, loaded: m.loaded, searched: m.search.Query() != "", showFree: m.showFree}
 	if i, ok := m.selectedRow(); ok {
 		r := &m.rows[i]
 		switch {
@@ -255,8 +249,7 @@ func (m *Model) tableKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		return common.Back(m.ID())
 	case key.Matches(msg, k.Clear):
-		m.query = ""
-		m.search.Reset()
+		m.search.Clear()
 		m.rebuild()
 	}
 	return nil

@@ -479,8 +479,8 @@ func TestShowToDo(t *testing.T) {
 	f.d.Press("/")
 	f.d.Type("exchange")
 	f.screen.ShowToDo()
-	if f.screen.Typing() || f.screen.query != "" || f.screen.filter != filterToDo {
-		t.Errorf("typing=%v query=%q filter=%v", f.screen.Typing(), f.screen.query, f.screen.filter)
+	if f.screen.Typing() || f.screen.search.Query() != "" || f.screen.filter != filterToDo {
+		t.Errorf("typing=%v query=%q filter=%v", f.screen.Typing(), f.screen.search.Query(), f.screen.filter)
 	}
 	if got := f.shown(); len(got) != 6 || got[0] != unknown1 {
 		t.Errorf("to do %v", got)

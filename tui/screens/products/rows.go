@@ -235,7 +235,7 @@ func (m *Model) shown(i int, words []string) bool {
 func (m *Model) rebuild() { m.rebuildKeeping(m.selectedKey()) }
 
 func (m *Model) rebuildKeeping(selected string) {
-	words := strings.Fields(strings.ToLower(m.query))
+	words := strings.Fields(strings.ToLower(m.search.Query()))
 	m.entries = m.entries[:0]
 	m.shownRows = 0
 	for _, kind := range []rowKind{kindTie, kindProduct} {

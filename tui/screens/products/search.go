@@ -6,34 +6,26 @@ import (
 	"github.com/seats-msp/seats/tui/common"
 )
 
-// startSearch gives the input focus with the applied search in it, so
-// that / edits the current search rather than starting over.
+// startSearch opens the search box on the applied search, so that / edits
+// the current search rather than starting over.
 func (m *Model) startSearch() tea.Cmd {
 	m.mode = modeSearch
-	m.search.SetValue(m.query)
-	m.search.CursorEnd()
-	return m.search.Focus()
+	return m.search.Open()
 }
 
 // endSearch takes the focus away; keep says whether the search stays.
 func (m *Model) endSearch(keep bool) {
 	m.mode = modeTable
-	m.search.Blur()
-	if keep {
-		return
+	if m.search.Close(keep) {
+		m.rebuild()
 	}
-	m.search.Reset()
-	m.query = ""
-	m.rebuild()
 }
 
-// updateSearch hands msg to the input and filters the table as the text
+// updateSearch hands msg to the box and filters the table as the text
 // changes.
 func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	m.search, cmd = m.search.Update(msg)
-	if v := m.search.Value(); v != m.query {
-		m.query = v
+	cmd, changed := m.search.Update(msg)
+	if changed {
 		m.rebuild()
 	}
 	return common.ForScreen(m.ID(), cmd)

@@ -92,8 +92,8 @@ func (m *Model) topView() string {
 		line3 = strings.TrimRight(m.search.View(), " ")
 	} else {
 		q := "none"
-		if m.query != "" {
-			q = `"` + m.query + `"`
+		if m.search.Query() != "" {
+			q = `"` + m.search.Query() + `"`
 		}
 		free := "shown"
 		if !m.showFree {
@@ -118,8 +118,8 @@ func (m *Model) tableView() string {
 	b.WriteByte('\n')
 	if len(m.entries) == 0 {
 		msg := "Nothing matches the filter " + m.filter.String()
-		if m.query != "" {
-			msg += ` and the search "` + m.query + `"`
+		if m.search.Query() != "" {
+			msg += ` and the search "` + m.search.Query() + `"`
 		}
 		switch {
 		case len(m.rows) == 0:
