@@ -545,32 +545,48 @@ func distTestMalformedReported(t *testing.T, d connectors.Distributor, l Distrib
 }
 
 func distTestCancelled(t *testing.T, d connectors.Distributor, l DistributorLevers) {
-	// Calls now take a minute, far longer than the test's own deadline, so
-	// only the cancellation can end Subscriptions in time.
-	l.SetLatency(time.Minute)
-	ctx, cancel := context.WithCancel(ctxFor(t))
-	done := make(chan error, 1)
-	go func() {
+	checkCancelled(t, "Subscriptions", l.SetLatency, func(ctx context.Context) error {
 		_, err := d.Subscriptions(ctx)
-		done <- err
-	}()
-	cancel()
-	select {
-	case err := <-done:
-		wantKind(t, "Subscriptions cancelled", err, connectors.ErrCanceled)
-	case <-ctxFor(t).Done():
-		t.Fatal("Subscriptions did not return after its context was cancelled")
-	}
+		return err
+	})
 }
 
 func distTestCallsCounted(t *testing.T, d connectors.Distributor, l DistributorLevers) {
-	cc, ok := d.(connectors.CallCounter)
+	checkCallsCounted(t, d, "Accounts", func(ctx context.Context) error {
+		_, err := d.Accounts(ctx)
+		return err
+	})
+}
+
+// checkCancelled makes every call take a minute, far longer than the
+// test's own deadline, so that only cancelling its context can end call
+// in time, and it must end as ErrCanceled.
+func checkCancelled(t *testing.T, name string, setLatency func(time.Duration), call func(context.Context) error) {
+	t.Helper()
+	setLatency(time.Minute)
+	ctx, cancel := context.WithCancel(ctxFor(t))
+	done := make(chan error, 1)
+	go func() { done <- call(ctx) }()
+	cancel()
+	select {
+	case err := <-done:
+		wantKind(t, name+" cancelled", err, connectors.ErrCanceled)
+	case <-ctxFor(t).Done():
+		t.Fatalf("%s did not return after its context was cancelled", name)
+	}
+}
+
+// checkCallsCounted: a connector that counts its calls counts the ones a
+// listing made.
+func checkCallsCounted(t *testing.T, conn any, name string, call func(context.Context) error) {
+	t.Helper()
+	cc, ok := conn.(connectors.CallCounter)
 	if !ok {
 		t.Skip("this connector does not count its calls")
 	}
 	before := cc.Calls()
-	if _, err := d.Accounts(ctxFor(t)); err != nil {
-		t.Fatalf("Accounts: %v", err)
+	if err := call(ctxFor(t)); err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
 	if cc.Calls() <= before {
 		t.Errorf("Calls() = %d after a listing, was %d", cc.Calls(), before)

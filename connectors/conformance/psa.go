@@ -528,36 +528,17 @@ func psaTestMalformedReported(t *testing.T, p connectors.PSA, l PSALevers) {
 }
 
 func psaTestCancelled(t *testing.T, p connectors.PSA, l PSALevers) {
-	// Calls now take a minute, far longer than the test's own deadline, so
-	// only the cancellation can end Lines in time.
-	l.SetLatency(time.Minute)
-	ctx, cancel := context.WithCancel(ctxFor(t))
-	done := make(chan error, 1)
-	go func() {
+	checkCancelled(t, "Lines", l.SetLatency, func(ctx context.Context) error {
 		_, err := p.Lines(ctx)
-		done <- err
-	}()
-	cancel()
-	select {
-	case err := <-done:
-		wantKind(t, "Lines cancelled", err, connectors.ErrCanceled)
-	case <-ctxFor(t).Done():
-		t.Fatal("Lines did not return after its context was cancelled")
-	}
+		return err
+	})
 }
 
 func psaTestCallsCounted(t *testing.T, p connectors.PSA, _ PSALevers) {
-	cc, ok := p.(connectors.CallCounter)
-	if !ok {
-		t.Skip("this connector does not count its calls")
-	}
-	before := cc.Calls()
-	if _, err := p.Catalog(ctxFor(t)); err != nil {
-		t.Fatalf("Catalog: %v", err)
-	}
-	if cc.Calls() <= before {
-		t.Errorf("Calls() = %d after a listing, was %d", cc.Calls(), before)
-	}
+	checkCallsCounted(t, p, "Catalog", func(ctx context.Context) error {
+		_, err := p.Catalog(ctx)
+		return err
+	})
 }
 
 // Writes.
