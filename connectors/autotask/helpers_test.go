@@ -2,10 +2,7 @@ package autotask_test
 
 import (
 	"context"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,9 +82,7 @@ func newWrappedFake(t testing.TB, w *atfake.World, o atfake.Options, wrap func(h
 	if wrap != nil {
 		h = wrap(s)
 	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(h)
 	t.Cleanup(srv.Close)
 	return &fake{url: srv.URL, at: s, world: s.World(), ep: atfake.EndpointsFor(srv.URL), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
 }

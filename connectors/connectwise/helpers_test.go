@@ -2,10 +2,7 @@ package connectwise_test
 
 import (
 	"context"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +13,7 @@ import (
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/connectwise"
 	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // testNow is when every test runs, by the clock the client and its fake share.
@@ -85,9 +83,7 @@ func newWrappedFake(t testing.TB, w *cwfake.World, o cwfake.Options, wrap func(h
 	if wrap != nil {
 		h = wrap(s)
 	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(h)
 	t.Cleanup(srv.Close)
 	return &fake{url: srv.URL, cw: s, world: s.World(), ep: s.Endpoints(srv.URL), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
 }

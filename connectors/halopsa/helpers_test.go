@@ -5,10 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +18,7 @@ import (
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/halopsa"
 	"github.com/seats-msp/seats/connectors/halopsa/halofake"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // testNow is when every test runs, by the clock the client and its fake share.
@@ -79,9 +77,7 @@ func newFake(t testing.TB, w *halofake.World, o halofake.Options) *fake {
 		o.Now = clk.Now
 	}
 	s := halofake.New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	t.Cleanup(srv.Close)
 	return &fake{url: srv.URL, halo: s, world: s.World(), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
 }

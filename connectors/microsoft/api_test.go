@@ -2,6 +2,7 @@ package microsoft_test
 
 import (
 	"context"
+
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 
 	"bytes"

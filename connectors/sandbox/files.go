@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/natefinch/atomic"
 	"io/fs"
 	"os"
 	"sync"
+
+	"github.com/natefinch/atomic"
 
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
 )

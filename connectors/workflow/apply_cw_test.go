@@ -3,9 +3,6 @@ package workflow
 import (
 	"context"
 	"errors"
-	"io"
-	"log"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +11,7 @@ import (
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/connectwise"
 	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 	"github.com/seats-msp/seats/reconcile"
 )
 
@@ -31,9 +29,7 @@ func newCWApply(t *testing.T, writeEnabled bool) *cwApply {
 	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
 	w := cwfake.SmallWorld(now)
 	s := cwfake.New(w, cwfake.Options{Now: func() time.Time { return now }})
-	srv := httptest.NewUnstartedServer(s)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	t.Cleanup(srv.Close)
 	client, err := connectwise.New(connectwise.Config{
 		URL: s.Endpoints(srv.URL).URL, CompanyID: w.CompanyID, PublicKey: w.PublicKey, PrivateKey: w.PrivateKey,

@@ -3,8 +3,6 @@ package workflow_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -51,9 +49,7 @@ func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 // serveTLS serves h on a loopback TLS server for the test's life.
 func serveTLS(t *testing.T, h http.Handler) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // dropped answers log
-	srv.StartTLS()
+	srv := fakekit.StartTLS(h)
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -1,11 +1,9 @@
 package atfake
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -129,9 +127,7 @@ func New(w *World, o Options) *Server {
 // and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // dropped answers make it log
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	return srv, s
 }
 
@@ -175,7 +171,7 @@ func (s *Server) Applied() int64 { return s.applied.Load() }
 // RefuseWrite makes the next n adjustments answer as Autotask refuses an
 // invalid one: HTTP 500 with {"errors":[reason]}; nothing changes.
 func (s *Server) RefuseWrite(n int, reason string) {
-	s.FailNext(CallWrite, http.StatusInternalServerError, string(mustJSON(errorsBody(reason))), n)
+	s.FailNext(CallWrite, http.StatusInternalServerError, string(fakekit.MustJSON(errorsBody(reason))), n)
 }
 
 // DropAnswerAfterWrite makes the next n adjustments happen and then drops
@@ -523,21 +519,13 @@ func jsonHeader() http.Header {
 	return h
 }
 
-func ok(v any) answer { return answer{status: http.StatusOK, header: jsonHeader(), body: mustJSON(v)} }
-
-func mustJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(fmt.Sprintf("atfake: encoding answer: %v", err))
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+func ok(v any) answer {
+	return answer{status: http.StatusOK, header: jsonHeader(), body: fakekit.MustJSON(v)}
 }
 
 func errorsBody(messages ...string) map[string]any { return map[string]any{"errors": messages} }
 
 // atError is Autotask's error answer: {"errors":["..."]}.
 func atError(status int, message string) answer {
-	return answer{status: status, header: jsonHeader(), body: mustJSON(errorsBody(message))}
+	return answer{status: status, header: jsonHeader(), body: fakekit.MustJSON(errorsBody(message))}
 }

@@ -1,12 +1,10 @@
 package cwfake
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -117,12 +115,7 @@ func New(w *World, o Options) *Server {
 // certificate is trusted, and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	// Clients that hang up as a test ends, and the dropped answers of
-	// DropAnswerAfterWrite, make the server log; they say nothing about
-	// the code under test.
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	return srv, s
 }
 
@@ -185,7 +178,7 @@ func (s *Server) Applied() int64 { return s.applied.Load() }
 // RefuseWrite makes the next n writes answer 400 with ConnectWise's
 // InvalidObject body whose errors[] says reason; nothing is changed.
 func (s *Server) RefuseWrite(n int, reason string) {
-	body := mustJSON(cwErrorBody("InvalidObject", "agreementAddition object is invalid",
+	body := fakekit.MustJSON(cwErrorBody("InvalidObject", "agreementAddition object is invalid",
 		map[string]any{"code": "InvalidField", "message": reason, "resource": "agreementAddition", "field": "quantity"}))
 	s.FailNext(CallWrite, http.StatusBadRequest, string(body), n)
 }
@@ -536,18 +529,7 @@ func jsonHeader() http.Header {
 }
 
 func ok(v any) answer {
-	return answer{status: http.StatusOK, header: jsonHeader(), body: mustJSON(v)}
-}
-
-func mustJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// Every answer is built from the package's own plain values.
-		panic(fmt.Sprintf("cwfake: encoding answer: %v", err))
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+	return answer{status: http.StatusOK, header: jsonHeader(), body: fakekit.MustJSON(v)}
 }
 
 // cwErrorBody is ConnectWise's error shape: {"code","message","errors"},
@@ -565,7 +547,7 @@ func cwErrorBody(code, message string, details ...map[string]any) map[string]any
 }
 
 func cwError(status int, code, message string, details ...map[string]any) answer {
-	return answer{status: status, header: jsonHeader(), body: mustJSON(cwErrorBody(code, message, details...))}
+	return answer{status: status, header: jsonHeader(), body: fakekit.MustJSON(cwErrorBody(code, message, details...))}
 }
 
 func notFound(resource string, id int) answer {

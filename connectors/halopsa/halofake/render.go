@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // Rendering: the world as Halo's JSON. Fields seats does not read but Halo
@@ -215,5 +217,5 @@ func applyLine(l *Line, row map[string]json.RawMessage) string {
 
 // normalLines compares lines by what they hold, amounts by value.
 func normalLines(ls []Line) string {
-	return string(mustJSON(ls))
+	return string(fakekit.MustJSON(ls))
 }

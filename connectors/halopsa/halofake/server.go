@@ -1,14 +1,12 @@
 package halofake
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -109,9 +107,7 @@ func New(w *World, o Options) *Server {
 // the httptest.Server's Client() and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	return srv, s
 }
 
@@ -161,7 +157,7 @@ func (s *Server) LastWrite() []byte {
 // RefuseWrite makes the next n writes answer 400 with Halo's JSON string
 // body saying reason; nothing changes.
 func (s *Server) RefuseWrite(n int, reason string) {
-	s.FailNext(CallWrite, http.StatusBadRequest, string(mustJSON(reason)), n)
+	s.FailNext(CallWrite, http.StatusBadRequest, string(fakekit.MustJSON(reason)), n)
 }
 
 // DropAnswerAfterWrite makes the next n writes happen and then drops the
@@ -392,7 +388,7 @@ func tokenError(status int, code, desc string) answer {
 	if desc != "" {
 		body["error_description"] = desc
 	}
-	return answer{status: status, header: jsonHeader(), body: mustJSON(body)}
+	return answer{status: status, header: jsonHeader(), body: fakekit.MustJSON(body)}
 }
 
 // authorize checks the bearer token: known and not expired by the
@@ -503,20 +499,10 @@ func jsonHeader() http.Header {
 }
 
 func ok(v any) answer {
-	return answer{status: http.StatusOK, header: jsonHeader(), body: mustJSON(v)}
-}
-
-func mustJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(fmt.Sprintf("halofake: encoding answer: %v", err))
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+	return answer{status: http.StatusOK, header: jsonHeader(), body: fakekit.MustJSON(v)}
 }
 
 // haloError is Halo's error answer: a JSON string literal.
 func haloError(status int, message string) answer {
-	return answer{status: status, header: jsonHeader(), body: mustJSON(message)}
+	return answer{status: status, header: jsonHeader(), body: fakekit.MustJSON(message)}
 }

@@ -6,7 +6,13 @@
 package fakekit
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -106,4 +112,28 @@ func (c *Counts[C]) Served(call C) int64 {
 		return n.(*atomic.Int64).Load()
 	}
 	return 0
+}
+
+// MustJSON encodes an answer's body as the services write it (no HTML
+// escaping, no trailing newline). Every answer is built from a fake's own
+// plain values, so a failure is a bug in the fake, and panics.
+func MustJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(fmt.Sprintf("fakekit: encoding an answer: %v", err))
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// StartTLS serves h on a new httptest TLS server, for tests: use its
+// Client() so that its certificate is trusted, and Close it when done.
+// Clients that hang up as a test ends make a server log handshake errors,
+// which say nothing about the code under test: they are dropped.
+func StartTLS(h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	return srv
 }

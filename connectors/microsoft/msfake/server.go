@@ -2,14 +2,14 @@ package msfake
 
 import (
 	"bytes"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // Options tune a Server for a test, a benchmark or the sandbox. The zero
@@ -126,11 +126,7 @@ func New(w *World, o Options) *Server {
 // is trusted, and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	// Clients that hang up while a test ends make the server log handshake
-	// errors; they say nothing about the code under test.
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	return srv, s
 }
 

@@ -1,11 +1,8 @@
 package pax8fake
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -98,11 +95,7 @@ func New(w *World, o Options) *Server {
 // certificate is trusted, and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	// Clients that hang up as a test ends make the server log handshake
-	// errors; they say nothing about the code under test.
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	return srv, s
 }
 
@@ -400,25 +393,14 @@ func jsonHeader() http.Header {
 }
 
 func ok(v any) answer {
-	return answer{status: http.StatusOK, header: jsonHeader(), body: mustJSON(v)}
-}
-
-func mustJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// Every answer is built from the package's own plain values.
-		panic(fmt.Sprintf("pax8fake: encoding answer: %v", err))
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+	return answer{status: http.StatusOK, header: jsonHeader(), body: fakekit.MustJSON(v)}
 }
 
 // pax8Error is Pax8's error body: {"type":"NOT_FOUND","message":"Company
 // Not Found: …","instance":"/public/v1/companies/…","status":404,"details":[]}.
 func pax8Error(r *http.Request, status int, typ, message string) answer {
 	a := answer{status: status, header: jsonHeader()}
-	a.body = mustJSON(map[string]any{
+	a.body = fakekit.MustJSON(map[string]any{
 		"type":     typ,
 		"message":  message,
 		"instance": "/public" + r.URL.Path,

@@ -1,11 +1,8 @@
 package sherwebfake
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -99,9 +96,7 @@ func New(w *World, o Options) *Server {
 // certificate is trusted, and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	return srv, s
 }
 
@@ -302,7 +297,7 @@ func (s *Server) serveAPI(r *http.Request, call Call) answer {
 		}
 		if !s.hasCustomer(id) {
 			a := problem(r, http.StatusNotFound, "Customer not found", fmt.Sprintf("Customer '%s' was not found.", id))
-			a.body = mustJSON(map[string]any{"type": "https://api.sherweb.com/problems/customer-not-found", "title": "Customer not found",
+			a.body = fakekit.MustJSON(map[string]any{"type": "https://api.sherweb.com/problems/customer-not-found", "title": "Customer not found",
 				"status": http.StatusNotFound, "detail": fmt.Sprintf("Customer '%s' was not found.", id), "instance": r.URL.Path})
 			return a
 		}
@@ -348,24 +343,14 @@ func jsonHeader(ct string) http.Header {
 }
 
 func ok(v any) answer {
-	return answer{status: http.StatusOK, header: jsonHeader("application/json; charset=utf-8"), body: mustJSON(v)}
-}
-
-func mustJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(fmt.Sprintf("sherwebfake: encoding answer: %v", err))
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+	return answer{status: http.StatusOK, header: jsonHeader("application/json; charset=utf-8"), body: fakekit.MustJSON(v)}
 }
 
 // problem is an RFC 7807 problem details body, as Sherweb's APIs answer
 // errors.
 func problem(r *http.Request, status int, title, detail string) answer {
 	a := answer{status: status, header: jsonHeader("application/problem+json; charset=utf-8")}
-	a.body = mustJSON(map[string]any{
+	a.body = fakekit.MustJSON(map[string]any{
 		"type":     fmt.Sprintf("https://httpstatuses.io/%d", status),
 		"title":    title,
 		"status":   status,
@@ -377,5 +362,5 @@ func problem(r *http.Request, status int, title, detail string) answer {
 
 // gatewayError is Azure API Management's own error body.
 func gatewayError(status int, message string) answer {
-	return answer{status: status, header: jsonHeader("application/json"), body: mustJSON(map[string]any{"statusCode": status, "message": message})}
+	return answer{status: status, header: jsonHeader("application/json"), body: fakekit.MustJSON(map[string]any{"statusCode": status, "message": message})}
 }

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 type tokenClaims struct {
@@ -65,7 +67,7 @@ func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []by
 
 // tokenError is the OpenID Connect server's error body.
 func tokenError(status int, code string) answer {
-	return answer{status: status, header: jsonHeader("application/json"), body: mustJSON(map[string]string{"error": code})}
+	return answer{status: status, header: jsonHeader("application/json"), body: fakekit.MustJSON(map[string]string{"error": code})}
 }
 
 // authorize checks the bearer token of an API call: signed with the
@@ -99,7 +101,7 @@ func (s *Server) authorize(r *http.Request, call Call) (answer, bool) {
 }
 
 func (s *Server) sign(c tokenClaims) string {
-	payload := base64.RawURLEncoding.EncodeToString(mustJSON(c))
+	payload := base64.RawURLEncoding.EncodeToString(fakekit.MustJSON(c))
 	return "sw." + payload + "." + base64.RawURLEncoding.EncodeToString(s.mac(payload))
 }
 

@@ -1,12 +1,9 @@
 package tdsynnexfake
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -100,9 +97,7 @@ func New(w *World, o Options) *Server {
 // certificate is trusted, and Close it when done.
 func NewTLSServer(w *World, o Options) (*httptest.Server, *Server) {
 	s := New(w, o)
-	srv := httptest.NewUnstartedServer(s)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
+	srv := fakekit.StartTLS(s)
 	return srv, s
 }
 
@@ -409,24 +404,14 @@ func jsonHeader() http.Header {
 }
 
 func ok(v any) answer {
-	return answer{status: http.StatusOK, header: jsonHeader(), body: mustJSON(v)}
-}
-
-func mustJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(fmt.Sprintf("tdsynnexfake: encoding answer: %v", err))
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+	return answer{status: http.StatusOK, header: jsonHeader(), body: fakekit.MustJSON(v)}
 }
 
 // apiError is a gRPC-gateway error body, {"code":5,"message":"...",
 // "details":[]}, with the gRPC code of the status. Ion does not publish its
 // error body; this is the shape its v3 API's gateway style implies.
 func apiError(status int, message string) answer {
-	return answer{status: status, header: jsonHeader(), body: mustJSON(map[string]any{
+	return answer{status: status, header: jsonHeader(), body: fakekit.MustJSON(map[string]any{
 		"code": grpcCode(status), "message": message, "details": []any{},
 	})}
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 )
 
 // tokenClaims is what an access token carries, signed with the world's key.
@@ -71,7 +73,7 @@ func (s *Server) mint() string {
 
 // tokenError is the token endpoint's OAuth error body.
 func tokenError(status int, code, desc string) answer {
-	return answer{status: status, header: jsonHeader(), body: mustJSON(map[string]string{"error": code, "error_description": desc})}
+	return answer{status: status, header: jsonHeader(), body: fakekit.MustJSON(map[string]string{"error": code, "error_description": desc})}
 }
 
 // authorize checks the bearer token of an API call: signed with the world's
@@ -93,7 +95,7 @@ func (s *Server) authorize(r *http.Request) (string, bool) {
 }
 
 func (s *Server) sign(c tokenClaims) string {
-	payload := base64.RawURLEncoding.EncodeToString(mustJSON(c))
+	payload := base64.RawURLEncoding.EncodeToString(fakekit.MustJSON(c))
 	return "ion." + payload + "." + base64.RawURLEncoding.EncodeToString(s.mac(payload))
 }
 

@@ -20,13 +20,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/natefinch/atomic"
 	"io"
 	"os"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/natefinch/atomic"
 
 	"github.com/seats-msp/seats/connectors/skus/internal/catalogue"
 )
