@@ -261,14 +261,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.drop {
 		panic(http.ErrAbortHandler)
 	}
-	if fault.Spoil(w, a.status, a.header, a.body) {
-		return // served, and its answer spoiled on the way
-	}
-	for k, vs := range a.header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(a.status)
-	_, _ = w.Write(a.body)
+	fault.Write(w, r, a.status, a.header, a.body)
 }
 
 // parseRoute maps a request to its call. Autotask's paths are not case

@@ -124,7 +124,7 @@ func (r *Random) Decide(allowed func(FaultKind) bool) Decision {
 
 // Decision is the fault of one request; the zero value is none. A fake
 // plays it in three places: Before serving, Refusal instead of serving, and
-// Spoil when writing the answer.
+// Write (which spoils it, see Spoil) when writing the answer.
 type Decision struct {
 	Kind   FaultKind // "" for none
 	status int
@@ -180,4 +180,21 @@ func (d Decision) Spoil(w http.ResponseWriter, status int, header http.Header, b
 		fl.Flush()
 	}
 	panic(http.ErrAbortHandler) // net/http closes the connection mid-body
+}
+
+// Write writes a served answer: spoiled as the fault says (see Spoil), or
+// whole. A HEAD answer has no body to spoil or write, only its status and
+// headers.
+func (d Decision) Write(w http.ResponseWriter, r *http.Request, status int, header http.Header, body []byte) {
+	head := r.Method == http.MethodHead
+	if !head && d.Spoil(w, status, header, body) {
+		return // served, and its answer spoiled on the way
+	}
+	for k, vs := range header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(status)
+	if !head {
+		_, _ = w.Write(body)
+	}
 }

@@ -201,16 +201,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.rotated != "" && s.opts.RefreshTokenRotated != nil {
 		s.opts.RefreshTokenRotated(a.rotated)
 	}
-	if r.Method != http.MethodHead && fault.Spoil(w, a.status, a.header, a.body) {
-		return // served, and its answer spoiled on the way
-	}
-	for k, vs := range a.header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(a.status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(a.body)
-	}
+	fault.Write(w, r, a.status, a.header, a.body)
 }
 
 // serve answers one routed request, applying injected faults first.
