@@ -209,6 +209,11 @@ func TestWizardOnSandbox(t *testing.T) {
 	term.keys("Enter")
 	term.waitFor("Where from", 10*time.Second)
 	term.keys("Escape")
+	// An escape followed at once by a key reads as alt+key, so the next key
+	// waits until the escape has been taken: back on the customer list.
+	term.waitUntil("the customer list again", 10*time.Second, func(s string) bool {
+		return !strings.Contains(s, "Where from")
+	})
 	term.keys("c")
 	s = term.waitFor("Planned PSA changes", 30*time.Second)
 	if !strings.Contains(s, "Read-only") {
