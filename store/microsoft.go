@@ -80,7 +80,7 @@ func (s *Store) ReplaceCustomers(cs []connectors.Customer, gdap map[string]conne
 	for i, c := range cs {
 		key := tenantKey(c.TenantID)
 		if key == "" {
-			return fmt.Errorf("store: replace customers: customer %d (%q): %w", i, c.Name, errNoTenant)
+			return fmt.Errorf("store: the customer list was not saved: customer %d (%q): %w; check that customer in Partner Center, then refresh", i, c.Name, errNoTenant)
 		}
 		c.TenantID = key
 		customers[key] = c
@@ -260,22 +260,44 @@ func (s *Store) CustomerStatuses() ([]connectors.CustomerStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]connectors.CustomerStatus, 0, len(rows))
-	for _, r := range rows {
-		st, err := s.decodeStatus(r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
+	// Decoded on every processor, as the snapshots are: at 10,000
+	// customers this is most of the time the tables take to open.
+	out := make([]connectors.CustomerStatus, len(rows))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, r := range rows {
+		g.Go(func() (err error) {
+			out[i], err = s.decodeStatus(r)
+			return err
+		})
 	}
-	slices.SortFunc(out, func(a, b connectors.CustomerStatus) int {
-		return cmp.Or(
-			strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
-			strings.Compare(a.Name, b.Name),
-			strings.Compare(a.TenantID, b.TenantID),
-		)
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return sortedByName(out), nil
+}
+
+// sortedByName orders statuses by name without case, then by name, then by
+// tenant id. Each name is lower-cased once, not at every comparison (at
+// 10,000 customers that was 280,000 times, a tenth of opening the tables).
+func sortedByName(statuses []connectors.CustomerStatus) []connectors.CustomerStatus {
+	type keyed struct {
+		lower string
+		i     int
+	}
+	keys := make([]keyed, len(statuses))
+	for i := range statuses {
+		keys[i] = keyed{strings.ToLower(statuses[i].Name), i}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		x, y := &statuses[a.i], &statuses[b.i]
+		return cmp.Or(strings.Compare(a.lower, b.lower), strings.Compare(x.Name, y.Name), strings.Compare(x.TenantID, y.TenantID))
 	})
-	return out, nil
+	out := make([]connectors.CustomerStatus, len(statuses))
+	for j, k := range keys {
+		out[j] = statuses[k.i]
+	}
+	return out
 }
 
 // CustomerStatus is CustomerStatuses for one customer, read without

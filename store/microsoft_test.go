@@ -479,3 +479,28 @@ func TestSnapshotsWithoutUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerStatusesInNameOrder: by name without case, then by name
+// (capitals first), then by tenant id, whatever order they were stored in.
+func TestCustomerStatusesInNameOrder(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	in := []connectors.Customer{
+		{TenantID: "5", Name: "beta"}, {TenantID: "4", Name: "alpha"}, {TenantID: "3", Name: "Alpha"},
+		{TenantID: "2", Name: "alpha"}, {TenantID: "1", Name: "Gamma"},
+	}
+	if err := s.ReplaceCustomers(in, nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CustomerStatuses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, c := range got {
+		order = append(order, c.Name+"/"+c.TenantID)
+	}
+	if want := "Alpha/3 alpha/2 alpha/4 beta/5 Gamma/1"; strings.Join(order, " ") != want {
+		t.Errorf("order = %s, want %s", strings.Join(order, " "), want)
+	}
+}

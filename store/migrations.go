@@ -168,11 +168,11 @@ func createBuckets(tx *bolt.Tx, paths ...[][]byte) error {
 	for _, path := range paths {
 		b, err := tx.CreateBucketIfNotExists(path[0])
 		if err != nil {
-			return fmt.Errorf("create bucket %s: %w", path[0], err)
+			return fmt.Errorf("create bucket %s: %w (seats.db is damaged: move it aside and seats will start a fresh one)", path[0], err)
 		}
 		for _, name := range path[1:] {
 			if b, err = b.CreateBucketIfNotExists(name); err != nil {
-				return fmt.Errorf("create bucket %s: %w", bucketName(path), err)
+				return fmt.Errorf("create bucket %s: %w (seats.db is damaged: move it aside and seats will start a fresh one)", bucketName(path), err)
 			}
 		}
 	}

@@ -183,3 +183,26 @@ func TestSourceSnapshotState(t *testing.T) {
 		t.Errorf("state = %+v %v %v", st, ok, err)
 	}
 }
+
+// TestPSACatalogAlone: the catalogue of the saved PSA snapshot, as
+// PSASnapshot reads it, and nothing before any sync.
+func TestPSACatalogAlone(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	if _, ok, err := s.PSACatalog(); err != nil || ok {
+		t.Fatalf("before any sync: ok=%v err=%v", ok, err)
+	}
+	snap := connectors.PSASnapshot{Kind: "connectwise", TakenAt: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC),
+		Catalog: []connectors.CatalogItem{{ID: "7", Description: "Microsoft 365 Business Premium"}, {ID: "9", Description: "Exchange Online (Plan 1)"}}}
+	if _, err := s.SavePSASnapshot(snap); err != nil {
+		t.Fatal(err)
+	}
+	full, _, err := s.PSASnapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.PSACatalog()
+	if err != nil || !ok || !reflect.DeepEqual(got, full.Catalog) || len(got) != 2 {
+		t.Errorf("PSACatalog() = %+v, %v, %v; want %+v", got, ok, err, full.Catalog)
+	}
+}

@@ -127,7 +127,7 @@ func (c *Client) get(ctx context.Context, entity, recordID, op string, out any) 
 		return false, nil
 	}
 	if err := json.Unmarshal(w.Item, out); err != nil {
-		return false, &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: op, Message: "the record does not decode", Err: err}
+		return false, &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: op, Message: "Autotask answered with a record seats cannot read", Err: err}
 	}
 	return true, nil
 }

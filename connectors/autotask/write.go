@@ -52,7 +52,7 @@ func (c *Client) readLine(ctx context.Context, ref connectors.LineRef) (liveLine
 	kid, lid := id(json.Number(ref.AgreementID)), id(json.Number(ref.LineID))
 	if kid == "" || lid == "" {
 		return liveLine{}, &connectors.Error{Kind: connectors.ErrBadRequest, Service: service, Op: "read contract service",
-			Message: fmt.Sprintf("%q / %q is not an Autotask contract and contract service id", ref.AgreementID, ref.LineID)}
+			Message: fmt.Sprintf("%q / %q is not an Autotask contract and contract service id: make a new plan with `seats reconcile plan`", ref.AgreementID, ref.LineID)}
 	}
 	op := "read contract service " + lid + " of contract " + kid
 	now := c.now()

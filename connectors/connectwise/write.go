@@ -37,7 +37,7 @@ func (c *Client) readLine(ctx context.Context, ref connectors.LineRef) (l connec
 	aid, lid := id(numberOf(ref.AgreementID)), id(numberOf(ref.LineID))
 	if aid == "" || lid == "" {
 		return connectors.BillingLine{}, false, a, &connectors.Error{Kind: connectors.ErrBadRequest, Service: service, Op: "read addition",
-			Message: fmt.Sprintf("%q / %q is not a ConnectWise agreement and addition id", ref.AgreementID, ref.LineID)}
+			Message: fmt.Sprintf("%q / %q is not a ConnectWise agreement and addition id: make a new plan with `seats reconcile plan`", ref.AgreementID, ref.LineID)}
 	}
 	op := "read addition " + lid + " of agreement " + aid
 	var w wireAddition

@@ -14,7 +14,7 @@ import (
 func TestNewNeedsAPath(t *testing.T) {
 	t.Parallel()
 	_, err := New(Config{Path: "  "})
-	if err == nil || !strings.Contains(err.Error(), "distributor.csv.path is not set") {
+	if err == nil || !strings.Contains(err.Error(), "distributor.csv.path is not set: seats needs the path of the CSV file of the distributor's subscriptions (`seats distributor template` writes an example to start from)") {
 		t.Errorf("New without a path: %v", err)
 	}
 	home, err := os.UserHomeDir()

@@ -72,12 +72,23 @@ type fake struct {
 
 func newFake(t testing.TB, w *halofake.World, o halofake.Options) *fake {
 	t.Helper()
+	return newWrappedFake(t, w, o, nil)
+}
+
+// newWrappedFake serves the fake through wrap, so that a test can see or
+// bend what goes between the client and the fake.
+func newWrappedFake(t testing.TB, w *halofake.World, o halofake.Options, wrap func(http.Handler) http.Handler) *fake {
+	t.Helper()
 	clk := &clock{now: testNow}
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
 	s := halofake.New(w, o)
-	srv := fakekit.StartTLS(s)
+	var h http.Handler = s
+	if wrap != nil {
+		h = wrap(s)
+	}
+	srv := fakekit.StartTLS(h)
 	t.Cleanup(srv.Close)
 	return &fake{url: srv.URL, halo: s, world: s.World(), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
 }

@@ -33,7 +33,7 @@ func (c *Client) readLine(ctx context.Context, ref connectors.LineRef) (l connec
 	hid, lid := id(json.Number(ref.AgreementID)), id(json.Number(ref.LineID))
 	if hid == "" || lid == "" {
 		return l, false, h, &connectors.Error{Kind: connectors.ErrBadRequest, Service: service, Op: "read invoice line",
-			Message: fmt.Sprintf("%q / %q is not a Halo recurring invoice and line id", ref.AgreementID, ref.LineID)}
+			Message: fmt.Sprintf("%q / %q is not a Halo recurring invoice and line id: make a new plan with `seats reconcile plan`", ref.AgreementID, ref.LineID)}
 	}
 	h, err = c.readInvoice(ctx, hid)
 	if err != nil {

@@ -526,6 +526,9 @@ func TestDoDecodesSuccessBodies(t *testing.T) {
 				if e.Kind != tt.wantErr || e.Err == nil {
 					t.Errorf("got %v, want %v wrapping the decode error", err, tt.wantErr)
 				}
+				if !strings.Contains(e.Err.Error(), "decode response: ") || !strings.HasPrefix(e.Message, "the answer could not be read") {
+					t.Errorf("got cause %q, message %q; want the decode error and that the answer could not be read", e.Err, e.Message)
+				}
 				var se *json.SyntaxError
 				var te *json.UnmarshalTypeError
 				if !errors.As(err, &se) && !errors.As(err, &te) {
@@ -624,9 +627,11 @@ func TestDoRejectsWhatCannotBeSent(t *testing.T) {
 	tests := []struct {
 		name string
 		r    Request
+		says string
 	}{
-		{name: "relative URL", r: Request{URL: "/v1/customers?code=SECRETVALUE"}},
-		{name: "bad scheme", r: Request{URL: "ftp://host/x?code=SECRETVALUE"}},
+		// A next-page link another service sends may be any URL.
+		{name: "relative URL", r: Request{URL: "/v1/customers?code=SECRETVALUE"}, says: `request URL "/v1/customers?code=REDACTED" is not an absolute http(s) URL`},
+		{name: "bad scheme", r: Request{URL: "ftp://host/x?code=SECRETVALUE"}, says: `request URL "ftp://host/x?code=REDACTED" is not an absolute http(s) URL`},
 		{name: "unparsable URL", r: Request{URL: "https://host/%zz?code=SECRETVALUE"}},
 		{name: "body cannot be JSON", r: Request{URL: "https://127.0.0.1:1/x", Method: http.MethodPost, Body: map[string]any{"f": func() {}}}},
 	}
@@ -641,6 +646,9 @@ func TestDoRejectsWhatCannotBeSent(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "SECRETVALUE") {
 				t.Errorf("error leaks a secret: %v", err)
+			}
+			if !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("error %q does not say %q", err, tt.says)
 			}
 		})
 	}
@@ -815,5 +823,8 @@ func TestDoAnswerCutOnEveryTry(t *testing.T) {
 	}
 	if !strings.Contains(ce.Message, "stopped before its end, 3 time(s)") {
 		t.Errorf("message %q does not say the answer stopped, nor how often", ce.Message)
+	}
+	if ce.Err == nil || !strings.Contains(ce.Err.Error(), "read response body: ") {
+		t.Errorf("cause %v does not say the body could not be read", ce.Err)
 	}
 }

@@ -18,7 +18,7 @@ func TestSettingURL(t *testing.T) {
 	}
 	for _, bad := range []string{"http://api.example.com", "https://", "https://user:hunter2@api.example.com", "https://api.example.com?key=hunter2", "::"} {
 		_, err := SettingURL("x.url", bad, def)
-		if err == nil || !strings.Contains(err.Error(), "x.url must be an https URL") || strings.Contains(err.Error(), "hunter2") {
+		if err == nil || !strings.Contains(err.Error(), "x.url must be an https URL, e.g. "+def) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("SettingURL(%q): %v; want an error naming the setting and not the value", bad, err)
 		}
 	}

@@ -31,10 +31,14 @@ func TestNewValidatesConfig(t *testing.T) {
 		cfg     microsoft.Config
 		wantErr string // "" = no error
 	}{
-		{"no client id", microsoft.Config{}, "microsoft.client_id"},
+		{"no client id", microsoft.Config{}, "microsoft.client_id is not set: seats needs the application (client) id of its app registration"},
 		{"blank client id", microsoft.Config{ClientID: "  "}, "microsoft.client_id"},
 		{"plain http graph", microsoft.Config{ClientID: "id", GraphURL: "http://graph.example"}, "microsoft.graph_url"},
 		{"authority without host", microsoft.Config{ClientID: "id", AuthorityHost: "https://"}, "microsoft.authority_host"},
+		// MSAL reads a first path segment dstsv2 as a dSTS authority, which
+		// takes one fixed tenant only.
+		{"authority MSAL refuses", microsoft.Config{ClientID: "id", AuthorityHost: "https://login.example.com/dstsv2"},
+			"the Microsoft sign-in authority is not valid: check microsoft.authority_host and microsoft.tenant_id"},
 		{"global cloud defaults", microsoft.Config{ClientID: "id"}, ""},
 		{"gov cloud", microsoft.Config{ClientID: "id", AuthorityHost: "https://login.microsoftonline.us", GraphURL: "https://graph.microsoft.us/"}, ""},
 	}
@@ -292,14 +296,15 @@ func TestVerifyAndLicencesNeedATenant(t *testing.T) {
 	c := f.client(t)
 	signIn(t, c)
 	ctx := testCtx(t)
-	if err := c.Verify(ctx, ""); !errors.Is(err, connectors.ErrBadRequest) {
-		t.Errorf("Verify(\"\") = %v, want bad request", err)
+	const says = "no customer tenant id given"
+	if err := c.Verify(ctx, ""); !errors.Is(err, connectors.ErrBadRequest) || !strings.Contains(err.Error(), says) {
+		t.Errorf("Verify(\"\") = %v, want bad request saying %q", err, says)
 	}
-	if _, err := c.Licences(ctx, " "); !errors.Is(err, connectors.ErrBadRequest) {
-		t.Errorf("Licences(\" \") = %v, want bad request", err)
+	if _, err := c.Licences(ctx, " "); !errors.Is(err, connectors.ErrBadRequest) || !strings.Contains(err.Error(), says) {
+		t.Errorf("Licences(\" \") = %v, want bad request saying %q", err, says)
 	}
-	if err := c.ConsentPartner(ctx, ""); !errors.Is(err, connectors.ErrBadRequest) {
-		t.Errorf("ConsentPartner(\"\") = %v, want bad request", err)
+	if err := c.ConsentPartner(ctx, ""); !errors.Is(err, connectors.ErrBadRequest) || !strings.Contains(err.Error(), says) {
+		t.Errorf("ConsentPartner(\"\") = %v, want bad request saying %q", err, says)
 	}
 }
 

@@ -202,7 +202,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	pca, err := public.New(cfg.ClientID, opts...)
 	if err != nil {
-		return nil, &connectors.Error{Kind: connectors.ErrBadRequest, Service: serviceSignIn, Op: "configure sign-in", Message: "the Microsoft sign-in authority is not valid", Err: err}
+		return nil, &connectors.Error{Kind: connectors.ErrBadRequest, Service: serviceSignIn, Op: "configure sign-in", Message: "the Microsoft sign-in authority is not valid: check microsoft.authority_host and microsoft.tenant_id", Err: err}
 	}
 
 	c := &Client{

@@ -93,6 +93,9 @@ func TestDeviceCodeFailures(t *testing.T) {
 			if tc.wantIs != nil && !errors.Is(err, tc.wantIs) {
 				t.Fatalf("errors.Is(%v, %v) = false", err, tc.wantIs)
 			}
+			if tc.wantIs == microsoft.ErrDeviceCodeExpired && (ce.Err == nil || ce.Err.Error() != "device code expired") {
+				t.Fatalf("error %v: its cause %v should say the device code expired", err, ce.Err)
+			}
 			if _, ok, _ := c.Account(ctx); ok {
 				t.Fatalf("signed in after a failed sign-in")
 			}

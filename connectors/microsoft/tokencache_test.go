@@ -16,10 +16,10 @@ import (
 // memSecrets is a SecretStore in memory that counts its calls and can be
 // told to fail.
 type memSecrets struct {
-	mu                  sync.Mutex
-	vals                map[string][]byte
-	gets, sets, deletes int
-	getErr, setErr      error
+	mu                        sync.Mutex
+	vals                      map[string][]byte
+	gets, sets, deletes       int
+	getErr, setErr, deleteErr error
 }
 
 func newMemSecrets() *memSecrets { return &memSecrets{vals: map[string][]byte{}} }
@@ -53,6 +53,9 @@ func (m *memSecrets) Delete(name string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.deletes++
+	if m.deleteErr != nil {
+		return m.deleteErr
+	}
 	if _, ok := m.vals[name]; !ok {
 		return fmt.Errorf("secret %q: %w", name, connectors.ErrNotFound)
 	}

@@ -45,8 +45,10 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		mod  func(*pax8.Config)
 		want string
 	}{
-		{"no client id", func(c *pax8.Config) { c.ClientID = " " }, "distributor.pax8.client_id"},
-		{"no secret", func(c *pax8.Config) { c.ClientSecret = "" }, "SEATS_DISTRIBUTOR_PAX8_CLIENT_SECRET"},
+		{"no client id", func(c *pax8.Config) { c.ClientID = " " },
+			"distributor.pax8.client_id is not set: seats needs the client id of a Pax8 developer app"},
+		{"no secret", func(c *pax8.Config) { c.ClientSecret = "" },
+			"the Pax8 client secret is missing: set SEATS_DISTRIBUTOR_PAX8_CLIENT_SECRET or run `seats connect distributor`"},
 		{"http base URL", func(c *pax8.Config) { c.BaseURL = "http://api.pax8.com/v1" }, "distributor.pax8.url must be an https URL"},
 		{"token URL with a password", func(c *pax8.Config) { c.TokenURL = "https://u:p@api.pax8.com/v1/token" }, "distributor.pax8.token_url"},
 	}

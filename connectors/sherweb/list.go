@@ -69,7 +69,7 @@ func (c *Client) list(ctx context.Context, path string, query url.Values, op str
 	}
 	if err := json.Unmarshal(env.Items, rows); err != nil {
 		return &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: op,
-			Message: "the list's items do not decode", Err: err}
+			Message: "the items of Sherweb's list could not be read", Err: err}
 	}
 	return nil
 }

@@ -14,24 +14,28 @@ func TestParseTime(t *testing.T) {
 		in   string
 		want time.Time
 		ok   bool
+		says string // the error, when it fails
 	}{
-		{"2024-03-01T10:11:12Z", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true},
-		{"2024-03-01T10:11:12.123456Z", time.Date(2024, 3, 1, 10, 11, 12, 123456e3, time.UTC), true},
-		{"2024-03-01T10:11:12+02:00", time.Date(2024, 3, 1, 8, 11, 12, 0, time.UTC), true},
-		{"2024-03-01T10:11:12-0600", time.Date(2024, 3, 1, 16, 11, 12, 0, time.UTC), true},
-		{"2024-03-01", time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), true},
-		{"2024-03-01T10:11:12", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true},
-		{"1709287872", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true},
-		{"1709287872000", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true},
-		{"", time.Time{}, false},
-		{"03/01/2024", time.Time{}, false}, // month or day first? not guessed
-		{"0001-01-01T00:00:00Z", time.Time{}, false},
-		{"soon", time.Time{}, false},
+		{"2024-03-01T10:11:12Z", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true, ""},
+		{"2024-03-01T10:11:12.123456Z", time.Date(2024, 3, 1, 10, 11, 12, 123456e3, time.UTC), true, ""},
+		{"2024-03-01T10:11:12+02:00", time.Date(2024, 3, 1, 8, 11, 12, 0, time.UTC), true, ""},
+		{"2024-03-01T10:11:12-0600", time.Date(2024, 3, 1, 16, 11, 12, 0, time.UTC), true, ""},
+		{"2024-03-01", time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), true, ""},
+		{"2024-03-01T10:11:12", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true, ""},
+		{"1709287872", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true, ""},
+		{"1709287872000", time.Date(2024, 3, 1, 10, 11, 12, 0, time.UTC), true, ""},
+		{"", time.Time{}, false, "empty date"},
+		{"03/01/2024", time.Time{}, false, `"03/01/2024" is not a date seats can read`}, // month or day first? not guessed
+		{"0001-01-01T00:00:00Z", time.Time{}, false, `date "0001-01-01T00:00:00Z" is out of range`},
+		{"soon", time.Time{}, false, `"soon" is not a date seats can read`},
 	}
 	for _, tt := range tests {
 		got, err := ParseTime(tt.in)
 		if (err == nil) != tt.ok || !got.Equal(tt.want) || (tt.ok && got.Location() != time.UTC) {
 			t.Errorf("ParseTime(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+		if err != nil && err.Error() != tt.says {
+			t.Errorf("ParseTime(%q) says %q, want %q", tt.in, err, tt.says)
 		}
 	}
 }

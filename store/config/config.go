@@ -130,7 +130,7 @@ func Load(home string, bind map[string]*pflag.Flag) (*Config, error) {
 	}
 	abs, err := filepath.Abs(home)
 	if err != nil {
-		return nil, fmt.Errorf("config: home %s: %w", home, err)
+		return nil, fmt.Errorf("config: the home folder %s is relative and the current folder cannot be found (%w): give a full path with --home or SEATS_HOME", home, err)
 	}
 	for key, f := range bind {
 		if _, ok := lookupKey(key); !ok {

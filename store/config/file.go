@@ -318,7 +318,7 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("config: create %s: %w", dir, err)
 	}
 	if err := atomicfile.WritePrivate(path, data); err != nil {
-		return fmt.Errorf("config: write %s: %w", path, err)
+		return fmt.Errorf("config: cannot write %s: %w; make sure you may write to its folder", path, err)
 	}
 	return nil
 }

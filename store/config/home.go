@@ -39,7 +39,7 @@ func ResolveHome(flagValue string, sandbox bool) (string, error) {
 	}
 	abs, err := filepath.Abs(home)
 	if err != nil {
-		return "", fmt.Errorf("config: home %s: %w", home, err)
+		return "", fmt.Errorf("config: the home folder %s is relative and the current folder cannot be found (%w): give a full path with --home or SEATS_HOME", home, err)
 	}
 	return abs, nil
 }

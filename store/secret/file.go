@@ -75,7 +75,7 @@ func (s *Store) readFile() (map[string]string, error) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("secret: read %s: %w", s.path, atomicfile.PathCause(err))
+		return nil, fmt.Errorf("secret: cannot read %s (%w): make it readable, or move it away and sign in again", s.path, atomicfile.PathCause(err))
 	}
 	if err := s.tightenFileMode(); err != nil {
 		return nil, err
@@ -133,7 +133,7 @@ func (s *Store) tightenFileMode() error {
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 		if err := os.Chmod(s.path, 0o600); err != nil {
-			return fmt.Errorf("secret: %s has mode %04o and cannot be made private: %w", s.path, perm, atomicfile.PathCause(err))
+			return fmt.Errorf("secret: %s has mode %04o, readable by others, and seats cannot make it private (%w): have its owner run chmod 600 on it", s.path, perm, atomicfile.PathCause(err))
 		}
 		s.warnf("warning: %s had mode %04o, readable by others; changed it to 0600\n", s.path, perm)
 	}
@@ -144,7 +144,7 @@ func (s *Store) tightenFileMode() error {
 // same folder and a rename, so no reader ever sees half a file.
 func writeFileAtomic(path string, data []byte) error {
 	if err := atomicfile.WritePrivate(path, data); err != nil {
-		return fmt.Errorf("secret: write %s: %w", path, err)
+		return fmt.Errorf("secret: cannot write %s: %w; make sure you may write to its folder, or move it aside", path, err)
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func lockFile(path string, timeout time.Duration) (func(), error) {
 	case ok:
 		return func() { _ = l.Unlock() }, nil
 	case err == nil || errors.Is(err, context.DeadlineExceeded):
-		return nil, fmt.Errorf("secret: %s is locked by another seats process for more than %v", path, timeout)
+		return nil, fmt.Errorf("secret: %s is locked by another seats process for more than %v: wait for it to finish, then try again", path, timeout)
 	}
-	return nil, fmt.Errorf("secret: lock %s: %w", path, atomicfile.PathCause(err))
+	return nil, fmt.Errorf("secret: cannot lock %s: %w; move it aside and try again", path, atomicfile.PathCause(err))
 }

@@ -67,7 +67,7 @@ func (f *Sealed) Get(name string) ([]byte, error) {
 		return f.s.Get(name) // kept by an older seats, or nothing
 	}
 	if err != nil {
-		return nil, fmt.Errorf("secret: read %s: %w", f.path, atomicfile.PathCause(err))
+		return nil, fmt.Errorf("secret: cannot read %s (%w): make it readable, or move it away and sign in again", f.path, atomicfile.PathCause(err))
 	}
 	key, err := f.readKey()
 	if err != nil {
@@ -113,7 +113,7 @@ func (f *Sealed) Delete(name string) error {
 	}
 	var errs []error
 	if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		errs = append(errs, fmt.Errorf("secret: remove %s: %w", f.path, atomicfile.PathCause(err)))
+		errs = append(errs, fmt.Errorf("secret: cannot remove %s (%w): remove it by hand", f.path, atomicfile.PathCause(err)))
 	}
 	for _, n := range []string{f.keyName, name} {
 		if err := f.s.Delete(n); err != nil && !errors.Is(err, ErrNotFound) {

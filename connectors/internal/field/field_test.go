@@ -89,9 +89,14 @@ func TestTime(t *testing.T) {
 	if got, err := Time("2024-03-01", layouts); err != nil || !got.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("a date: %v, %v", got, err)
 	}
-	for _, bad := range []string{"", "03/01/2024", "0001-01-01", "9999-12-31"} {
-		if _, err := Time(bad, layouts); err == nil {
-			t.Errorf("Time(%q) read a date", bad)
+	for bad, says := range map[string]string{
+		"":           "empty date",
+		"03/01/2024": `"03/01/2024" is not a date seats can read`,
+		"0001-01-01": `date "0001-01-01" is out of range`,
+		"9999-12-31": `date "9999-12-31" is out of range`,
+	} {
+		if _, err := Time(bad, layouts); err == nil || err.Error() != says {
+			t.Errorf("Time(%q): %v, want %q", bad, err, says)
 		}
 	}
 	if got, w := OptionalTime("endDate", "", func(s string) (time.Time, error) { return Time(s, layouts) }); !got.IsZero() || w != "" {

@@ -43,6 +43,10 @@ type Options struct {
 	AdminConsentAutoAccept time.Duration
 	// Now is the clock every decision by date uses; default time.Now.
 	Now func() time.Time
+	// OpaqueAccessTokens makes the access tokens issued opaque blobs, not
+	// JWTs, as Microsoft may make them (clients must not read them); the
+	// fake's APIs accept them as they accept its JWTs.
+	OpaqueAccessTokens bool
 	// OnChange is called after every mutation of the world (a consent
 	// granted), with the server's lock held, so that the sandbox can persist
 	// the world. It must not call back into the Server.

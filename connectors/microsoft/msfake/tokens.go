@@ -304,6 +304,10 @@ func (s *Server) issue(base, clientID string, user PartnerUser, t tenantRef, sco
 		Name: user.Name, OID: user.ObjectID, PreferredUsername: user.UPN,
 		Sub: guidFrom("sub", user.ObjectID, clientID), TID: t.id, Ver: "2.0",
 	}
+	access := signJWT(w.SigningKey, at)
+	if s.opts.OpaqueAccessTokens {
+		access = seal(w.SigningKey, "at", at)
+	}
 	info, _ := json.Marshal(map[string]string{"uid": user.ObjectID, "utid": w.Partner.TenantID})
 	rt := refreshGrant{OID: user.ObjectID, CID: clientID, Iat: now.UnixMilli(), Gen: s.rtGeneration}
 	return tokenResponse{
@@ -311,7 +315,7 @@ func (s *Server) issue(base, clientID string, user PartnerUser, t tenantRef, sco
 		Scope:        strings.Join(scopes.echo, " "),
 		ExpiresIn:    int(accessTokenLife / time.Second),
 		ExtExpiresIn: int(accessTokenLife / time.Second),
-		AccessToken:  signJWT(w.SigningKey, at),
+		AccessToken:  access,
 		RefreshToken: seal(w.SigningKey, "rt", rt),
 		IDToken:      signJWT(w.SigningKey, id),
 		ClientInfo:   b64.EncodeToString(info),
@@ -336,7 +340,11 @@ func (s *Server) authenticate(r *http.Request, res resource) (principal, string)
 		return principal{}, "Access token is empty."
 	}
 	var c accessClaims
-	if err := parseJWT(s.w.SigningKey, tok, &c); err != nil {
+	err := parseJWT(s.w.SigningKey, tok, &c)
+	if err != nil && s.opts.OpaqueAccessTokens {
+		err = unseal(s.w.SigningKey, "at", tok, &c)
+	}
+	if err != nil {
 		if err == errBadSignature {
 			return principal{}, "Access token validation failure. Invalid signature."
 		}
