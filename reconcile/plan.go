@@ -206,10 +206,10 @@ func ParsePlan(data []byte) (Plan, error) {
 		SchemaVersion *int `json:"schemaVersion"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return Plan{}, fmt.Errorf("not a plan file: %w", err)
+		return Plan{}, fmt.Errorf("not a plan file (`seats reconcile plan -o FILE` writes one): %w", err)
 	}
 	if head.SchemaVersion == nil {
-		return Plan{}, errors.New("not a plan file: no schemaVersion")
+		return Plan{}, errors.New("not a plan file (`seats reconcile plan -o FILE` writes one): it has no schemaVersion")
 	}
 	if *head.SchemaVersion != PlanSchemaVersion {
 		return Plan{}, fmt.Errorf("%w %d (this seats reads %d): make a new plan", ErrPlanSchema, *head.SchemaVersion, PlanSchemaVersion)
@@ -218,7 +218,7 @@ func ParsePlan(data []byte) (Plan, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields() // a plan is applied as written: no field may be ignored
 	if err := dec.Decode(&p); err != nil {
-		return Plan{}, fmt.Errorf("not a valid plan file: %w", err)
+		return Plan{}, fmt.Errorf("not a valid plan file: %w; make a new plan with `seats reconcile plan -o FILE`", err)
 	}
 	for _, c := range p.Changes {
 		if c.NewQuantity < 0 {

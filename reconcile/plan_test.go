@@ -107,16 +107,29 @@ func TestParsePlanRefuses(t *testing.T) {
 	tests := []struct {
 		name, file string
 		schema     bool
+		says       string // what the person reads
 	}{
-		{"not JSON", "plan", false},
-		{"no version", `{"homeId":"h"}`, false},
-		{"future version", `{"schemaVersion":2,"homeId":"h"}`, true},
-		{"unknown field", `{"schemaVersion":1,"homeId":"h","surprise":true}`, false},
+		{"not JSON", "plan", false,
+			"not a plan file (`seats reconcile plan -o FILE` writes one): invalid character"},
+		{"findings CSV", "kind,tenantId,customer\n", false,
+			"not a plan file (`seats reconcile plan -o FILE` writes one): invalid character 'k'"},
+		{"no version", `{"homeId":"h"}`, false,
+			"not a plan file (`seats reconcile plan -o FILE` writes one): it has no schemaVersion"},
+		{"future version", `{"schemaVersion":2,"homeId":"h"}`, true,
+			"unknown plan schema version 2 (this seats reads 1): make a new plan"},
+		{"unknown field", `{"schemaVersion":1,"homeId":"h","surprise":true}`, false,
+			"not a valid plan file: json: unknown field \"surprise\"; make a new plan with `seats reconcile plan -o FILE`"},
+		{"quantity in words", `{"schemaVersion":1,"homeId":"h","changes":[{"newQuantity":"twelve"}]}`, false,
+			"not a valid plan file: json: cannot unmarshal string"},
 	}
 	for _, tt := range tests {
 		_, err := ParsePlan([]byte(tt.file))
 		if err == nil || errors.Is(err, ErrPlanSchema) != tt.schema {
 			t.Errorf("%s: err = %v (schema error expected: %v)", tt.name, err, tt.schema)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.says) {
+			t.Errorf("%s: err = %v\nwant it to say %q", tt.name, err, tt.says)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package reconcile
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -16,17 +15,6 @@ const (
 	// BasisAssigned bills the licences assigned to users in the tenant.
 	BasisAssigned BillingBasis = "assigned"
 )
-
-// ParseBillingBasis reads billing.basis; "" is the default, distributor.
-func ParseBillingBasis(s string) (BillingBasis, error) {
-	switch BillingBasis(strings.ToLower(strings.TrimSpace(s))) {
-	case "", BasisDistributor:
-		return BasisDistributor, nil
-	case BasisAssigned:
-		return BasisAssigned, nil
-	}
-	return "", fmt.Errorf("billing basis %q is neither %q nor %q", s, BasisDistributor, BasisAssigned)
-}
 
 // Settings are the reconcile rules the engineer chose (config.yaml's
 // billing.* and reconcile.* keys). The zero Settings are the defaults:

@@ -1,32 +1,13 @@
 package reconcile
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
 
-func TestParseBillingBasis(t *testing.T) {
+// TestZeroSettingsAreTheDefaults: basis distributor, tolerance 0.
+func TestZeroSettingsAreTheDefaults(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in   string
-		want BillingBasis
-		ok   bool
-	}{
-		{"", BasisDistributor, true},
-		{"distributor", BasisDistributor, true},
-		{" Assigned ", BasisAssigned, true},
-		{"purchased", "", false},
-	}
-	for _, tt := range tests {
-		got, err := ParseBillingBasis(tt.in)
-		if got != tt.want || (err == nil) != tt.ok {
-			t.Errorf("ParseBillingBasis(%q) = %q, %v", tt.in, got, err)
-		}
-		if err != nil && !strings.Contains(err.Error(), tt.in) {
-			t.Errorf("error %q does not name the value", err)
-		}
-	}
 	if (Settings{Tolerance: -3}).tolerance() != 0 || (Settings{}).basis() != BasisDistributor {
 		t.Error("zero settings are not the defaults")
 	}

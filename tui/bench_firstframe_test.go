@@ -13,7 +13,6 @@ import (
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/internal/benchflow"
-	"github.com/seats-msp/seats/reconcile"
 	"github.com/seats-msp/seats/store"
 	"github.com/seats-msp/seats/tui/common"
 	"github.com/seats-msp/seats/tui/screens/licences"
@@ -39,7 +38,7 @@ const (
 func BenchmarkFirstFrame10000(b *testing.B) {
 	ctx := context.Background()
 	start := time.Now()
-	f, err := benchflow.Build(ctx, benchflow.Options{Dir: b.TempDir(), Tenants: frameTenants, UsersPerTenant: 25, Seed: 7})
+	f, err := benchflow.Build(ctx, benchflow.Options{Dir: b.TempDir(), Tenants: frameTenants, Seed: 7})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -159,37 +158,15 @@ func frameRow(what string, got time.Duration) {
 // and ConnectWise connected.
 func summaryData(st *store.Store) (summary.Data, error) {
 	d := summary.Data{Distributor: "Pax8", PSA: "ConnectWise PSA"}
-	statuses, err := st.CustomerStatuses()
+	o, err := workflow.ReadOverview(st, time.Now())
 	if err != nil {
 		return d, err
 	}
-	d.Customers = len(statuses)
-	for _, c := range statuses {
-		if c.Ready() {
-			d.Ready++
-		}
-	}
-	m, err := st.Mappings()
-	if err != nil {
-		return d, err
-	}
-	d.Unmapped = summary.UnmappedFrom(m, true, true)
-	snaps, err := st.SnapshotsWithoutUsers()
-	if err != nil {
-		return d, err
-	}
-	var psaSnap *connectors.PSASnapshot
-	if p, ok, err := st.PSASnapshot(); err == nil && ok {
-		psaSnap = &p
-	}
-	now := reconcile.TakeInventory(time.Now(), statuses, snaps, psaSnap)
-	prev, err := st.Inventory()
-	if err != nil {
-		return d, err
-	}
-	ch := reconcile.CompareInventories(prev, now)
+	d.Customers, d.Ready = len(o.Statuses), o.Ready()
+	d.Unmapped = summary.UnmappedFrom(o.Mappings, true, true)
+	ch := o.Changes()
 	d.Since = summary.SinceLastRun{LastRun: ch.Since, NewCustomers: ch.NewCustomers, NewSkus: ch.NewSkus, NewPSAItems: ch.NewPSAItems, LostCustomers: ch.NowLost}
-	if err := st.SaveInventory(now); err != nil {
+	if err := st.SaveInventory(o.Now); err != nil {
 		return d, err
 	}
 	if run, ok, _ := st.LastSyncRun(store.SyncMicrosoft); ok {

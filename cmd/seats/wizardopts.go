@@ -371,39 +371,16 @@ func (f *factory) summaryData(keepInventory bool) (summary.Data, error) {
 		return summary.Data{}, err
 	}
 	d := summary.Data{Distributor: labelOf(s.Distributor.Kind), PSA: labelOf(s.PSA.Kind)}
-	statuses, err := st.CustomerStatuses()
+	o, err := workflow.ReadOverview(st, time.Now())
 	if err != nil {
 		return d, err
 	}
-	d.Customers = len(statuses)
-	for _, c := range statuses {
-		if c.Ready() {
-			d.Ready++
-		}
-	}
-	m, err := st.Mappings()
-	if err != nil {
-		return d, err
-	}
-	d.Unmapped = summary.UnmappedFrom(m, s.Distributor.Kind != "", s.PSA.Kind != "")
-
-	snaps, err := st.SnapshotsWithoutUsers()
-	if err != nil {
-		return d, err
-	}
-	var psaSnap *connectors.PSASnapshot
-	if p, ok, err := st.PSASnapshot(); err == nil && ok {
-		psaSnap = &p
-	}
-	now := reconcile.TakeInventory(time.Now(), statuses, snaps, psaSnap)
-	prev, err := st.Inventory()
-	if err != nil {
-		return d, err
-	}
-	ch := reconcile.CompareInventories(prev, now)
+	d.Customers, d.Ready = len(o.Statuses), o.Ready()
+	d.Unmapped = summary.UnmappedFrom(o.Mappings, s.Distributor.Kind != "", s.PSA.Kind != "")
+	ch := o.Changes()
 	d.Since = summary.SinceLastRun{LastRun: ch.Since, NewCustomers: ch.NewCustomers, NewSkus: ch.NewSkus, NewPSAItems: ch.NewPSAItems, LostCustomers: ch.NowLost}
 	if keepInventory {
-		if err := st.SaveInventory(now); err != nil {
+		if err := st.SaveInventory(o.Now); err != nil {
 			return d, err
 		}
 	}
@@ -494,7 +471,7 @@ func (l lazyApplier) applier(ctx context.Context) (*workflow.Applier, error) {
 	}
 	w, isWriter := psa.(connectors.QuantityWriter)
 	if !ok || !isWriter {
-		return nil, errors.New("no PSA seats can write to is connected")
+		return nil, errors.New("no PSA seats can write to is connected: connect one (seats connect psa), then apply again")
 	}
 	st, err := l.f.Store()
 	if err != nil {

@@ -19,9 +19,14 @@ const SandboxClientID = "5ea75000-5a4d-4b0c-8d1e-000000000001"
 // DefaultCustomers is the number of customers a world has unless asked.
 const DefaultCustomers = 40
 
-// largeWorld is the size from which customers get few users, so that
-// benchmark-sized worlds (1,000 tenants) stay small and fast to generate.
-const largeWorld = 200
+// largeWorld is the size from which customers are small businesses of 3
+// to largeMaxUsers people (25 users a tenant on average, the shape of an
+// MSP's book at scale), so that benchmark-sized worlds (1,000 to 10,000
+// tenants) are typical rather than a few large tenants.
+const (
+	largeWorld    = 200
+	largeMaxUsers = 48
+)
 
 // GenerateOptions say which world Generate builds.
 type GenerateOptions struct {
@@ -418,7 +423,7 @@ func (g *generator) users(c *msfake.Customer) []msfake.User {
 	case g.chance(4):
 		n = g.between(0, 2) // a brand-new or nearly empty tenant
 	case g.large:
-		n = g.between(3, 20)
+		n = g.between(3, largeMaxUsers)
 	default:
 		n = g.between(3, 80)
 	}

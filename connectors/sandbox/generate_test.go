@@ -291,8 +291,9 @@ func TestGenerateNamesAndIDs(t *testing.T) {
 		for _, u := range w.Partner.Users {
 			check("partner UPN", u.UPN)
 		}
-		maxUsers := 0
+		maxUsers, users := 0, 0
 		for _, c := range w.Customers {
+			users += len(c.Users)
 			check("tenant id", c.TenantID)
 			check("name", c.Name)
 			check("domain", c.Domain)
@@ -316,8 +317,12 @@ func TestGenerateNamesAndIDs(t *testing.T) {
 			}
 			maxUsers = max(maxUsers, len(c.Users))
 		}
-		if n > largeWorld && maxUsers > 21 { // 20 people and a shared mailbox
-			t.Errorf("%d customers: a tenant has %d users, want few in a large world", n, maxUsers)
+		if n > largeWorld && maxUsers > largeMaxUsers+1 { // and a shared mailbox
+			t.Errorf("%d customers: a tenant has %d users, want at most %d in a large world", n, maxUsers, largeMaxUsers+1)
+		}
+		// Issue 16's scale: 25 users a tenant on average.
+		if avg := float64(users) / float64(n); n > largeWorld && (avg < 23 || avg > 27) {
+			t.Errorf("%d customers: %.1f users a tenant on average, want about 25", n, avg)
 		}
 	}
 }

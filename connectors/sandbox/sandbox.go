@@ -485,7 +485,7 @@ func Reset(dir string) error {
 	}
 	for _, name := range append([]string{worldFileName, stateFileName, caFileName, caKeyFileName}, sourceFileNames...) {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("sandbox: reset: %w", err)
+			return fmt.Errorf("sandbox: reset could not delete a file (%w); delete it by hand, then run `seats sandbox reset` again", err)
 		}
 	}
 	// Leftovers of an interrupted atomic write.

@@ -381,7 +381,9 @@ func TestStartRefusesAPortHeldByOthers(t *testing.T) {
 			}
 		}()
 		_, err = Start(context.Background(), testOptions(dir, nil))
-		if err == nil || !strings.Contains(err.Error(), "port "+port) || !strings.Contains(err.Error(), filepath.Join(dir, "sandbox.json")) {
+		statePath := filepath.Join(dir, "sandbox.json")
+		if err == nil || !strings.Contains(err.Error(), "sandbox: port "+port+", recorded in "+statePath+", is in use by another program (") ||
+			!strings.Contains(err.Error(), "); free it, or delete "+statePath+" so that the sandbox picks a new port") {
 			t.Fatalf("err = %v, want one naming port %s and sandbox.json", err, port)
 		}
 	})
@@ -407,7 +409,9 @@ func TestStartRefusesAPortHeldByOthers(t *testing.T) {
 		o := testOptions(other, nil)
 		o.Seed = 99
 		_, err := Start(context.Background(), o)
-		if err == nil || !strings.Contains(err.Error(), "another sandbox world") || !strings.Contains(err.Error(), strconv.Itoa(port)) {
+		statePath := filepath.Join(other, "sandbox.json")
+		want := fmt.Sprintf("sandbox: port %d, recorded in %s, serves another sandbox world; stop it, or delete %s so that this one picks a new port", port, statePath, statePath)
+		if err == nil || err.Error() != want {
 			t.Fatalf("err = %v, want one saying port %d serves another sandbox world", err, port)
 		}
 	})
@@ -470,7 +474,8 @@ func TestResetRefusesWhileServedAndWorksAfter(t *testing.T) {
 	s := start(t, testOptions(dir, nil))
 	id := s.WorldID()
 	err := Reset(dir)
-	if err == nil || !strings.Contains(err.Error(), "being served") {
+	want := fmt.Sprintf("sandbox: the sandbox in %s is being served on port %d; stop that seats process (`seats sandbox serve` or a running wizard) first", dir, portOf(t, s))
+	if err == nil || err.Error() != want {
 		t.Fatalf("Reset while serving = %v, want a refusal", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "world.json")); err != nil {

@@ -185,7 +185,7 @@ func (a *Applier) applyOne(ctx context.Context, planID string, c reconcile.Plann
 
 	id, err := a.Keep.RecordWriteIntent(w)
 	if err != nil {
-		return ApplyResult{}, fmt.Errorf("record the intent to change %s's %s: %w", c.Customer, c.Product, err)
+		return ApplyResult{}, fmt.Errorf("could not record the intent to change %s's %s, so nothing was written to the PSA: %w", c.Customer, c.Product, err)
 	}
 	res, werr := a.PSA.SetQuantity(ctx, connectors.QuantityChange{Line: live, NewQuantity: c.NewQuantity, EffectiveDate: c.EffectiveDate})
 	outcome, reason := connectors.WriteApplied, ""
@@ -209,7 +209,7 @@ func (a *Applier) applyOne(ctx context.Context, planID string, c reconcile.Plann
 		outcome, reason = connectors.WriteFailed, strings.TrimSpace(werr.Error())
 	}
 	if err := a.Keep.RecordWriteOutcome(id, outcome, reason, a.now()); err != nil {
-		return ApplyResult{}, fmt.Errorf("record the outcome of %s's %s (%s): %w", c.Customer, c.Product, outcome, err)
+		return ApplyResult{}, fmt.Errorf("could not record the outcome of %s's %s (%s): %w; the next apply settles it by reading the line again", c.Customer, c.Product, outcome, err)
 	}
 	return ApplyResult{Change: c, Outcome: outcome, Reason: reason}, nil
 }

@@ -231,7 +231,7 @@ func TestCheckPlanRefusesAnotherHomeAndUnknownSchema(t *testing.T) {
 	t.Parallel()
 	r := &Reporting{Keep: matchWorld()}
 	p := testPlan()
-	if err := r.CheckPlan(p, "another-home", nil); !errors.Is(err, ErrPlanRefused) || !strings.Contains(err.Error(), "another seats home") {
+	if err := r.CheckPlan(p, "another-home", nil); !errors.Is(err, ErrPlanRefused) || err.Error() != "plan refused: it was made for another seats home; make a plan here with `seats reconcile plan`" {
 		t.Errorf("another home: %v", err)
 	}
 	p.SchemaVersion = 99

@@ -160,7 +160,7 @@ func (m *Matching) SetAccount(tenantID string, side connectors.ConnectorKind, ac
 	if accountID != "" {
 		var ok bool
 		if name, ok = v.accountName(side, accountID); !ok {
-			return reconcile.AccountMapping{}, fmt.Errorf("the %s has no account %s in its last snapshot", sourceSide(side), accountID)
+			return reconcile.AccountMapping{}, fmt.Errorf("the %s has no account %s in its last snapshot: run a sync, then pick again", sourceSide(side), accountID)
 		}
 		match = reconcile.HandMatch(accountID, name)
 	}

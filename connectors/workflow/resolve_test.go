@@ -38,10 +38,12 @@ func TestFindCustomer(t *testing.T) {
 		{"primary domain", "FABRIKAM.onmicrosoft.com", "22222222-0000-0000-0000-000000000002", ""},
 		{"other verified domain", "contoso.com", "11111111-0000-0000-0000-000000000001", ""},
 		{"exact name", "contoso", "11111111-0000-0000-0000-000000000001", ""},
-		{"ambiguous name lists both", "Northwind", "", "33333333-0000-0000-0000-000000000003"},
-		{"domain of a stranger", "elsewhere.com", "", "not one of your customers"},
-		{"unknown", "Tailspin", "", "no customer has"},
-		{"part of a name is not a name", "Contos", "", "no customer has"},
+		{"ambiguous name lists both", "Northwind", "", "2 customers are named \"Northwind\"; give the tenant id or domain of the one you mean:\n" +
+			"  33333333-0000-0000-0000-000000000003  northwind.onmicrosoft.com  Northwind\n"},
+		{"domain of a stranger", "elsewhere.com", "", "elsewhere.com belongs to tenant 99999999-0000-0000-0000-000000000009, which is not one of your customers in Partner Center"},
+		{"unknown", "Tailspin", "", "no customer has the tenant id, domain or name \"Tailspin\" (`seats status` lists them)"},
+		{"part of a name is not a name", "Contos", "", "no customer has the tenant id, domain or name \"Contos\""},
+		{"only spaces", "  ", "", "give a tenant id, a domain or a customer name: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

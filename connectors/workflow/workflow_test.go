@@ -188,7 +188,8 @@ func TestConsentUnknownTenantIsClearError(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := h.customers.ConsentMany(ctx, []string{"00000000-0000-0000-0000-00000000dead"}, connectors.ConsentByPartner, 1, nil, nil)
-	if !errors.Is(err, connectors.ErrNotFound) || !strings.Contains(err.Error(), "not in the customer list") {
+	if !errors.Is(err, connectors.ErrNotFound) || !strings.HasPrefix(err.Error(),
+		"customer 00000000-0000-0000-0000-00000000dead is not in the customer list: check the tenant id (seats status --json lists them): ") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -221,7 +222,7 @@ func TestAdminConsentWaitsUntilAccepted(t *testing.T) {
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	_, err = h.customers.WaitAdminConsent(short, target.TenantID)
-	if !errors.Is(err, connectors.ErrCanceled) {
+	if !errors.Is(err, connectors.ErrCanceled) || !strings.HasPrefix(err.Error(), "stopped waiting for "+target.Name+"'s admin: ") {
 		t.Fatalf("wait without acceptance: %v", err)
 	}
 

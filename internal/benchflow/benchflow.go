@@ -8,15 +8,17 @@
 package benchflow
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
-	mrand "math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -24,9 +26,11 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/connectwise"
+	"github.com/seats-msp/seats/connectors/connectwise/cwfake"
 	"github.com/seats-msp/seats/connectors/microsoft"
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
 	"github.com/seats-msp/seats/connectors/pax8"
+	"github.com/seats-msp/seats/connectors/pax8/pax8fake"
 	"github.com/seats-msp/seats/connectors/sandbox"
 	"github.com/seats-msp/seats/connectors/workflow"
 	"github.com/seats-msp/seats/store"
@@ -43,9 +47,6 @@ type Options struct {
 	Dir string
 	// Tenants is the number of customer tenants, every one Ready.
 	Tenants int
-	// UsersPerTenant is the average of users per tenant: the generator's
-	// large worlds give 3 to 20, so tenants are topped up to it.
-	UsersPerTenant int
 	// Latency delays every answer of every fake.
 	Latency time.Duration
 	Seed    int64
@@ -60,6 +61,8 @@ type Flow struct {
 	All       *workflow.Everything
 	// Users is how many users the world's tenants have in all.
 	Users int
+	// server is the `seats sandbox serve` process.
+	server *exec.Cmd
 	// Accounts and Companies are how many Pax8 companies and ConnectWise
 	// companies the sandbox generated.
 	Accounts, Companies int
@@ -128,8 +131,12 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r)
 }
 
-// Build generates the world, starts the sandbox, signs in and records every
-// tenant Ready (as consent --all would have); nothing is synced yet.
+// Build generates the world, starts the sandbox in a process of its own
+// (`seats sandbox serve`, as an MSP's sandbox or the real services are:
+// elsewhere), signs in and records every tenant Ready (as consent --all
+// would have); nothing is synced yet. The fakes' worlds and their answers
+// therefore weigh on neither this process's heap nor its collector, and
+// the heap the benchmarks read is seats' alone.
 func Build(ctx context.Context, o Options) (*Flow, error) {
 	now := time.Now().UTC().Truncate(time.Second)
 	dir := filepath.Join(o.Dir, "sandbox")
@@ -141,7 +148,12 @@ func Build(ctx context.Context, o Options) (*Flow, error) {
 		return nil, err
 	}
 	readyAll(w, now)
-	users := topUp(w, o.UsersPerTenant, o.Seed)
+	f := &Flow{Calls: &Calls{}}
+	tenants := make([]string, len(w.Customers))
+	for i, c := range w.Customers {
+		tenants[i] = c.TenantID
+		f.Users += len(c.Users)
+	}
 	data, err := json.Marshal(w)
 	if err != nil {
 		return nil, err
@@ -149,33 +161,33 @@ func Build(ctx context.Context, o Options) (*Flow, error) {
 	if err := os.WriteFile(filepath.Join(dir, "world.json"), data, 0o600); err != nil {
 		return nil, err
 	}
-	tenants := make([]string, len(w.Customers))
-	for i, c := range w.Customers {
-		tenants[i] = c.TenantID
-	}
 	w, data = nil, nil // the sandbox reads its own copy
 
-	sb, err := sandbox.Start(ctx, sandbox.Options{Dir: dir, Latency: o.Latency, ApproveAfter: -1})
-	if err != nil {
+	if f.server, err = serve(ctx, o); err != nil {
 		return nil, err
 	}
-	f := &Flow{Sandbox: sb, Calls: &Calls{}, Users: users}
-	if p := sb.Pax8(); p != nil {
-		pw := p.World()
-		f.Accounts = len(pw.Companies)
+	// Joins the sandbox the other process serves: endpoints, CA and the
+	// sources' credentials from its files, no world in this process.
+	if f.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Dir: dir}); err != nil {
+		f.Close()
+		return nil, err
 	}
-	if c := sb.ConnectWise(); c != nil {
-		cw := c.World()
-		f.Companies = len(cw.Companies)
+	if !f.Sandbox.External() {
+		f.Close()
+		return nil, errors.New("benchflow: the sandbox is served by this process, not by seats sandbox serve")
 	}
-	hc, err := f.httpClient(sb.CAFile())
+	if f.Accounts, f.Companies, err = sourceSizes(dir); err != nil {
+		f.Close()
+		return nil, err
+	}
+	hc, err := f.httpClient(f.Sandbox.CAFile())
 	if err != nil {
-		sb.Close()
+		f.Close()
 		return nil, err
 	}
 	f.StorePath = filepath.Join(o.Dir, "seats.db")
 	if f.Store, err = store.Open(f.StorePath, store.Options{}); err != nil {
-		sb.Close()
+		f.Close()
 		return nil, err
 	}
 	if f.All, err = f.home(ctx, hc, tenants, now); err != nil {
@@ -183,6 +195,60 @@ func Build(ctx context.Context, o Options) (*Flow, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// serve builds seats and runs `seats sandbox serve` on the home o.Dir
+// (whose world.json it loads rather than generates), until the flow is
+// closed. The device code is approved at the first poll.
+func serve(ctx context.Context, o Options) (*exec.Cmd, error) {
+	bin := filepath.Join(o.Dir, "seats")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/seats-msp/seats/cmd/seats")
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("benchflow: build seats: %w\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--home", o.Dir, "sandbox", "serve", "--latency", o.Latency.String(), "--approve-after", "0s")
+	cmd.Env = append(os.Environ(), "SEATS_SECRET_BACKEND=file", "HOME="+o.Dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("benchflow: start seats sandbox serve: %w", err)
+	}
+	// It logs what it makes, then says that it serves (or why it could
+	// not, and ends); the rest is drained so that it never blocks writing.
+	lines := bufio.NewScanner(stderr)
+	var said []string
+	for lines.Scan() {
+		said = append(said, lines.Text())
+		if strings.HasPrefix(lines.Text(), "Sandbox serving") {
+			go func() {
+				for lines.Scan() {
+				}
+			}()
+			return cmd, nil
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	return nil, fmt.Errorf("benchflow: seats sandbox serve did not start:\n%s", strings.Join(said, "\n"))
+}
+
+// sourceSizes counts the Pax8 companies and ConnectWise companies the
+// serving process generated from the world.
+func sourceSizes(dir string) (accounts, companies int, err error) {
+	var p8 pax8fake.World
+	var cw cwfake.World
+	for name, v := range map[string]any{"pax8.json": &p8, "connectwise.json": &cw} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return 0, 0, err
+		}
+		if err := json.Unmarshal(data, v); err != nil {
+			return 0, 0, fmt.Errorf("benchflow: %s: %w", name, err)
+		}
+	}
+	return len(p8.Companies), len(cw.Companies), nil
 }
 
 // httpClient trusts the sandbox's CA and counts calls; its transport keeps
@@ -263,9 +329,14 @@ func (f *Flow) Sync(ctx context.Context, tenants int) (workflow.SyncAllReport, e
 	return rep, nil
 }
 
-// Close stops the sandbox (the store opens its file per operation).
+// Close stops the sandbox's process (the store opens its file per
+// operation). It may be called more than once.
 func (f *Flow) Close() {
-	f.Sandbox.Close()
+	if f.server != nil {
+		f.server.Process.Signal(os.Interrupt)
+		f.server.Wait()
+		f.server = nil
+	}
 }
 
 // readyAll gives every customer an active GDAP relationship with the roles
@@ -280,58 +351,4 @@ func readyAll(w *msfake.World, now time.Time) {
 		}}
 		c.Consent = &msfake.Consent{Method: "partner", Scopes: []string{"Organization.Read.All", "User.Read.All"}, GrantedAt: now}
 	}
-}
-
-// topUp adds staff to every tenant that has any (the nearly empty ones stay
-// so) until the world has perTenant users per tenant on average. A new
-// user holds the tenant's first SKU while it has seats nobody holds, else
-// no licence. It returns the users in all.
-func topUp(w *msfake.World, perTenant int, seed int64) int {
-	total := 0
-	var grow []int
-	for i, c := range w.Customers {
-		total += len(c.Users)
-		if len(c.Users) >= 3 {
-			grow = append(grow, i)
-		}
-	}
-	need := perTenant*len(w.Customers) - total
-	if need <= 0 || len(grow) == 0 {
-		return total
-	}
-	r := mrand.New(mrand.NewPCG(uint64(seed), 0xbe9c4))
-	for n, i := range grow {
-		add := need / len(grow)
-		if n < need%len(grow) {
-			add++
-		}
-		c := &w.Customers[i]
-		spare := 0
-		if len(c.Skus) > 0 {
-			spare = c.Skus[0].Enabled
-			for _, u := range c.Users {
-				for _, l := range u.Licenses {
-					if l == c.Skus[0].SkuID {
-						spare--
-					}
-				}
-			}
-		}
-		for k := range add {
-			u := msfake.User{ID: guid(r), DisplayName: fmt.Sprintf("Staff Member %d", k+1),
-				UPN: fmt.Sprintf("staff.%d@%s", k+1, c.Domain), AccountEnabled: true}
-			if spare > 0 {
-				u.Licenses = []string{c.Skus[0].SkuID}
-				spare--
-			}
-			c.Users = append(c.Users, u)
-		}
-		total += add
-	}
-	return total
-}
-
-func guid(r *mrand.Rand) string {
-	a, b := r.Uint64(), r.Uint64()
-	return fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0xfff, b&0xffffffffffff)
 }
