@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seats-msp/seats/connectors/microsoft"
+	"github.com/seats-msp/seats/store/config"
 )
 
 func newAppCmd(f *factory) *cobra.Command {
@@ -53,7 +54,7 @@ Administrator, Cloud Application Administrator or Global Administrator.`,
 				return err
 			}
 			if err := f.UseClientID(ctx, rep.State.AppID); err != nil {
-				return fmt.Errorf("the application %s is ready, but its id could not be saved: %w", rep.State.AppID, err)
+				return fmt.Errorf("the application %s is ready, but its id could not be saved (set microsoft.client_id to it in %s by hand): %w", rep.State.AppID, config.FileName, err)
 			}
 			cfg, _ := f.Config(ctx)
 			fmt.Fprintln(f.stderr, "Done:")

@@ -48,7 +48,8 @@ func TestAppCreateOnSandboxFromEmptyHome(t *testing.T) {
 func TestDoctorSaysHowToFix(t *testing.T) {
 	t.Parallel()
 	r := seats(t, t.TempDir(), time.Minute, "--sandbox", "doctor")
-	if r.code != exitError || !strings.Contains(r.stderr, "✗ Sign-in") || !strings.Contains(r.stderr, "fix: run `seats --sandbox login`") {
+	if r.code != exitError || !strings.Contains(r.stderr, "✗ Sign-in") || !strings.Contains(r.stderr, "fix: run `seats --sandbox login`") ||
+		!strings.Contains(strings.ToLower(r.stderr), "some checks failed") {
 		t.Fatalf("doctor before login: exit %d\n%s", r.code, r.stderr)
 	}
 }

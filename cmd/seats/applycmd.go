@@ -40,7 +40,7 @@ Exit status: 0 every change applied; 3 some were skipped or failed; 1 error.`,
 func runApply(ctx context.Context, f *factory, path string, yes bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("read the plan: %w", err)
+		return fmt.Errorf("could not read the plan: %w", err)
 	}
 	plan, err := reconcile.ParsePlan(data)
 	if err != nil {

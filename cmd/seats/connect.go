@@ -233,7 +233,7 @@ func connectSecret(f *factory, sec sourceSecret, o *connectOptions, in *bufio.Re
 	if o.secretStdin {
 		line, err := in.ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", "", fmt.Errorf("read the %s from stdin: %w", strings.ToLower(sec.label), err)
+			return "", "", fmt.Errorf("could not read the %s from stdin: %w", strings.ToLower(sec.label), err)
 		}
 		if line = strings.TrimRight(line, "\r\n"); line == "" {
 			return "", "", usageError{fmt.Errorf("--secret-stdin: stdin held no %s (give each secret on a line of its own)", strings.ToLower(sec.label))}

@@ -55,7 +55,7 @@ func (f *factory) Home() (string, error) {
 		return "", err
 	}
 	if err := os.MkdirAll(home, 0o700); err != nil {
-		return "", fmt.Errorf("create home %s: %w", home, err)
+		return "", fmt.Errorf("could not create the home folder %s (choose another with --home or SEATS_HOME): %w", home, err)
 	}
 	f.home = home
 	return home, nil
@@ -102,7 +102,7 @@ func (f *factory) Sandbox(ctx context.Context) (*sandbox.Sandbox, error) {
 	opts.Logf = func(format string, args ...any) { fmt.Fprintf(f.stderr, format+"\n", args...) }
 	sb, err := sandbox.Start(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("start the sandbox: %w", err)
+		return nil, fmt.Errorf("could not start the sandbox: %w", err)
 	}
 	f.sb = sb
 	return sb, nil

@@ -182,7 +182,7 @@ func TestSandboxWholeFlow(t *testing.T) {
 	}
 	writes := []string{"SEATS_PSA_WRITE_ENABLED=true"}
 	r = run("", writes, "reconcile", "apply", plan)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "--yes") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "apply writes to your PSA: confirm with --yes when there is no terminal to ask") {
 		t.Fatalf("apply without a terminal or --yes: exit %d\n%s", r.code, r.stderr)
 	}
 	r = run("", writes, "reconcile", "apply", plan, "--yes")

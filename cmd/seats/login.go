@@ -99,7 +99,7 @@ func forgetSources(f *factory) error {
 	for _, k := range sourceKinds {
 		for _, sec := range k.secrets {
 			if err := secrets.Delete(sec.key); err != nil {
-				return fmt.Errorf("remove the %s %s: %w", displayName(k), strings.ToLower(sec.label), err)
+				return fmt.Errorf("could not remove the %s %s: %w", displayName(k), strings.ToLower(sec.label), err)
 			}
 		}
 	}

@@ -278,7 +278,7 @@ to the PSA and is allowed while psa.write_enabled is off.`,
 			}
 			file, err := os.OpenFile(out, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 			if err != nil {
-				return fmt.Errorf("write the plan: %w", err)
+				return fmt.Errorf("could not write the plan: %w", err)
 			}
 			if err := p.WriteJSON(file); err != nil {
 				file.Close()

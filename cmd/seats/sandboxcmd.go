@@ -66,7 +66,7 @@ func newSandboxServeCmd(f *factory) *cobra.Command {
 				return err
 			}
 			if sb.External() {
-				return fmt.Errorf("another seats process is already serving this sandbox at %s", sb.Endpoints().AuthorityHost)
+				return fmt.Errorf("another seats process is already serving this sandbox at %s: commands run with --sandbox use it as it is; stop it (Ctrl+C where it runs) to serve it from here", sb.Endpoints().AuthorityHost)
 			}
 			ep := sb.Endpoints()
 			fmt.Fprintf(f.stderr, "Sandbox serving %s (CA %s). Press Ctrl+C to stop.\n", ep.AuthorityHost, sb.CAFile())

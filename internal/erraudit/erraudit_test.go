@@ -33,6 +33,16 @@ type message struct {
 // using a package wrongly, a state the code before it rules out. Keyed by
 // the literal's text.
 var notMet = map[string]string{
+	// cmd/seats and the wizard's screens.
+	"seats cannot test a %T": "every kind in sourceKinds builds a DistributorChecker, PSAChecker or Distributor; only a new kind added without one reaches it",
+	"save the sign-in: %w":   "Close's error is dropped by run (defer f.Close()); the person sees the warning line printed beside it instead",
+	"dry run":                "a sentinel that map import's own --dry-run branch catches; it is never printed",
+	"no secret stored":       "a sentinel every caller turns into a message naming the secret and where to give it",
+	"%s kind %q is not built into this seats (it knows %s)": "config refuses a distributor.kind or psa.kind outside DistributorKinds/PSAKinds, which are exactly sourceKinds' names, before this is asked",
+	"the setup sign-in was not started":                     "the Connect screen calls FinishCreate only with the code StartCreate returned, and StartCreate sets the admin first",
+	"this step has not started yet":                         "the root checks a gate only on the step in front, which enter() has built (Init) first",
+	"no code in the answer":                                 "StartDeviceCode returns a code or an error, never neither",
+	"seats was built without a place to save the choice":    "the wizard always gives the Pick step its Save function; only a caller of pick.New without one meets it",
 	// The sandbox, the workflows and reconcile.
 	"cannot add %s to %s":                                        "Money.Add's only caller (reconcile's sum for a not_billed finding) drops the error and leaves the amount unknown; no person sees it",
 	"sandbox: encode the CA key: %w":                             "x509.MarshalECPrivateKey of the P-256 key newCA has just generated cannot fail",

@@ -221,7 +221,7 @@ func TestBadValuesAreNotSaved(t *testing.T) {
 		{config.KeyTolerance, "20000", `type a whole number of seats from 0 to 10000, not "20000"`},
 		{config.KeyTolerance, "-1", "from 0 to 10000"},
 		{config.KeyIgnoreProducts, "Microsoft 365 E3", `"microsoft" is not a Microsoft SKU id`},
-		{config.KeyConcurrency, "0", "from 1 to 64"},
+		{config.KeyConcurrency, "0", `type a whole number of calls from 1 to 64, not "0"`},
 		{config.KeyStaleAfter, "1d", `type a duration such as 24h, 90m or 168h (a week), not "1d"`},
 		{config.KeyStaleAfter, "-5m", "type a duration"},
 		{config.KeyEffectiveDate, "2026-02-30", `type today, first-of-next-month or a date as YYYY-MM-DD, not "2026-02-30"`},
