@@ -102,10 +102,16 @@ type TermRow struct {
 	// turns them into Sources only when asked, since building them for
 	// every row of a large portfolio costs more than the numbers.
 	origin termOrigin
+	// Sources is Where's answer written down, in tables kept for later
+	// (TablesOf): they travel without the input origin points into.
+	Sources *TermSources `json:",omitempty"`
 }
 
 // Where says where each number of the row came from.
 func (t TermRow) Where() TermSources {
+	if t.Sources != nil {
+		return *t.Sources
+	}
 	o := &t.origin
 	if o.ctx == nil {
 		return TermSources{}
@@ -624,6 +630,8 @@ func (ix *reconcileIndex) customer(tl TenantLicences, m AccountMapping, sc *scra
 		inEffect := make([]*connectors.BillingLine, 0, len(refs))
 		start := 0
 		for i, ref := range refs {
+			// The one place the clock counts: ValidUntil (tables.go)
+			// follows it, for the kept tables.
 			if l := ref.line; l.InEffect(in.Now) {
 				inEffect = append(inEffect, l)
 			}

@@ -322,6 +322,7 @@ func TestReconcileGolden(t *testing.T) {
 			}
 			checkGolden(t, tt.name, got.Bytes())
 			checkInvariants(t, rep)
+			checkKeepable(t, w.in)
 		})
 	}
 }

@@ -12,7 +12,7 @@ var keyInventory = []byte("inventory")
 // since" (wizard/inventory).
 func (s *Store) SaveInventory(inv reconcile.Inventory) error {
 	inv.TakenAt = inv.TakenAt.UTC()
-	return s.update("save inventory", func(tx *bolt.Tx) error {
+	return s.updateBookkeeping("save inventory", func(tx *bolt.Tx) error {
 		return put(tx.Bucket(bucketWizard), keyInventory, inv)
 	})
 }

@@ -107,6 +107,18 @@ var migrations = []migration{
 			return nil
 		},
 	},
+	{
+		version: 5,
+		name:    "reports: the last licence tables, and the data version they hold for",
+		migrate: func(tx *bolt.Tx) error {
+			if err := createBuckets(tx, [][]byte{bucketReports}); err != nil {
+				return err
+			}
+			// From here every write bumps it (store.update); starting at 1
+			// tells a migrated file from one no seats has written since.
+			return tx.Bucket(bucketMeta).Put(keyDataVersion, u64(1))
+		},
+	},
 }
 
 // errNothingToMigrate rolls back the migration transaction when the file is

@@ -102,6 +102,24 @@ var migrationTests = []struct {
 			return nil
 		},
 	},
+	{
+		name: "reports and the data version",
+		init: func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketWizard).Put(keyInventory, []byte(`{"takenAt":"2026-11-01T00:00:00Z"}`))
+		},
+		check: func(tx *bolt.Tx) error {
+			if err := wantBuckets(tx, [][]byte{bucketReports}); err != nil {
+				return err
+			}
+			if v := dataVersion(tx); v != 1 {
+				return fmt.Errorf("data version %d after the migration, want 1", v)
+			}
+			if got := string(tx.Bucket(bucketWizard).Get(keyInventory)); got != `{"takenAt":"2026-11-01T00:00:00Z"}` {
+				return fmt.Errorf("the inventory became %q", got)
+			}
+			return nil
+		},
+	},
 }
 
 // drawnTree is every bucket of the tree drawn in the package doc.
@@ -109,6 +127,7 @@ var drawnTree = [][][]byte{
 	{bucketMeta}, {bucketWizard},
 	{bucketMicrosoft}, pathAccount, pathCustomers, pathGDAP, pathConsents, pathSnapshots, pathUsers, {bucketMicrosoft, bucketSyncs},
 	pathDistributor, {bucketDistributor, bucketSyncs}, pathPSA, {bucketPSA, bucketSyncs}, pathPSAWrites, pathMappings,
+	{bucketReports},
 }
 
 func wantBuckets(tx *bolt.Tx, paths ...[][]byte) error {

@@ -10,6 +10,8 @@
 //	meta/
 //	  schema_version                 -> uint64, big-endian: the last migration applied
 //	  home_id                        -> random hex, made on first use: the home's identity in plans
+//	  data_version                   -> uint64, big-endian: bumped by every write but the bookkeeping
+//	                                    ones (wizard/, reports/); kept tables hold while it stays (schema 5)
 //	wizard/                                                               (schema 1)
 //	  progress                       -> WizardProgress, JSON
 //	  inventory                      -> reconcile.Inventory, JSON: what the last run saw
@@ -42,6 +44,9 @@
 //	    <uint64 big-endian sequence> -> connectors.PSAWrite, JSON: the intent, then its outcome (audit log)
 //	mappings/                                                             (schema 3)
 //	  accounts, products, skus       -> the matches of each kind, JSON
+//	reports/                                                              (schema 5)
+//	  tables_meta                    -> the key and data_version the kept tables were computed under, JSON
+//	  tables                         -> reconcile.Tables, JSON: the licence tables last computed
 //
 // Tenant ids are keys lower-cased and trimmed (Microsoft compares them without
 // case), and the TenantID fields inside values are stored the same way so that
@@ -79,7 +84,7 @@ import (
 // LatestSchema is the schema version this build writes and understands: the
 // version of the last migration. It must equal len(migrations), which a test
 // checks.
-const LatestSchema = 4
+const LatestSchema = 5
 
 // Bucket and key names. They are package variables because bbolt takes
 // []byte; never modify them.

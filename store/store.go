@@ -291,7 +291,23 @@ func (s *Store) view(op string, fn func(tx *bolt.Tx) error) error {
 	return s.run(op, modeReadOnly, true, fn)
 }
 
+// update runs fn in a write transaction and bumps the data version, so
+// that licence tables kept before no longer hold (tables.go). Every write
+// goes through it but the bookkeeping ones.
 func (s *Store) update(op string, fn func(tx *bolt.Tx) error) error {
+	return s.run(op, modeReadWrite, true, func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return bumpDataVersion(tx)
+	})
+}
+
+// updateBookkeeping is update for the writes that change nothing a
+// reconcile reads: the wizard's progress and inventory, and the kept
+// tables themselves. A write that does not belong here and uses it would
+// let stale tables be shown, so the list is short and named.
+func (s *Store) updateBookkeeping(op string, fn func(tx *bolt.Tx) error) error {
 	return s.run(op, modeReadWrite, true, fn)
 }
 

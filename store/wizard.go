@@ -40,7 +40,7 @@ func (s *Store) WizardProgress() (WizardProgress, error) {
 // SaveWizardProgress replaces the saved progress; UpdatedAt is stored in UTC.
 func (s *Store) SaveWizardProgress(p WizardProgress) error {
 	p.UpdatedAt = p.UpdatedAt.UTC()
-	return s.update("save wizard progress", func(tx *bolt.Tx) error {
+	return s.updateBookkeeping("save wizard progress", func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketWizard)
 		if err != nil {
 			return err

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -36,7 +38,29 @@ func (f *factory) Reporting(ctx context.Context) (*workflow.Reporting, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &workflow.Reporting{Keep: st, Settings: reconcileSettings(cfg.Settings())}, nil
+	return &workflow.Reporting{Keep: st, Settings: reconcileSettings(cfg.Settings()), Kept: st, Build: build()}, nil
+}
+
+// build names this seats binary for the licence tables kept in seats.db:
+// tables kept by another build (an upgrade, a rebuild), whose reconcile may
+// differ, are computed afresh. Its version and revision where it was built
+// with them, and the executable's size and time in every case.
+func build() string {
+	var parts []string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		parts = append(parts, bi.Main.Version, bi.GoVersion)
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+				parts = append(parts, s.Value)
+			}
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			parts = append(parts, strconv.FormatInt(fi.Size(), 10), fi.ModTime().UTC().Format(time.RFC3339Nano))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // reconcileSettings turns the configuration into reconcile's settings.

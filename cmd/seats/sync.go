@@ -56,7 +56,7 @@ interruption.`,
 					fmt.Fprintf(f.stderr, "Reading %s at the same time...\n", displayName(sourceKind{name: k}))
 				}
 			}
-			full, syncErr := recordingSyncer{all: all, st: st}.Sync(ctx, workflow.SyncAllProgress{Tenant: p.tenant, Source: p.source})
+			full, syncErr := recordingSyncer{all: all, st: st, tables: f.tablesAfterSync(ctx)}.Sync(ctx, workflow.SyncAllProgress{Tenant: p.tenant, Source: p.source})
 			rep := full.SyncReport
 			if asJSON {
 				if err := writeJSON(f.stdout, full); err != nil {
@@ -203,6 +203,10 @@ func syncHint(sandbox bool, args string) string {
 type recordingSyncer struct {
 	all *workflow.Everything
 	st  *store.Store
+	// tables, when set, computes the licence tables after the sync and
+	// keeps them (workflow.Reporting.Tables), so that the wizard opens on
+	// them at once rather than computing them first.
+	tables *workflow.Reporting
 }
 
 func (r recordingSyncer) Sync(ctx context.Context, progress workflow.SyncAllProgress) (workflow.SyncAllReport, error) {
@@ -228,5 +232,19 @@ func (r recordingSyncer) Sync(ctx context.Context, progress workflow.SyncAllProg
 			errs = append(errs, err)
 		}
 	}
+	if r.tables != nil && ctx.Err() == nil {
+		// A failure here is met again, and said, where the tables open.
+		_, _ = r.tables.Tables()
+	}
 	return full, errors.Join(append([]error{syncErr}, errs...)...)
+}
+
+// tablesAfterSync is the reporting a sync keeps the licence tables with;
+// nil (nothing kept) when the configuration cannot give it.
+func (f *factory) tablesAfterSync(ctx context.Context) *workflow.Reporting {
+	r, err := f.Reporting(ctx)
+	if err != nil {
+		return nil
+	}
+	return r
 }

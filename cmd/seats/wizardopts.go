@@ -257,7 +257,7 @@ func (f *factory) syncer(ctx context.Context) (recordingSyncer, error) {
 		return recordingSyncer{}, err
 	}
 	st, err := f.Store()
-	return recordingSyncer{all: all, st: st}, err
+	return recordingSyncer{all: all, st: st, tables: f.tablesAfterSync(ctx)}, err
 }
 
 // everything is the sync of every connected source.

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -29,6 +30,20 @@ type Reporting struct {
 	Keep     ReportKeeper
 	Settings reconcile.Settings
 	Now      func() time.Time
+	// Kept keeps the tables last computed (the store); nil computes them
+	// every time.
+	Kept TablesKeeper
+	// Build names the seats build computing (see cmd/seats): tables kept
+	// by another build, whose reconcile may differ, are not shown.
+	Build string
+}
+
+// TablesKeeper keeps the licence tables last computed, with the data
+// version of the store they were computed from; the store satisfies it.
+type TablesKeeper interface {
+	DataVersion() (uint64, error)
+	Tables(key string) (reconcile.Tables, bool, error)
+	SaveTables(key string, version uint64, t reconcile.Tables) (bool, error)
 }
 
 // Input gathers the reconcile's input: every customer with a licence
@@ -87,6 +102,45 @@ func (r *Reporting) Report() (reconcile.Report, reconcile.ReconcileInput, error)
 		return reconcile.Report{}, in, err
 	}
 	return reconcile.Reconcile(in), in, nil
+}
+
+// Tables are the licence tables as the wizard shows them. Tables kept by
+// the last computation are returned while they hold: the store's data,
+// the settings and the seats build are what they were computed from, and
+// no PSA line has started or ended since (reconcile.Tables.Current).
+// Otherwise they are computed and kept for the next time; failing to keep
+// them costs the next screen the computation, nothing else.
+func (r *Reporting) Tables() (reconcile.Tables, error) {
+	if r.Kept == nil {
+		in, err := r.Input()
+		if err != nil {
+			return reconcile.Tables{}, err
+		}
+		return reconcile.TablesOf(in), nil
+	}
+	key := r.tablesKey()
+	if t, ok, err := r.Kept.Tables(key); err == nil && ok && t.Current(r.now()) {
+		return t, nil
+	}
+	// The version before the reads: when another seats writes while they
+	// run, the tables are shown but not kept.
+	version, verr := r.Kept.DataVersion()
+	in, err := r.Input()
+	if err != nil {
+		return reconcile.Tables{}, err
+	}
+	t := reconcile.TablesOf(in)
+	if verr == nil {
+		_, _ = r.Kept.SaveTables(key, version, t)
+	}
+	return t, nil
+}
+
+// tablesKey is what kept tables were computed from besides the store's
+// data: the settings and the build.
+func (r *Reporting) tablesKey() string {
+	settings, _ := json.Marshal(r.Settings)
+	return r.Build + "\x00" + string(settings)
 }
 
 // PlanOptions say whose plan it is and how the PSA applies changes.

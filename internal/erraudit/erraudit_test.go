@@ -76,6 +76,7 @@ var notMet = map[string]string{
 	"tdsynnex: Config.SaveRefreshToken is required, since TD SYNNEX refresh tokens work once and each new one must be saved": "a programmer building a Client without SaveRefreshToken; cmd/seats always passes one",
 	"cannot build the token request":                                                                                         "New checked the token URL with httpx.SettingURL (https, host), and the method is fixed, so the request always builds",
 	// The store, its config and its secrets.
+	"store: keep the licence tables: %w":                    "json.Marshal of reconcile.Tables (strings, integers, times; no map with other keys, no float) cannot fail",
 	"store: check %s: %w":                                   "store.Check runs only in tests (the kill end-to-end tests); no command calls it",
 	"store: open %s: %w":                                    "seats passes the absolute path of its home (config.ResolveHome), and filepath.Abs fails only for a relative one",
 	"store: create the seats home: %w":                      "cmd's factory.Home creates the home before seats.db is opened in it",

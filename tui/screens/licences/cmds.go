@@ -71,8 +71,8 @@ type auditMsg struct {
 
 func loadReport(r Reporter, gen int) tea.Cmd {
 	return func() tea.Msg {
-		rep, in, err := r.Report()
-		return reportMsg{gen: gen, report: rep, haveDist: in.Distributor != nil, havePSA: in.PSA != nil, err: err}
+		t, err := r.Tables()
+		return reportMsg{gen: gen, report: t.Report, haveDist: t.HaveDistributor, havePSA: t.HavePSA, err: err}
 	}
 }
 

@@ -178,14 +178,14 @@ type fakeReports struct {
 	calls int
 }
 
-func (f *fakeReports) Report() (reconcile.Report, reconcile.ReconcileInput, error) {
+func (f *fakeReports) Tables() (reconcile.Tables, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
 	if f.err != nil {
-		return reconcile.Report{}, reconcile.ReconcileInput{}, f.err
+		return reconcile.Tables{}, f.err
 	}
-	return reconcile.Reconcile(f.in), f.in, nil
+	return reconcile.TablesOf(f.in), nil
 }
 
 func (f *fakeReports) set(in reconcile.ReconcileInput) {
@@ -212,10 +212,14 @@ type fakePlans struct {
 }
 
 func (f *fakePlans) Plan(o workflow.PlanOptions) (reconcile.Plan, error) {
-	rep, in, err := f.reports.Report()
+	t, err := f.reports.Tables()
 	if err != nil {
 		return reconcile.Plan{}, err
 	}
+	rep := t.Report
+	f.reports.mu.Lock()
+	in := f.reports.in
+	f.reports.mu.Unlock()
 	f.mu.Lock()
 	f.plans++
 	f.mu.Unlock()

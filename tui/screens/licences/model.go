@@ -43,11 +43,11 @@ import (
 	"github.com/seats-msp/seats/tui/common"
 )
 
-// Reporter computes the licence tables from what the store holds;
-// *workflow.Reporting satisfies it. The input is returned beside the
-// report so that the screen knows which sources were read at all.
+// Reporter gives the licence tables from what the store holds, and which
+// sources were read at all; *workflow.Reporting satisfies it (with the
+// tables kept from their last computation while they hold).
 type Reporter interface {
-	Report() (reconcile.Report, reconcile.ReconcileInput, error)
+	Tables() (reconcile.Tables, error)
 }
 
 // Planner makes the plan of PSA changes and checks one before it is
