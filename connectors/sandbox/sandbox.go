@@ -255,7 +255,7 @@ func joinServed(ctx context.Context, dir, statePath string, logf func(string, ..
 		return nil, false
 	}
 	s := &Sandbox{dir: dir, clientID: st.ClientID, worldID: st.WorldID, logf: logf, external: true,
-		base: "https://127.0.0.1:" + strconv.Itoa(st.Port), sources: sources}
+		base: "https://127.0.0.1:" + strconv.Itoa(st.Port), sources: sources.credentialsOnly()}
 	logf("sandbox: using the sandbox already serving this world at %s", s.base)
 	return s, true
 }

@@ -223,6 +223,13 @@ func TestSandboxSharedAcrossProcessesAndRestarts(t *testing.T) {
 	if second.Endpoints() != first.Endpoints() || second.ClientID() != first.ClientID() || second.WorldID() != first.WorldID() {
 		t.Errorf("second Start: %+v %s, want %+v %s", second.Endpoints(), second.WorldID(), first.Endpoints(), first.WorldID())
 	}
+	// The sources' credentials and addresses too, without their worlds.
+	if second.Credentials() != first.Credentials() || second.SourceEndpoints() != first.SourceEndpoints() {
+		t.Errorf("second Start: %+v %+v, want %+v %+v", second.Credentials(), second.SourceEndpoints(), first.Credentials(), first.SourceEndpoints())
+	}
+	if n := len(second.sources.pax8.Companies) + len(second.sources.cw.Companies) + len(second.sources.at.Companies); n != 0 {
+		t.Errorf("the process using another's sandbox holds %d of its companies, want none", n)
+	}
 	if err := second.Wait(); err != nil {
 		t.Errorf("Wait of an external sandbox = %v, want nil at once", err)
 	}

@@ -306,6 +306,22 @@ func loadSources(dir string) (sourceWorlds, error) {
 	return sw, nil
 }
 
+// credentialsOnly keeps of each world what a process using a sandbox that
+// another serves needs: the credentials and the ConnectWise codebase. The
+// companies, subscriptions and lines of a large world are hundreds of
+// megabytes that such a process would otherwise hold for nothing.
+func (sw sourceWorlds) credentialsOnly() sourceWorlds {
+	return sourceWorlds{
+		pax8:    &pax8fake.World{ClientID: sw.pax8.ClientID, ClientSecret: sw.pax8.ClientSecret},
+		sherweb: &sherwebfake.World{ClientID: sw.sherweb.ClientID, ClientSecret: sw.sherweb.ClientSecret, SubscriptionKey: sw.sherweb.SubscriptionKey},
+		ion:     &tdsynnexfake.World{AccountID: sw.ion.AccountID, RefreshToken: sw.ion.RefreshToken},
+		cw: &cwfake.World{CompanyID: sw.cw.CompanyID, PublicKey: sw.cw.PublicKey, PrivateKey: sw.cw.PrivateKey,
+			ClientID: sw.cw.ClientID, Codebase: sw.cw.Codebase},
+		halo: &halofake.World{ClientID: sw.halo.ClientID, ClientSecret: sw.halo.ClientSecret, Tenant: sw.halo.Tenant},
+		at:   &atfake.World{UserName: sw.at.UserName, Secret: sw.at.Secret, IntegrationCode: sw.at.IntegrationCode},
+	}
+}
+
 // serveSources builds every distributor and PSA fake over its world; a
 // PSA's world is written back after every write it takes.
 func (s *Sandbox) serveSources(sw sourceWorlds, o Options) {
