@@ -45,8 +45,12 @@
 //	mappings/                                                             (schema 3)
 //	  accounts, products, skus       -> the matches of each kind, JSON
 //	reports/                                                              (schema 5)
-//	  tables_meta                    -> the key and data_version the kept tables were computed under, JSON
-//	  tables                         -> reconcile.Tables, JSON: the licence tables last computed
+//	  tables_meta                    -> the key and data_version the kept tables were computed under,
+//	                                    and how many chunks of each kind they have, JSON
+//	  tables/                        -> the licence tables last computed, replaced whole at each keep:
+//	    head                         -> reconcile.Tables without customers and findings, JSON
+//	    c<uint64 big-endian>         -> 250 of its customers ([]reconcile.CustomerLicences), JSON
+//	    f<uint64 big-endian>         -> 250 of its findings ([]reconcile.Finding), JSON
 //
 // Tenant ids are keys lower-cased and trimmed (Microsoft compares them without
 // case), and the TenantID fields inside values are stored the same way so that

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/reconcile"
+	bolt "go.etcd.io/bbolt"
 )
 
 func sampleTables(at time.Time) reconcile.Tables {
@@ -114,5 +118,44 @@ func TestOnlyBookkeepingSkipsTheDataVersion(t *testing.T) {
 	slices.Sort(ops)
 	if want := []string{"keep licence tables", "save inventory", "save wizard progress"}; !slices.Equal(ops, want) {
 		t.Errorf("updateBookkeeping is used by %q, want %q", ops, want)
+	}
+}
+
+// TestKeptTablesInChunks: tables of many customers and findings come back
+// whole and in order from their chunks; a chunk gone missing is damage,
+// named, and the caller computes the tables afresh.
+func TestKeptTablesInChunks(t *testing.T) {
+	t.Parallel()
+	path := testPath(t, "seats.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	want := sampleTables(at)
+	want.Report.Customers, want.Report.Findings = nil, nil
+	for i := range 2*tablesChunk + 7 {
+		want.Report.Customers = append(want.Report.Customers, reconcile.CustomerLicences{TenantID: fmt.Sprintf("t%04d", i), Name: fmt.Sprintf("Customer %d", i), SyncedAt: at})
+	}
+	for i := range tablesChunk + 1 {
+		want.Report.Findings = append(want.Report.Findings, reconcile.Finding{Kind: reconcile.FindingUnusedLicenses, TenantID: fmt.Sprintf("t%04d", i), Quantity: i})
+	}
+	v, _ := s.DataVersion()
+	if kept, err := s.SaveTables("k", v, want); !kept || err != nil {
+		t.Fatalf("SaveTables = %v, %v", kept, err)
+	}
+	got, ok, err := s.Tables("k")
+	if !ok || err != nil {
+		t.Fatalf("Tables = ok %v, %v", ok, err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tables changed in their chunks: %d customers, %d findings back of %d and %d", len(got.Report.Customers), len(got.Report.Findings),
+			len(want.Report.Customers), len(want.Report.Findings))
+	}
+	rawUpdate(t, path, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketReports).Bucket(bucketTables).Delete(chunkKey(true, 1))
+	})
+	if _, ok, err := s.Tables("k"); ok || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "chunk 1 of the kept tables is missing") {
+		t.Errorf("with a chunk missing: ok %v, %v; want damage naming the chunk", ok, err)
 	}
 }
