@@ -222,7 +222,13 @@ func (s *Store) Tables(key string) (t reconcile.Tables, ok bool, err error) {
 	if err := g.Wait(); err != nil {
 		return reconcile.Tables{}, false, err
 	}
-	t.Report.Customers, t.Report.Findings = slices.Concat(cs...), slices.Concat(fs...)
+	// Empty, not nil, as Reconcile gives them (a JSON list stays a list).
+	if t.Report.Customers = slices.Concat(cs...); t.Report.Customers == nil {
+		t.Report.Customers = []reconcile.CustomerLicences{}
+	}
+	if t.Report.Findings = slices.Concat(fs...); t.Report.Findings == nil {
+		t.Report.Findings = []reconcile.Finding{}
+	}
 	return t, true, nil
 }
 

@@ -138,6 +138,13 @@ type Client struct {
 	memoMu sync.Mutex
 	acct   *public.Account
 	tokens map[string]memoToken
+
+	// The customer tenants' MSAL clients (tenantclients.go): made from
+	// pcaOpts and the refresh token capture saw, on first use.
+	pcaOpts    []public.Option
+	capture    *capturingCache
+	tenantMu   sync.Mutex
+	tenantPCAs []public.Client
 }
 
 // The Client is a connectors.Microsoft.
@@ -197,10 +204,8 @@ func New(cfg Config) (*Client, error) {
 	tokens.Calls = &calls
 	msal.Transport = httpx.LogTransport(tokens, cfg.Logger, serviceSignIn)
 	opts = append(opts, public.WithHTTPClient(&msal))
-	if cfg.Cache != nil {
-		opts = append(opts, public.WithCache(cfg.Cache))
-	}
-	pca, err := public.New(cfg.ClientID, opts...)
+	capture := &capturingCache{next: cfg.Cache}
+	pca, err := public.New(cfg.ClientID, append(opts[:len(opts):len(opts)], public.WithCache(capture))...)
 	if err != nil {
 		return nil, &connectors.Error{Kind: connectors.ErrBadRequest, Service: serviceSignIn, Op: "configure sign-in", Message: "the Microsoft sign-in authority is not valid: check microsoft.authority_host and microsoft.tenant_id", Err: err}
 	}
@@ -212,6 +217,8 @@ func New(cfg Config) (*Client, error) {
 		pcURL:         pcURL,
 		now:           now,
 		pca:           pca,
+		pcaOpts:       opts,
+		capture:       capture,
 		calls:         &calls,
 	}
 	c.sleep = cfg.Sleep
@@ -333,15 +340,19 @@ func (c *Client) tokenFor(ctx context.Context, op string, scopes []string, tenan
 	if err != nil {
 		return "", err
 	}
+	pca := c.pca
 	opts := []public.AcquireSilentOption{public.WithSilentAccount(acct)}
 	if tenantID != "" {
 		opts = append(opts, public.WithTenantID(tenantID))
+		if pca, err = c.tenantClient(tenantID); err != nil {
+			return "", err
+		}
 	}
 	if renew {
 		opts = append(opts, public.WithClaims(fmt.Sprintf(`{"access_token":{"nbf":{"essential":true,"value":"%d"}}}`, c.now().Unix())))
 	}
 	for attempt := 1; ; attempt++ {
-		res, err := c.pca.AcquireTokenSilent(ctx, scopes, opts...)
+		res, err := pca.AcquireTokenSilent(ctx, scopes, opts...)
 		if err == nil {
 			c.memoize(key, res.AccessToken, res.ExpiresOn)
 			return res.AccessToken, nil
@@ -425,8 +436,9 @@ func (c *Client) memoize(key, token string, expiresOn time.Time) {
 // forget drops the memoised account and tokens (sign-in, sign-out).
 func (c *Client) forget() {
 	c.memoMu.Lock()
-	defer c.memoMu.Unlock()
 	c.acct, c.tokens = nil, nil
+	c.memoMu.Unlock()
+	c.forgetTenantClients()
 }
 
 func errNotSignedIn() error {

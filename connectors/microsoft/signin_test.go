@@ -245,19 +245,43 @@ func TestTokenCachePersistsSignIn(t *testing.T) {
 		t.Fatalf("stored cache is empty")
 	}
 
+	// The saved sign-in holds the partner's tokens, none of a customer
+	// tenant's: those live in memory for the command that asked for them.
+	saved, _ := store.value(microsoft.TokenCacheSecret)
+	var contract struct {
+		AccessToken map[string]struct {
+			Realm string `json:"realm"`
+		}
+	}
+	if err := json.Unmarshal(saved, &contract); err != nil || len(contract.AccessToken) == 0 {
+		t.Fatalf("saved cache: %v, %d access tokens", err, len(contract.AccessToken))
+	}
+	for _, at := range contract.AccessToken {
+		if strings.EqualFold(at.Realm, consented) {
+			t.Errorf("the saved sign-in holds an access token for the customer tenant %s", consented)
+		}
+	}
+
 	// A second command: a new Client over the same secret store is signed
-	// in, and the tenant's token comes from the saved cache.
+	// in; the partner's token comes from the saved cache, the tenant's from
+	// its saved refresh token, without a sign-in.
 	c2 := f.client(t, func(cfg *microsoft.Config) { cfg.Cache = microsoft.NewTokenCache(store) })
 	got, ok, err := c2.Account(ctx)
 	if err != nil || !ok || got != want {
 		t.Fatalf("second client Account = %+v, %t, %v; want %+v", got, ok, err, want)
 	}
 	before := f.spy.tokenRequests.Load()
+	if _, err := c2.Customers(ctx); err != nil {
+		t.Fatalf("second client Customers: %v", err)
+	}
+	if n := f.spy.tokenRequests.Load() - before; n != 0 {
+		t.Fatalf("second client made %d token requests for Partner Center, want 0 (saved cache)", n)
+	}
 	if err := c2.Verify(ctx, consented); err != nil {
 		t.Fatalf("second client Verify: %v", err)
 	}
-	if n := f.spy.tokenRequests.Load() - before; n != 0 {
-		t.Fatalf("second client made %d token requests, want 0 (saved cache)", n)
+	if n := f.spy.tokenRequests.Load() - before; n != 1 {
+		t.Fatalf("second client made %d token requests for the tenant, want 1 (its saved refresh token redeemed)", n)
 	}
 }
 
