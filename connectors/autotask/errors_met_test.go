@@ -2,9 +2,11 @@ package autotask_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/seats-msp/seats/connectors/conformance"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/autotask"
@@ -13,18 +15,6 @@ import (
 
 // Each error below is met the way a person meets it, and says in words
 // what went wrong and what to do.
-
-func wantWords(t *testing.T, err error, words ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one saying %q", words)
-	}
-	for _, w := range words {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("error %q does not say %q", err, w)
-		}
-	}
-}
 
 func TestNewSaysWhatToSet(t *testing.T) {
 	t.Parallel()
@@ -58,7 +48,7 @@ func TestNewSaysWhatToSet(t *testing.T) {
 			cfg := base
 			tc.mod(&cfg)
 			_, err := autotask.New(cfg)
-			wantWords(t, err, tc.want)
+			conformance.ErrorSays(t, err, tc.want)
 			if err != nil && strings.Contains(err.Error(), base.Secret) {
 				t.Error("the error repeats the secret")
 			}
@@ -73,7 +63,7 @@ func TestZoneLookupWithoutUsableURL(t *testing.T) {
 	f := newFake(t, atfake.SmallWorldAt(testNow), atfake.Options{})
 	f.at.FailNext(atfake.CallZone, http.StatusOK, `{"zoneName":"America East 2","url":"https://webservices15.autotask.net/"}`, 1)
 	_, err := f.client(t).Companies(testCtx(t))
-	wantWords(t, err, `zoneInformation gave no usable zone URL for "`+f.world.UserName+`": set psa.autotask.url to the zone's API URL`)
+	conformance.ErrorSays(t, err, `zoneInformation gave no usable zone URL for "`+f.world.UserName+`": set psa.autotask.url to the zone's API URL`)
 }
 
 func TestRecordThatDoesNotDecode(t *testing.T) {
@@ -81,7 +71,7 @@ func TestRecordThatDoesNotDecode(t *testing.T) {
 	f := newFake(t, atfake.SmallWorldAt(testNow), atfake.Options{})
 	f.at.FailNext(atfake.CallContract, http.StatusOK, `{"item":"garbled"}`, 1)
 	_, err := f.client(t).Line(testCtx(t), connectors.LineRef{AgreementID: "501", LineID: "702"})
-	wantWords(t, err, "Autotask answered with a record seats cannot read")
+	conformance.ErrorSays(t, err, "Autotask answered with a record seats cannot read")
 }
 
 // A plan edited by hand can name a line by something that is no Autotask id.
@@ -89,7 +79,7 @@ func TestLineRefThatIsNotAnAutotaskID(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, atfake.SmallWorldAt(testNow), atfake.Options{})
 	_, err := f.client(t).Line(testCtx(t), connectors.LineRef{AgreementID: "501", LineID: "CS-702"})
-	wantWords(t, err, "\"501\" / \"CS-702\" is not an Autotask contract and contract service id: make a new plan with `seats reconcile plan`")
+	conformance.ErrorSays(t, err, "\"501\" / \"CS-702\" is not an Autotask contract and contract service id: make a new plan with `seats reconcile plan`")
 }
 
 func TestWriteWhileWritesAreOff(t *testing.T) {
@@ -98,7 +88,7 @@ func TestWriteWhileWritesAreOff(t *testing.T) {
 	c := f.client(t, func(cfg *autotask.Config) { cfg.WriteEnabled = false })
 	ln := listed(t, c, "702")
 	_, err := c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: ln, NewQuantity: 9})
-	wantWords(t, err, "psa.write_enabled is off: seats sends no change to Autotask until it is turned on")
+	conformance.ErrorSays(t, err, "psa.write_enabled is off: seats sends no change to Autotask until it is turned on")
 	if f.at.Writes() != 0 {
 		t.Errorf("%d writes sent while writes are off", f.at.Writes())
 	}
@@ -110,29 +100,16 @@ func TestWriteOnADateWithoutUnits(t *testing.T) {
 	c := f.client(t)
 	ln := listed(t, c, "702")
 	_, err := c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: ln, NewQuantity: 9, EffectiveDate: testNow.AddDate(3, 0, 0)})
-	wantWords(t, err, "contract service 702 has no units row for 2029-03-14: the date lies outside its billing periods (contract 501 runs ", "); choose a date within them")
+	conformance.ErrorSays(t, err, "contract service 702 has no units row for 2029-03-14: the date lies outside its billing periods (contract 501 runs ", "); choose a date within them")
 }
 
 // afterWrite serves the fake so that then runs once the fake has answered
 // an adjustment and before the client has its answer: what happens in
 // Autotask between a write and seats' re-read of the units.
 func afterWrite(then func()) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodPost || !strings.HasSuffix(strings.ToLower(strings.TrimSuffix(r.URL.Path, "/")), "/contractserviceadjustments") {
-				next.ServeHTTP(w, r)
-				return
-			}
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			then()
-			for k, vs := range rec.Header() {
-				w.Header()[k] = vs
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
-		})
-	}
+	return fakekit.AfterAnswer(func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(strings.ToLower(strings.TrimSuffix(r.URL.Path, "/")), "/contractserviceadjustments")
+	}, then)
 }
 
 // TestWriteOutcomesAutotaskLeavesUnclear: after an adjustment, the re-read
@@ -170,7 +147,7 @@ func TestWriteOutcomesAutotaskLeavesUnclear(t *testing.T) {
 			ln := listed(t, c, "702")
 			tc.fault(s)
 			_, err := c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: ln, NewQuantity: 9})
-			wantWords(t, err, tc.words...)
+			conformance.ErrorSays(t, err, tc.words...)
 			if connectors.KindOf(err) != tc.kind || f.at.Writes() != 1 {
 				t.Errorf("kind %v, want %v; %d writes, want 1", connectors.KindOf(err), tc.kind, f.at.Writes())
 			}

@@ -2,9 +2,11 @@ package connectwise_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/seats-msp/seats/connectors/conformance"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/connectwise"
@@ -13,18 +15,6 @@ import (
 
 // Each error below is met the way a person meets it, and says in words
 // what went wrong and what to do.
-
-func wantWords(t *testing.T, err error, words ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one saying %q", words)
-	}
-	for _, w := range words {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("error %q does not say %q", err, w)
-		}
-	}
-}
 
 func TestNewSaysWhatToSet(t *testing.T) {
 	t.Parallel()
@@ -61,7 +51,7 @@ func TestNewSaysWhatToSet(t *testing.T) {
 			cfg := good
 			tc.mod(&cfg)
 			_, err := connectwise.New(cfg)
-			wantWords(t, err, tc.want)
+			conformance.ErrorSays(t, err, tc.want)
 			if err != nil && strings.Contains(err.Error(), "the-private-key") {
 				t.Error("the error repeats the private key")
 			}
@@ -75,7 +65,7 @@ func TestLineRefThatIsNotAConnectWiseID(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, cwfake.SmallWorld(testNow), cwfake.Options{})
 	_, err := f.client(t).Line(testCtx(t), connectors.LineRef{AgreementID: "AGR-3001", LineID: "7002"})
-	wantWords(t, err, "\"AGR-3001\" / \"7002\" is not a ConnectWise agreement and addition id: make a new plan with `seats reconcile plan`")
+	conformance.ErrorSays(t, err, "\"AGR-3001\" / \"7002\" is not a ConnectWise agreement and addition id: make a new plan with `seats reconcile plan`")
 }
 
 func TestAnswerWithAnotherAddition(t *testing.T) {
@@ -83,7 +73,7 @@ func TestAnswerWithAnotherAddition(t *testing.T) {
 	f := newFake(t, cwfake.SmallWorld(testNow), cwfake.Options{})
 	f.cw.FailNext(cwfake.CallAddition, http.StatusOK, `{"id":7003,"agreementId":3001,"quantity":2}`, 1)
 	_, err := f.client(t).Line(testCtx(t), connectors.LineRef{AgreementID: "3001", LineID: "7002"})
-	wantWords(t, err, "ConnectWise answered with another addition")
+	conformance.ErrorSays(t, err, "ConnectWise answered with another addition")
 	if connectors.KindOf(err) != connectors.ErrBadResponse {
 		t.Errorf("kind %v, want bad response", connectors.KindOf(err))
 	}
@@ -98,7 +88,7 @@ func TestWriteWhileWritesAreOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: line, NewQuantity: 9})
-	wantWords(t, err, "psa.write_enabled is off: seats sends no change to ConnectWise until it is turned on")
+	conformance.ErrorSays(t, err, "psa.write_enabled is off: seats sends no change to ConnectWise until it is turned on")
 	if f.cw.Writes() != 0 {
 		t.Errorf("%d writes sent while writes are off", f.cw.Writes())
 	}
@@ -108,22 +98,9 @@ func TestWriteWhileWritesAreOff(t *testing.T) {
 // a PATCH and before the client has its answer: what happens in
 // ConnectWise between a write and seats' re-read of the addition.
 func afterWrite(then func()) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodPatch {
-				next.ServeHTTP(w, r)
-				return
-			}
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			then()
-			for k, vs := range rec.Header() {
-				w.Header()[k] = vs
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
-		})
-	}
+	return fakekit.AfterAnswer(func(r *http.Request) bool {
+		return r.Method == http.MethodPatch
+	}, then)
 }
 
 // TestWriteOutcomesConnectWiseLeavesUnclear: a PATCH whose answer does
@@ -163,7 +140,7 @@ func TestWriteOutcomesConnectWiseLeavesUnclear(t *testing.T) {
 			}
 			tc.fault(s)
 			_, err = c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: line, NewQuantity: 9})
-			wantWords(t, err, tc.words...)
+			conformance.ErrorSays(t, err, tc.words...)
 			if connectors.KindOf(err) != tc.kind || f.cw.Writes() != 1 {
 				t.Errorf("kind %v, want %v; %d writes, want 1", connectors.KindOf(err), tc.kind, f.cw.Writes())
 			}

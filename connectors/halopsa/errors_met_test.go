@@ -2,10 +2,12 @@ package halopsa_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/seats-msp/seats/connectors/conformance"
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/halopsa"
@@ -14,18 +16,6 @@ import (
 
 // Each error below is met the way a person meets it, and says in words
 // what went wrong and what to do.
-
-func wantWords(t *testing.T, err error, words ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one saying %q", words)
-	}
-	for _, w := range words {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("error %q does not say %q", err, w)
-		}
-	}
-}
 
 func TestNewSaysWhatToSet(t *testing.T) {
 	t.Parallel()
@@ -51,7 +41,7 @@ func TestNewSaysWhatToSet(t *testing.T) {
 			cfg := ok
 			tc.mod(&cfg)
 			_, err := halopsa.New(cfg)
-			wantWords(t, err, tc.want)
+			conformance.ErrorSays(t, err, tc.want)
 		})
 	}
 }
@@ -63,7 +53,7 @@ func TestTokenAnswerWithoutAccessToken(t *testing.T) {
 	f := newFake(t, halofake.SmallWorldAt(testNow), halofake.Options{})
 	f.halo.FailNext(halofake.CallToken, http.StatusOK, `{"token_type":"Bearer","expires_in":3600}`, 1)
 	_, err := f.client(t).Companies(testCtx(t))
-	wantWords(t, err, "Halo's token endpoint answered without an access_token: check psa.halopsa.url")
+	conformance.ErrorSays(t, err, "Halo's token endpoint answered without an access_token: check psa.halopsa.url")
 	if connectors.KindOf(err) != connectors.ErrBadResponse {
 		t.Errorf("kind %v, want bad response", connectors.KindOf(err))
 	}
@@ -80,7 +70,7 @@ func TestInvoiceLineThatDoesNotDecode(t *testing.T) {
 	f := newFake(t, halofake.SmallWorldAt(testNow), halofake.Options{})
 	f.halo.FailNext(halofake.CallInvoices, http.StatusOK, oneInvoice(`{"id":5,"_itemid":7,"qty_order":3},"garbled"`), 1)
 	_, err := f.client(t).Lines(testCtx(t))
-	wantWords(t, err, "line 2 of recurring invoice 41 does not decode")
+	conformance.ErrorSays(t, err, "line 2 of recurring invoice 41 does not decode")
 }
 
 // Dates Halo writes that seats cannot use are ignored with a warning on
@@ -106,7 +96,7 @@ func TestLineRefThatIsNotAHaloID(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, halofake.SmallWorldAt(testNow), halofake.Options{})
 	_, err := f.client(t).Line(testCtx(t), connectors.LineRef{AgreementID: "INV-12", LineID: "3"})
-	wantWords(t, err, "\"INV-12\" / \"3\" is not a Halo recurring invoice and line id: make a new plan with `seats reconcile plan`")
+	conformance.ErrorSays(t, err, "\"INV-12\" / \"3\" is not a Halo recurring invoice and line id: make a new plan with `seats reconcile plan`")
 }
 
 func TestLineDeletedInHalo(t *testing.T) {
@@ -126,7 +116,7 @@ func TestLineDeletedInHalo(t *testing.T) {
 		}
 	})
 	_, err := c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: ln, NewQuantity: 9})
-	wantWords(t, err, "the line is no longer on the recurring invoice: it was deleted in Halo, or the invoice's lines were replaced")
+	conformance.ErrorSays(t, err, "the line is no longer on the recurring invoice: it was deleted in Halo, or the invoice's lines were replaced")
 	if connectors.KindOf(err) != connectors.ErrNotFound || f.halo.Writes() != 0 {
 		t.Errorf("kind %v, %d writes", connectors.KindOf(err), f.halo.Writes())
 	}
@@ -138,7 +128,7 @@ func TestWriteWhileWritesAreOff(t *testing.T) {
 	c := f.client(t, func(cfg *halopsa.Config) { cfg.WriteEnabled = false })
 	ln := lineByID(t, c, halofake.SmallLineWritable)
 	_, err := c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: ln, NewQuantity: 9})
-	wantWords(t, err, "psa.write_enabled is off: seats sends no change to HaloPSA until it is turned on")
+	conformance.ErrorSays(t, err, "psa.write_enabled is off: seats sends no change to HaloPSA until it is turned on")
 	if f.halo.Writes() != 0 {
 		t.Errorf("%d writes sent while writes are off", f.halo.Writes())
 	}
@@ -157,7 +147,7 @@ func TestInvoiceThatCannotBeSentBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: ln, NewQuantity: 4})
-	wantWords(t, err, "the recurring invoice as read cannot be sent back; nothing was written")
+	conformance.ErrorSays(t, err, "the recurring invoice as read cannot be sent back; nothing was written")
 	if f.halo.Writes() != 0 {
 		t.Errorf("%d writes sent", f.halo.Writes())
 	}
@@ -167,22 +157,9 @@ func TestInvoiceThatCannotBeSentBack(t *testing.T) {
 // a write and before the client has its answer: what happens in Halo
 // between a write and seats' re-read of the line.
 func afterWrite(then func()) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodPost || !strings.EqualFold(strings.TrimSuffix(r.URL.Path, "/"), "/api/RecurringInvoice") {
-				next.ServeHTTP(w, r)
-				return
-			}
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			then()
-			for k, vs := range rec.Header() {
-				w.Header()[k] = vs
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
-		})
-	}
+	return fakekit.AfterAnswer(func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.EqualFold(strings.TrimSuffix(r.URL.Path, "/"), "/api/RecurringInvoice")
+	}, then)
 }
 
 // TestWriteOutcomesHaloLeavesUnclear: after a write, the re-read of the
@@ -226,7 +203,7 @@ func TestWriteOutcomesHaloLeavesUnclear(t *testing.T) {
 				tc.fault(s)
 			}
 			_, err := c.SetQuantity(testCtx(t), connectors.QuantityChange{Line: ln, NewQuantity: 9})
-			wantWords(t, err, tc.words...)
+			conformance.ErrorSays(t, err, tc.words...)
 			if connectors.KindOf(err) != tc.kind || f.halo.Writes() != 1 {
 				t.Errorf("kind %v, want %v; %d writes, want 1", connectors.KindOf(err), tc.kind, f.halo.Writes())
 			}

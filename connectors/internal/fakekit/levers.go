@@ -1,7 +1,9 @@
 package fakekit
 
 import (
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"time"
 )
 
@@ -60,4 +62,25 @@ func (l *Levers[C]) ThrottleNext(call C, n int) time.Duration {
 // proxy would.
 func (l *Levers[C]) TruncateNext(call C, n int) {
 	l.Faults.Add(Fault[C]{Kind: FaultTruncate, Call: call, Left: n})
+}
+
+// AfterAnswer wraps a fake's handler: for each request match picks, the
+// fake answers in full, then happens runs, and only then is the answer
+// sent, as when a PSA changes a line between taking a write and seats'
+// reading it again. Other requests pass untouched.
+func AfterAnswer(match func(*http.Request) bool, happens func()) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !match(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			happens()
+			maps.Copy(w.Header(), rec.Header())
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	}
 }
