@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"hash/fnv"
+	"strings"
 	"sync"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
@@ -133,4 +134,19 @@ func (c *Client) forgetTenantClients() {
 	c.tenantMu.Lock()
 	c.tenantPCAs = nil
 	c.tenantMu.Unlock()
+}
+
+// ReleaseTenantTokens drops the customer tenants' tokens this process
+// holds, keeping the partner's: a sync uses each tenant's token once, and
+// 10,000 of them held afterwards (80 MB) only weigh on what comes next,
+// the licence tables. A later call into a tenant asks for its token again.
+func (c *Client) ReleaseTenantTokens() {
+	c.memoMu.Lock()
+	for key := range c.tokens {
+		if !strings.HasPrefix(key, "\x00") { // a tenant's: tokenFor keys them by tenant first
+			delete(c.tokens, key)
+		}
+	}
+	c.memoMu.Unlock()
+	c.forgetTenantClients()
 }

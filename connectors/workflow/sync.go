@@ -108,6 +108,11 @@ feed:
 	close(next)
 	wg.Wait()
 	r.flush()
+	// Each tenant's token has served its one read: held on, 10,000 of
+	// them weigh on what follows the sync (the licence tables).
+	if t, ok := c.MS.(tenantTokenReleaser); ok {
+		t.ReleaseTenantTokens()
+	}
 
 	now := c.now()
 	var errs []error
@@ -128,6 +133,10 @@ feed:
 	rep.FinishedAt = c.now()
 	return rep, errors.Join(errs...)
 }
+
+// tenantTokenReleaser is a Microsoft connector that can drop the customer
+// tenants' tokens it holds (microsoft.Client).
+type tenantTokenReleaser interface{ ReleaseTenantTokens() }
 
 // syncRun is the state one Sync shares between its workers.
 type syncRun struct {
