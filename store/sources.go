@@ -88,7 +88,7 @@ func (s *Store) SaveDistributorSnapshot(snap connectors.DistributorSnapshot) (un
 // and stale mark; ok is false when there is none.
 func (s *Store) DistributorSnapshot() (snap connectors.DistributorSnapshot, ok bool, err error) {
 	var meta snapshotMeta
-	ok, err = s.loadSourceSnapshot("read distributor snapshot", pathDistributor, &snap, &meta)
+	ok, err = s.loadSourceSnapshot("read distributor snapshot", pathDistributor, &snap, &meta, s.decodeApart)
 	if ok {
 		snap.TakenAt, snap.Stale, snap.StaleReason, snap.StaleSince = meta.TakenAt, meta.Stale, meta.StaleReason, meta.StaleSince
 	}
@@ -107,7 +107,7 @@ func (s *Store) SavePSASnapshot(snap connectors.PSASnapshot) (unchanged bool, er
 // PSASnapshot returns the last PSA snapshot with its time and stale mark.
 func (s *Store) PSASnapshot() (snap connectors.PSASnapshot, ok bool, err error) {
 	var meta snapshotMeta
-	ok, err = s.loadSourceSnapshot("read psa snapshot", pathPSA, &snap, &meta)
+	ok, err = s.loadSourceSnapshot("read psa snapshot", pathPSA, &snap, &meta, s.decodeApart)
 	if ok {
 		snap.TakenAt, snap.Stale, snap.StaleReason, snap.StaleSince = meta.TakenAt, meta.Stale, meta.StaleReason, meta.StaleSince
 	}
@@ -123,7 +123,7 @@ func (s *Store) PSACatalog() (catalog []connectors.CatalogItem, ok bool, err err
 		Catalog []connectors.CatalogItem `json:"catalog"`
 	}
 	var meta snapshotMeta
-	ok, err = s.loadSourceSnapshot("read psa catalogue", pathPSA, &content, &meta)
+	ok, err = s.loadSourceSnapshot("read psa catalogue", pathPSA, &content, &meta, s.decode)
 	return content.Catalog, ok, err
 }
 
@@ -188,7 +188,11 @@ func (s *Store) saveSourceSnapshot(op string, path [][]byte, kind string, conten
 	return unchanged, err
 }
 
-func (s *Store) loadSourceSnapshot(op string, path [][]byte, content any, meta *snapshotMeta) (bool, error) {
+// loadSourceSnapshot reads one side's snapshot, its content decoded with
+// decode: decodeApart for a whole snapshot, whose strings end up in the
+// licence tables and the matching view and must not hold its raw copy
+// alive; decode for a part of it that is dropped soon (the catalogue).
+func (s *Store) loadSourceSnapshot(op string, path [][]byte, content any, meta *snapshotMeta, decode func(string, []byte, any) error) (bool, error) {
 	var data, metaData []byte
 	err := s.view(op, func(tx *bolt.Tx) error {
 		b, err := bucket(tx, path...)
@@ -202,7 +206,7 @@ func (s *Store) loadSourceSnapshot(op string, path [][]byte, content any, meta *
 		return false, err
 	}
 	where := bucketName(path)
-	if err := s.decode(where+"/snapshot", data, content); err != nil {
+	if err := decode(where+"/snapshot", data, content); err != nil {
 		return false, err
 	}
 	if metaData != nil {
