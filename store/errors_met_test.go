@@ -3,9 +3,10 @@ package store
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/conformance"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -78,15 +79,7 @@ func TestErrorsMet(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err, want := tt.meet(t)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			t.Log(err)
-			for _, w := range want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q lacks %q", err, w)
-				}
-			}
+			conformance.ErrorSays(t, err, want...)
 		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seats-msp/seats/connectors/conformance"
+
 	"github.com/gofrs/flock"
 )
 
@@ -169,15 +171,7 @@ func TestErrorsMet(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err, want := tt.meet(t)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			t.Log(err)
-			for _, w := range want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q lacks %q", err, w)
-				}
-			}
+			conformance.ErrorSays(t, err, want...)
 		})
 	}
 }
