@@ -112,7 +112,7 @@ func (l *atLevers) ThrottleNext(c conformance.PSACall) time.Duration {
 }
 
 func (l *atLevers) TruncateNext(c conformance.PSACall, n int) { l.f.at.TruncateNext(fakeCall(c), n) }
-func (l *atLevers) RetryWaits() []time.Duration               { return l.f.waits.all() }
+func (l *atLevers) RetryWaits() []time.Duration               { return l.f.waits.All() }
 func (l *atLevers) RevokeCredentials()                        { l.f.at.RevokeSecret() }
 func (l *atLevers) SetLatency(d time.Duration)                { l.f.at.SetLatency(d) }
 func (l *atLevers) Requests() int                             { return int(l.f.at.Calls()) }

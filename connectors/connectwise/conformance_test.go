@@ -111,7 +111,7 @@ func (l *cwLevers) ThrottleNext(c conformance.PSACall) time.Duration {
 }
 
 func (l *cwLevers) TruncateNext(c conformance.PSACall, n int) { l.f.cw.TruncateNext(fakeCall(c), n) }
-func (l *cwLevers) RetryWaits() []time.Duration               { return l.f.waits.all() }
+func (l *cwLevers) RetryWaits() []time.Duration               { return l.f.waits.All() }
 func (l *cwLevers) RevokeCredentials()                        { l.f.cw.RevokeKeys() }
 func (l *cwLevers) SetLatency(d time.Duration)                { l.f.cw.SetLatency(d) }
 func (l *cwLevers) Requests() int                             { return int(l.f.cw.Calls()) }

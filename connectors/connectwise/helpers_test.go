@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,37 +21,6 @@ var testNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 // testClientID is the clientId the tests register.
 const testClientID = "3c7a2f9e-5b1d-4e8a-9f60-1d2c3b4a5e6f"
 
-// clock is a settable clock shared by a client and its fake.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// waitRecorder is an instant Sleep that remembers what it was asked.
-type waitRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (w *waitRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.waits = append(w.waits, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waitRecorder) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration{}, w.waits...)
-}
-
 // fake is one cwfake server over a world, with the clock and wait recorder
 // a client of it uses.
 type fake struct {
@@ -60,8 +28,8 @@ type fake struct {
 	cw    *cwfake.Server
 	world cwfake.World // as it started
 	ep    cwfake.Endpoints
-	clock *clock
-	waits *waitRecorder
+	clock *fakekit.Clock
+	waits *fakekit.Waits
 	hc    *http.Client
 }
 
@@ -74,7 +42,7 @@ func newFake(t testing.TB, w *cwfake.World, o cwfake.Options) *fake {
 // bend what goes between the client and the fake.
 func newWrappedFake(t testing.TB, w *cwfake.World, o cwfake.Options, wrap func(http.Handler) http.Handler) *fake {
 	t.Helper()
-	clk := &clock{now: testNow}
+	clk := fakekit.NewClock(testNow)
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
@@ -85,7 +53,7 @@ func newWrappedFake(t testing.TB, w *cwfake.World, o cwfake.Options, wrap func(h
 	}
 	srv := fakekit.StartTLS(h)
 	t.Cleanup(srv.Close)
-	return &fake{url: srv.URL, cw: s, world: s.World(), ep: s.Endpoints(srv.URL), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
+	return &fake{url: srv.URL, cw: s, world: s.World(), ep: s.Endpoints(srv.URL), clock: clk, waits: &fakekit.Waits{}, hc: srv.Client()}
 }
 
 // config is a client Config for the fake with the world's credentials,

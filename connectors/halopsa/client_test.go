@@ -159,7 +159,7 @@ func TestTokenRenewal(t *testing.T) {
 	if n := f.halo.Served(halofake.CallToken); n != 1 {
 		t.Errorf("%d token requests for two listings within the hour, want 1", n)
 	}
-	f.clock.Add(time.Hour)
+	f.clock.Advance(time.Hour)
 	if _, err := c.Companies(ctx); err != nil {
 		t.Fatalf("after the token's hour: %v", err)
 	}

@@ -98,7 +98,7 @@ func (l *haloLevers) ThrottleNext(c conformance.PSACall) time.Duration {
 func (l *haloLevers) TruncateNext(c conformance.PSACall, n int) {
 	l.f.halo.TruncateNext(fakeCall(c), n)
 }
-func (l *haloLevers) RetryWaits() []time.Duration { return l.f.waits.all() }
+func (l *haloLevers) RetryWaits() []time.Duration { return l.f.waits.All() }
 func (l *haloLevers) RevokeCredentials()          { l.f.halo.RevokeSecret() }
 func (l *haloLevers) SetLatency(d time.Duration)  { l.f.halo.SetLatency(d) }
 func (l *haloLevers) Requests() int               { return int(l.f.halo.Calls()) }

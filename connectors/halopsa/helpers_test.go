@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,49 +23,13 @@ import (
 // testNow is when every test runs, by the clock the client and its fake share.
 var testNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// waitRecorder is an instant Sleep that remembers what it was asked.
-type waitRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (w *waitRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.waits = append(w.waits, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waitRecorder) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration{}, w.waits...)
-}
-
 // fake is one halofake server with the clock and wait recorder its client uses.
 type fake struct {
 	url   string
 	halo  *halofake.Server
 	world halofake.World // as it started
-	clock *clock
-	waits *waitRecorder
+	clock *fakekit.Clock
+	waits *fakekit.Waits
 	hc    *http.Client
 }
 
@@ -79,7 +42,7 @@ func newFake(t testing.TB, w *halofake.World, o halofake.Options) *fake {
 // bend what goes between the client and the fake.
 func newWrappedFake(t testing.TB, w *halofake.World, o halofake.Options, wrap func(http.Handler) http.Handler) *fake {
 	t.Helper()
-	clk := &clock{now: testNow}
+	clk := fakekit.NewClock(testNow)
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
@@ -90,7 +53,7 @@ func newWrappedFake(t testing.TB, w *halofake.World, o halofake.Options, wrap fu
 	}
 	srv := fakekit.StartTLS(h)
 	t.Cleanup(srv.Close)
-	return &fake{url: srv.URL, halo: s, world: s.World(), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
+	return &fake{url: srv.URL, halo: s, world: s.World(), clock: clk, waits: &fakekit.Waits{}, hc: srv.Client()}
 }
 
 func (f *fake) config() halopsa.Config {

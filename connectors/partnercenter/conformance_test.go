@@ -122,7 +122,7 @@ func (l *pcLevers) TruncateNext(c conformance.DistributorCall, n int) {
 	l.f.ms.FailNextFault("GET", l.prefix(c), msfake.FaultTruncated, n)
 }
 
-func (l *pcLevers) RetryWaits() []time.Duration  { return l.f.waits.all() }
+func (l *pcLevers) RetryWaits() []time.Duration  { return l.f.waits.All() }
 func (l *pcLevers) TokenCalls() (int, bool)      { return 0, false }
 func (l *pcLevers) TokenLifetime() time.Duration { return time.Hour }
 func (l *pcLevers) Advance(d time.Duration)      { l.f.clock.Advance(d) }

@@ -13,47 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
+
 	"github.com/seats-msp/seats/connectors/microsoft"
 	"github.com/seats-msp/seats/connectors/microsoft/msfake"
 	"github.com/seats-msp/seats/connectors/partnercenter"
 )
-
-// clock is a settable clock for the fake (token lifetimes).
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// waitRecorder is an instant Sleep that remembers what it was asked.
-type waitRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (w *waitRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.waits = append(w.waits, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waitRecorder) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration{}, w.waits...)
-}
 
 // fake is the Microsoft fake serving Partner Center (subscriptions
 // included) on loopback TLS, a partner user signed in to it through a real
@@ -62,8 +27,8 @@ type fake struct {
 	srv     *httptest.Server
 	ms      *msfake.Server
 	world   msfake.World // as it started
-	clock   *clock
-	waits   *waitRecorder
+	clock   *fakekit.Clock
+	waits   *fakekit.Waits
 	signIn  *microsoft.Client
 	latency atomic.Int64 // added to every Partner Center call, in ns
 
@@ -75,14 +40,14 @@ type fake struct {
 // newFake serves w (SmallWorld when nil) and signs its partner user in.
 func newFake(t testing.TB, w *msfake.World, o msfake.Options) *fake {
 	t.Helper()
-	clk := &clock{now: time.Now().UTC()}
+	clk := fakekit.NewClock(time.Now().UTC())
 	if w == nil {
 		w = msfake.SmallWorldAt(clk.Now())
 	}
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
-	f := &fake{clock: clk, waits: &waitRecorder{}}
+	f := &fake{clock: clk, waits: &fakekit.Waits{}}
 	f.ms = msfake.New(w, o)
 	inner := f.ms
 	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {

@@ -103,7 +103,7 @@ func (l *pax8Levers) TruncateNext(c conformance.DistributorCall, n int) {
 	l.f.pax8.TruncateNext(fakeCall(c), n)
 }
 
-func (l *pax8Levers) RetryWaits() []time.Duration  { return l.f.waits.all() }
+func (l *pax8Levers) RetryWaits() []time.Duration  { return l.f.waits.All() }
 func (l *pax8Levers) TokenCalls() (int, bool)      { return int(l.f.pax8.TokenCalls()), true }
 func (l *pax8Levers) TokenLifetime() time.Duration { return pax8fake.DefaultTokenLifetime }
 func (l *pax8Levers) Advance(d time.Duration)      { l.f.clock.Advance(d) }

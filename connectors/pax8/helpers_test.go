@@ -5,51 +5,15 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/pax8"
 	"github.com/seats-msp/seats/connectors/pax8/pax8fake"
 )
-
-// clock is a settable clock shared by a client and its fake.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// waitRecorder is an instant Sleep that remembers what it was asked.
-type waitRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (w *waitRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.waits = append(w.waits, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waitRecorder) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration{}, w.waits...)
-}
 
 // fake is one pax8fake server over a world, with the clock and wait
 // recorder a client of it uses.
@@ -58,20 +22,20 @@ type fake struct {
 	url   string
 	pax8  *pax8fake.Server
 	world pax8fake.World // as it started
-	clock *clock
-	waits *waitRecorder
+	clock *fakekit.Clock
+	waits *fakekit.Waits
 	hc    *http.Client
 }
 
 func newFake(t testing.TB, w *pax8fake.World, o pax8fake.Options) *fake {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	clk := fakekit.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
 	srv, p := pax8fake.NewTLSServer(w, o)
 	t.Cleanup(srv.Close)
-	return &fake{url: srv.URL, pax8: p, world: p.World(), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
+	return &fake{url: srv.URL, pax8: p, world: p.World(), clock: clk, waits: &fakekit.Waits{}, hc: srv.Client()}
 }
 
 // config is a client Config for the fake with the world's credentials.

@@ -107,7 +107,7 @@ func (l *sherwebLevers) TruncateNext(c conformance.DistributorCall, n int) {
 	l.f.sw.TruncateNext(fakeCall(c), n)
 }
 
-func (l *sherwebLevers) RetryWaits() []time.Duration  { return l.f.waits.all() }
+func (l *sherwebLevers) RetryWaits() []time.Duration  { return l.f.waits.All() }
 func (l *sherwebLevers) TokenCalls() (int, bool)      { return int(l.f.sw.TokenCalls()), true }
 func (l *sherwebLevers) TokenLifetime() time.Duration { return sherwebfake.DefaultTokenLifetime }
 func (l *sherwebLevers) Advance(d time.Duration)      { l.f.clock.Advance(d) }

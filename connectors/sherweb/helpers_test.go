@@ -4,51 +4,15 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/sherweb"
 	"github.com/seats-msp/seats/connectors/sherweb/sherwebfake"
 )
-
-// clock is a settable clock shared by a client and its fake.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// waitRecorder is an instant Sleep that remembers what it was asked.
-type waitRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (w *waitRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.waits = append(w.waits, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waitRecorder) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration{}, w.waits...)
-}
 
 // fake is one sherwebfake server over a world, with the clock and wait
 // recorder a client of it uses.
@@ -56,8 +20,8 @@ type fake struct {
 	url   string
 	sw    *sherwebfake.Server
 	world sherwebfake.World // as it started
-	clock *clock
-	waits *waitRecorder
+	clock *fakekit.Clock
+	waits *fakekit.Waits
 	hc    *http.Client
 }
 
@@ -65,13 +29,13 @@ var testNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 
 func newFake(t testing.TB, w *sherwebfake.World, o sherwebfake.Options) *fake {
 	t.Helper()
-	clk := &clock{now: testNow}
+	clk := fakekit.NewClock(testNow)
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
 	srv, s := sherwebfake.NewTLSServer(w, o)
 	t.Cleanup(srv.Close)
-	return &fake{url: srv.URL, sw: s, world: s.World(), clock: clk, waits: &waitRecorder{}, hc: srv.Client()}
+	return &fake{url: srv.URL, sw: s, world: s.World(), clock: clk, waits: &fakekit.Waits{}, hc: srv.Client()}
 }
 
 func (f *fake) config() sherweb.Config {

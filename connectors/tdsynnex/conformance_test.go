@@ -102,7 +102,7 @@ func (l *ionLevers) TruncateNext(c conformance.DistributorCall, n int) {
 	l.f.ion.TruncateNext(fakeCall(c), n)
 }
 
-func (l *ionLevers) RetryWaits() []time.Duration  { return l.f.waits.all() }
+func (l *ionLevers) RetryWaits() []time.Duration  { return l.f.waits.All() }
 func (l *ionLevers) TokenCalls() (int, bool)      { return int(l.f.ion.TokenCalls()), true }
 func (l *ionLevers) TokenLifetime() time.Duration { return tdsynnexfake.DefaultTokenLifetime }
 func (l *ionLevers) Advance(d time.Duration)      { l.f.clock.Advance(d) }

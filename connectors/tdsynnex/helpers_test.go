@@ -10,49 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seats-msp/seats/connectors/internal/fakekit"
+
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/tdsynnex"
 	"github.com/seats-msp/seats/connectors/tdsynnex/tdsynnexfake"
 )
 
 var smallNow = time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)
-
-// clock is a settable clock shared by a client and its fake.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// waitRecorder is an instant Sleep that remembers what it was asked.
-type waitRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (w *waitRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.waits = append(w.waits, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waitRecorder) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration{}, w.waits...)
-}
 
 // vault is where a test keeps refresh tokens, as the secret store would:
 // every token saved, in order, and an optional failure.
@@ -100,21 +65,21 @@ type fake struct {
 	url   string
 	ion   *tdsynnexfake.Server
 	world tdsynnexfake.World // as it started
-	clock *clock
-	waits *waitRecorder
+	clock *fakekit.Clock
+	waits *fakekit.Waits
 	vault *vault
 	hc    *http.Client
 }
 
 func newFake(t testing.TB, w *tdsynnexfake.World, o tdsynnexfake.Options) *fake {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)}
+	clk := fakekit.NewClock(time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC))
 	if o.Now == nil {
 		o.Now = clk.Now
 	}
 	srv, s := tdsynnexfake.NewTLSServer(w, o)
 	t.Cleanup(srv.Close)
-	return &fake{url: srv.URL, ion: s, world: s.World(), clock: clk, waits: &waitRecorder{}, vault: &vault{}, hc: srv.Client()}
+	return &fake{url: srv.URL, ion: s, world: s.World(), clock: clk, waits: &fakekit.Waits{}, vault: &vault{}, hc: srv.Client()}
 }
 
 func smallFake(t testing.TB, o tdsynnexfake.Options) *fake {

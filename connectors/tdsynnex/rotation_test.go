@@ -266,7 +266,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 	if _, err := f.client(t).Accounts(testCtx(t)); err != nil {
 		t.Fatalf("Accounts after a 429 and a 503 on the exchange: %v", err)
 	}
-	if w := f.waits.all(); len(w) < 2 || w[0] != time.Second || w[1] != time.Second {
+	if w := f.waits.All(); len(w) < 2 || w[0] != time.Second || w[1] != time.Second {
 		t.Errorf("waits %v, want Retry-After's 1s twice", w)
 	}
 
