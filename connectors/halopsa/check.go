@@ -16,7 +16,7 @@ import (
 // read them. Its errors say what to fix.
 func (c *Client) Check(ctx context.Context) (connectors.PSACheck, error) {
 	res := connectors.PSACheck{DisplayName: "HaloPSA", AgreementsNoun: "recurring invoices", LinesNoun: "invoice lines"}
-	if _, err := c.accessToken(ctx); err != nil {
+	if _, err := c.token.Get(ctx); err != nil {
 		return res, err
 	}
 	var raw map[string]json.RawMessage

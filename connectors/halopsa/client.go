@@ -15,7 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/shopspring/decimal"
+	"github.com/seats-msp/seats/connectors/internal/bearer"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
@@ -80,17 +80,9 @@ type Client struct {
 	http     *httpx.Client
 	calls    atomic.Int64
 
-	tokMu    sync.Mutex
+	urlMu    sync.Mutex
 	tokenURL string // "" until found through /api/authinfo
-	tok      string
-	renewAt  time.Time
-	renewal  *tokenRenewal
-}
-
-type tokenRenewal struct {
-	done chan struct{}
-	tok  string
-	err  error
+	token    bearer.Token
 }
 
 // The Client reads and writes Halo, counts its calls and can test its connection.
@@ -145,6 +137,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := httpx.LimitedClient(c.cfg.HTTPClient, c.cfg.Concurrency, &c.calls)
 	c.http = httpx.New(httpx.Options{Service: service, HTTPClient: hc, Logger: cfg.Logger, Sleep: c.sleep, UserAgent: "seats", Now: c.now})
+	c.token = bearer.Token{Service: service, Now: c.now, Request: c.requestToken}
 	return c, nil
 }
 
@@ -174,62 +167,6 @@ func instanceURL(raw string) (string, error) {
 
 // Tokens.
 
-func tokenMargin(lifetime time.Duration) time.Duration { return min(lifetime/10, 5*time.Minute) }
-
-const defaultLifetime = 5 * time.Minute
-
-// accessToken returns the cached token while fresh, else renews it: one
-// renewal at a time, shared by concurrent callers.
-func (c *Client) accessToken(ctx context.Context) (string, error) {
-	for {
-		c.tokMu.Lock()
-		if c.tok != "" && c.now().Before(c.renewAt) {
-			tok := c.tok
-			c.tokMu.Unlock()
-			return tok, nil
-		}
-		r := c.renewal
-		if r == nil {
-			r = &tokenRenewal{done: make(chan struct{})}
-			c.renewal = r
-			c.tokMu.Unlock()
-			c.renew(ctx, r)
-		} else {
-			c.tokMu.Unlock()
-		}
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			return "", &connectors.Error{Kind: connectors.ErrCanceled, Service: service, Op: "sign in", Err: ctx.Err()}
-		}
-		if r.err != nil && connectors.KindOf(r.err) == connectors.ErrCanceled && ctx.Err() == nil {
-			continue
-		}
-		return r.tok, r.err
-	}
-}
-
-func (c *Client) renew(ctx context.Context, r *tokenRenewal) {
-	tok, lifetime, err := c.requestToken(ctx)
-	c.tokMu.Lock()
-	if err == nil {
-		c.tok = tok
-		c.renewAt = c.now().Add(lifetime - tokenMargin(lifetime))
-	}
-	c.renewal = nil
-	c.tokMu.Unlock()
-	r.tok, r.err = tok, err
-	close(r.done)
-}
-
-func (c *Client) invalidate(tok string) {
-	c.tokMu.Lock()
-	defer c.tokMu.Unlock()
-	if c.tok == tok {
-		c.tok = ""
-	}
-}
-
 // authInfo is /api/authinfo's answer. Only auth_url is relied on.
 type authInfo struct {
 	AuthURL string `json:"auth_url"`
@@ -239,9 +176,9 @@ type authInfo struct {
 // instance without that endpoint (404) gets Halo's default, {instance}/auth.
 // Only an https auth_url is followed: the secret goes there.
 func (c *Client) findTokenURL(ctx context.Context) (string, error) {
-	c.tokMu.Lock()
+	c.urlMu.Lock()
 	known := c.tokenURL
-	c.tokMu.Unlock()
+	c.urlMu.Unlock()
 	if known != "" {
 		return known, nil
 	}
@@ -270,9 +207,9 @@ func (c *Client) findTokenURL(ctx context.Context) (string, error) {
 	if c.cfg.Tenant != "" {
 		tokenURL += "?" + url.Values{"tenant": {c.cfg.Tenant}}.Encode()
 	}
-	c.tokMu.Lock()
+	c.urlMu.Lock()
 	c.tokenURL = tokenURL
-	c.tokMu.Unlock()
+	c.urlMu.Unlock()
 	return tokenURL, nil
 }
 
@@ -299,15 +236,7 @@ func (c *Client) requestToken(ctx context.Context) (string, time.Duration, error
 		return "", 0, &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: "sign in",
 			Message: "Halo's token endpoint answered without an access_token: check psa.halopsa.url"}
 	}
-	return out.AccessToken, tokenLifetime(out.ExpiresIn), nil
-}
-
-func tokenLifetime(expiresIn json.Number) time.Duration {
-	d, err := decimal.NewFromString(strings.TrimSpace(string(expiresIn)))
-	if err != nil || d.LessThan(decimal.NewFromInt(1)) || d.GreaterThan(decimal.NewFromInt(366*24*3600)) {
-		return defaultLifetime
-	}
-	return time.Duration(d.IntPart()) * time.Second
+	return out.AccessToken, bearer.Lifetime(out.ExpiresIn), nil
 }
 
 // credentialWords is what an error about refused credentials says.
@@ -404,7 +333,7 @@ func unreachableHost(err error) string {
 func (c *Client) do(ctx context.Context, r httpx.Request, out any) error {
 	renewed := false
 	for {
-		tok, err := c.accessToken(ctx)
+		tok, err := c.token.Get(ctx)
 		if err != nil {
 			return err
 		}
@@ -413,7 +342,7 @@ func (c *Client) do(ctx context.Context, r httpx.Request, out any) error {
 		_, err = c.http.Do(ctx, r, out)
 		if err != nil && !renewed && connectors.KindOf(err) == connectors.ErrUnauthorized {
 			renewed = true
-			c.invalidate(tok)
+			c.token.Invalidate(tok)
 			continue
 		}
 		return c.explain(err)

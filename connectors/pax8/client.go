@@ -2,18 +2,16 @@ package pax8
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/shopspring/decimal"
+	"github.com/seats-msp/seats/connectors/internal/bearer"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
@@ -77,18 +75,7 @@ type Client struct {
 	http     *httpx.Client
 	calls    atomic.Int64
 
-	tokMu   sync.Mutex
-	tok     string
-	renewAt time.Time // when the token is to be renewed: a little before it expires
-	renewal *tokenRenewal
-}
-
-// tokenRenewal is one token request in flight; callers that need a token
-// meanwhile wait for it instead of asking again.
-type tokenRenewal struct {
-	done chan struct{}
-	tok  string
-	err  error
+	token bearer.Token
 }
 
 // The Client is a connectors.Distributor that counts its calls and can test
@@ -154,6 +141,7 @@ func New(cfg Config) (*Client, error) {
 		Sleep:      c.sleep,
 		UserAgent:  "seats",
 	})
+	c.token = bearer.Token{Service: service, Now: c.now, Request: c.requestToken}
 	return c, nil
 }
 
@@ -162,76 +150,6 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) Calls() int { return int(c.calls.Load()) }
 
 // Tokens.
-
-// tokenMargin is how long before expiry a token is renewed, so that a call
-// never leaves with a token that dies on the way: a tenth of its lifetime,
-// at most five minutes (Pax8's 24-hour tokens are renewed at 23h55m).
-func tokenMargin(lifetime time.Duration) time.Duration {
-	return min(lifetime/10, 5*time.Minute)
-}
-
-// defaultLifetime is assumed when the token answer has no usable
-// expires_in: short, so a wrong guess costs one extra token call, not a
-// failed sync.
-const defaultLifetime = 5 * time.Minute
-
-// accessToken returns the cached token while it is fresh, and otherwise
-// renews it: one token request at a time, whose result every concurrent
-// caller shares. A renewal runs under the context of the caller that
-// started it; if that caller gives up, the others start another rather
-// than inherit its cancellation.
-func (c *Client) accessToken(ctx context.Context) (string, error) {
-	for {
-		c.tokMu.Lock()
-		if c.tok != "" && c.now().Before(c.renewAt) {
-			tok := c.tok
-			c.tokMu.Unlock()
-			return tok, nil
-		}
-		r := c.renewal
-		if r == nil {
-			r = &tokenRenewal{done: make(chan struct{})}
-			c.renewal = r
-			c.tokMu.Unlock()
-			c.renew(ctx, r)
-		} else {
-			c.tokMu.Unlock()
-		}
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			return "", &connectors.Error{Kind: connectors.ErrCanceled, Service: service, Op: "sign in", Err: ctx.Err()}
-		}
-		if r.err != nil && connectors.KindOf(r.err) == connectors.ErrCanceled && ctx.Err() == nil {
-			continue // the caller who asked gave up; this one has not
-		}
-		return r.tok, r.err
-	}
-}
-
-// renew asks for a token and publishes the result to r's waiters.
-func (c *Client) renew(ctx context.Context, r *tokenRenewal) {
-	tok, lifetime, err := c.requestToken(ctx)
-	c.tokMu.Lock()
-	if err == nil {
-		c.tok = tok
-		c.renewAt = c.now().Add(lifetime - tokenMargin(lifetime))
-	}
-	c.renewal = nil
-	c.tokMu.Unlock()
-	r.tok, r.err = tok, err
-	close(r.done)
-}
-
-// invalidate forgets tok if it is still the cached token, so that the next
-// accessToken renews it; a token someone else renewed meanwhile is kept.
-func (c *Client) invalidate(tok string) {
-	c.tokMu.Lock()
-	defer c.tokMu.Unlock()
-	if c.tok == tok {
-		c.tok = ""
-	}
-}
 
 // requestToken runs the client-credentials grant with a JSON body. The
 // request is safe to repeat, so httpx retries it on 429 and 5xx.
@@ -251,18 +169,7 @@ func (c *Client) requestToken(ctx context.Context) (string, time.Duration, error
 		return "", 0, &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: "sign in",
 			Message: "the token endpoint answered without an access_token: check distributor.pax8.token_url"}
 	}
-	return out.AccessToken, tokenLifetime(out.ExpiresIn), nil
-}
-
-// tokenLifetime reads expires_in (seconds; "86400" or 86400.0 alike). A
-// missing or unreadable value, one under a second or over a year, gives
-// defaultLifetime.
-func tokenLifetime(expiresIn json.Number) time.Duration {
-	d, err := decimal.NewFromString(strings.TrimSpace(string(expiresIn)))
-	if err != nil || d.LessThan(decimal.NewFromInt(1)) || d.GreaterThan(decimal.NewFromInt(366*24*3600)) {
-		return defaultLifetime
-	}
-	return time.Duration(d.IntPart()) * time.Second
+	return out.AccessToken, bearer.Lifetime(out.ExpiresIn), nil
 }
 
 // explainTokenError turns a failed token request into what to fix. Pax8's
@@ -319,7 +226,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, op stri
 	}
 	renewed := false
 	for {
-		tok, err := c.accessToken(ctx)
+		tok, err := c.token.Get(ctx)
 		if err != nil {
 			return err
 		}
@@ -328,7 +235,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, op stri
 		_, err = c.http.Do(ctx, httpx.Request{URL: u, Header: h, Op: op}, out)
 		if err != nil && !renewed && connectors.KindOf(err) == connectors.ErrUnauthorized {
 			renewed = true
-			c.invalidate(tok)
+			c.token.Invalidate(tok)
 			continue
 		}
 		return err

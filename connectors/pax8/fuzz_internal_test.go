@@ -9,6 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/seats-msp/seats/connectors/internal/bearer"
+
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/internal/field"
 )
@@ -166,11 +168,11 @@ func FuzzTokenResponse(f *testing.F) {
 		if json.Unmarshal(raw, &out) != nil {
 			return
 		}
-		d := tokenLifetime(out.ExpiresIn)
+		d := bearer.Lifetime(out.ExpiresIn)
 		if d <= 0 || d > 366*24*time.Hour {
 			t.Fatalf("expires_in %q gave lifetime %v", out.ExpiresIn, d)
 		}
-		if m := tokenMargin(d); m < 0 || m >= d {
+		if m := bearer.Margin(d); m < 0 || m >= d {
 			t.Fatalf("margin %v for lifetime %v", m, d)
 		}
 	})

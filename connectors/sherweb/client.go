@@ -2,18 +2,16 @@ package sherweb
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/shopspring/decimal"
+	"github.com/seats-msp/seats/connectors/internal/bearer"
 
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
@@ -147,13 +145,12 @@ func New(cfg Config) (*Client, error) {
 		distURL:  baseURL + distributorPath,
 		tokenURL: tokenURL,
 		now:      cfg.Now,
-		both:     &scopeToken{scope: scopeServiceProvider + " " + scopeDistributor},
-		sp:       &scopeToken{scope: scopeServiceProvider},
-		dist:     &scopeToken{scope: scopeDistributor},
 	}
 	if c.now == nil {
 		c.now = time.Now
 	}
+	c.both = c.newScopeToken(scopeServiceProvider + " " + scopeDistributor)
+	c.sp, c.dist = c.newScopeToken(scopeServiceProvider), c.newScopeToken(scopeDistributor)
 	sleep := cfg.Sleep
 	if sleep == nil {
 		sleep = httpx.Sleep
@@ -177,30 +174,17 @@ func (c *Client) Calls() int { return int(c.calls.Load()) }
 
 // scopeToken is the cached token of one scope (or of both at once).
 type scopeToken struct {
-	scope   string
-	mu      sync.Mutex
-	tok     string
-	renewAt time.Time // a little before it expires
-	renewal *tokenRenewal
+	scope string
+	bearer.Token
 }
 
-// tokenRenewal is one token request in flight; callers that need a token
-// meanwhile wait for it instead of asking again.
-type tokenRenewal struct {
-	done chan struct{}
-	tok  string
-	err  error
+// newScopeToken is the token of scope, asked for by c.
+func (c *Client) newScopeToken(scope string) *scopeToken {
+	st := &scopeToken{scope: scope}
+	st.Token = bearer.Token{Service: service, Now: c.now,
+		Request: func(ctx context.Context) (string, time.Duration, error) { return c.requestToken(ctx, scope) }}
+	return st
 }
-
-// tokenMargin is how long before expiry a token is renewed: a tenth of its
-// lifetime, at most five minutes (Sherweb's hour-long tokens at 55 minutes).
-func tokenMargin(lifetime time.Duration) time.Duration {
-	return min(lifetime/10, 5*time.Minute)
-}
-
-// defaultLifetime is assumed when the token answer has no usable
-// expires_in: short, so a wrong guess costs one extra token call.
-const defaultLifetime = 5 * time.Minute
 
 // api says which of Sherweb's two APIs a call goes to.
 type api int
@@ -219,7 +203,7 @@ const (
 // that with invalid_scope, asks for each scope alone from then on.
 func (c *Client) tokenFor(ctx context.Context, a api) (string, *scopeToken, error) {
 	if !c.split.Load() {
-		tok, err := c.token(ctx, c.both)
+		tok, err := c.both.Get(ctx)
 		if err == nil || !isTokenCode(err, "invalid_scope") {
 			return tok, c.both, err
 		}
@@ -229,63 +213,8 @@ func (c *Client) tokenFor(ctx context.Context, a api) (string, *scopeToken, erro
 	if a == distributorAPI {
 		st = c.dist
 	}
-	tok, err := c.token(ctx, st)
+	tok, err := st.Get(ctx)
 	return tok, st, err
-}
-
-// token returns st's cached token while it is fresh, and otherwise renews
-// it: one request at a time, whose result every concurrent caller shares.
-// If the caller that started a renewal gives up, the others start another
-// rather than inherit its cancellation.
-func (c *Client) token(ctx context.Context, st *scopeToken) (string, error) {
-	for {
-		st.mu.Lock()
-		if st.tok != "" && c.now().Before(st.renewAt) {
-			tok := st.tok
-			st.mu.Unlock()
-			return tok, nil
-		}
-		r := st.renewal
-		if r == nil {
-			r = &tokenRenewal{done: make(chan struct{})}
-			st.renewal = r
-			st.mu.Unlock()
-			c.renew(ctx, st, r)
-		} else {
-			st.mu.Unlock()
-		}
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			return "", &connectors.Error{Kind: connectors.ErrCanceled, Service: service, Op: "sign in", Err: ctx.Err()}
-		}
-		if r.err != nil && connectors.KindOf(r.err) == connectors.ErrCanceled && ctx.Err() == nil {
-			continue
-		}
-		return r.tok, r.err
-	}
-}
-
-func (c *Client) renew(ctx context.Context, st *scopeToken, r *tokenRenewal) {
-	tok, lifetime, err := c.requestToken(ctx, st.scope)
-	st.mu.Lock()
-	if err == nil {
-		st.tok = tok
-		st.renewAt = c.now().Add(lifetime - tokenMargin(lifetime))
-	}
-	st.renewal = nil
-	st.mu.Unlock()
-	r.tok, r.err = tok, err
-	close(r.done)
-}
-
-// invalidate forgets tok if it is still st's token.
-func (st *scopeToken) invalidate(tok string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.tok == tok {
-		st.tok = ""
-	}
 }
 
 // requestToken runs the client-credentials grant with a form body. The
@@ -313,17 +242,7 @@ func (c *Client) requestToken(ctx context.Context, scope string) (string, time.D
 		return "", 0, &connectors.Error{Kind: connectors.ErrBadResponse, Service: service, Op: "sign in",
 			Message: "the token endpoint answered without an access_token: check " + settingTokenURL}
 	}
-	return out.AccessToken, tokenLifetime(out.ExpiresIn), nil
-}
-
-// tokenLifetime reads expires_in (seconds). A missing or unreadable value,
-// one under a second or over a year, gives defaultLifetime.
-func tokenLifetime(expiresIn json.Number) time.Duration {
-	d, err := decimal.NewFromString(strings.TrimSpace(string(expiresIn)))
-	if err != nil || d.LessThan(decimal.NewFromInt(1)) || d.GreaterThan(decimal.NewFromInt(366*24*3600)) {
-		return defaultLifetime
-	}
-	return time.Duration(d.IntPart()) * time.Second
+	return out.AccessToken, bearer.Lifetime(out.ExpiresIn), nil
 }
 
 // isTokenCode reports whether err is the token endpoint's OAuth error code.
@@ -423,7 +342,7 @@ func (c *Client) get(ctx context.Context, a api, path string, query url.Values, 
 		}
 		if err != nil && !renewed && connectors.KindOf(err) == connectors.ErrUnauthorized {
 			renewed = true
-			st.invalidate(tok)
+			st.Invalidate(tok)
 			continue
 		}
 		return err

@@ -14,18 +14,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/seats-msp/seats/connectors"
 	"github.com/seats-msp/seats/connectors/httpx"
+	"github.com/seats-msp/seats/connectors/internal/bearer"
 )
 
 // Token timing.
 const (
-	// defaultLifetime is assumed when the token answer has no usable
-	// expires_in: short, so a wrong guess costs one extra exchange (which
-	// rotates the refresh token, harmlessly), not a failed sync.
-	defaultLifetime = 5 * time.Minute
 	// exchangeTimeout bounds one exchange with its retries, whoever waits.
 	exchangeTimeout = 2 * time.Minute
 	// abandonGrace is how long an exchange nobody waits for any more goes
@@ -41,13 +36,6 @@ const (
 	// maxTokenBody bounds the token answer read.
 	maxTokenBody = 1 << 20
 )
-
-// tokenMargin is how long before expiry a token is renewed, so that a call
-// never leaves with a token that dies on the way: a tenth of its lifetime,
-// at most five minutes.
-func tokenMargin(lifetime time.Duration) time.Duration {
-	return min(lifetime/10, 5*time.Minute)
-}
 
 // tokenRenewal is one exchange in flight; callers that need a token
 // meanwhile wait for it instead of sending the same refresh token again.
@@ -165,12 +153,14 @@ func (c *Client) renewToken(ctx context.Context) (string, error) {
 		// servers that do not rotate answer), so nothing needs saving.
 		next = refresh
 	}
-	lifetime := tokenLifetime(answer.ExpiresIn)
+	// A missing expires_in costs one extra exchange (which rotates the
+	// refresh token, harmlessly), not a failed sync.
+	lifetime := bearer.Lifetime(answer.ExpiresIn)
 	c.tokMu.Lock()
 	c.refresh = next
 	c.unsaved = next != refresh
 	c.tok = answer.AccessToken
-	c.renewAt = c.now().Add(lifetime - tokenMargin(lifetime))
+	c.renewAt = c.now().Add(lifetime - bearer.Margin(lifetime))
 	c.tokMu.Unlock()
 	if next == refresh {
 		return answer.AccessToken, nil
@@ -356,17 +346,6 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 		return 0, false
 	}
 	return min(time.Duration(secs)*time.Second, time.Minute), true
-}
-
-// tokenLifetime reads expires_in (seconds; "7200" or 7200.0 alike). A
-// missing or unreadable value, one under a second or over a year, gives
-// defaultLifetime.
-func tokenLifetime(expiresIn json.Number) time.Duration {
-	d, err := decimal.NewFromString(strings.TrimSpace(string(expiresIn)))
-	if err != nil || d.LessThan(decimal.NewFromInt(1)) || d.GreaterThan(decimal.NewFromInt(366*24*3600)) {
-		return defaultLifetime
-	}
-	return time.Duration(d.IntPart()) * time.Second
 }
 
 // explainTokenError turns a failed exchange into what to fix. OAuth servers
